@@ -1,0 +1,217 @@
+#include "attach/capture.hpp"
+
+#include <signal.h>
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+#include <exception>
+#include <set>
+#include <thread>
+
+#include "attach/freezer.hpp"
+#include "attach/linux_kernel.hpp"
+#include "attach/memory_copy.hpp"
+#include "attach/permission.hpp"
+#include "attach/preflight.hpp"
+#include "attach/proc_parse.hpp"
+#include "attach/proc_read.hpp"
+
+namespace gmr::attach {
+namespace {
+
+// x86-64 SysV: leaf functions may use 128 bytes below SP without moving it.
+constexpr std::uint64_t red_zone = 128;
+
+/// Blocks the signals the tracer thread waits on, in the calling thread (and so in the tracer thread it
+/// starts), for the lifetime of the guard.
+class SignalBlock {
+ public:
+  SignalBlock() {
+    sigset_t set;
+    sigemptyset(&set);
+    for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+    pthread_sigmask(SIG_BLOCK, &set, &saved_);
+  }
+  ~SignalBlock() { pthread_sigmask(SIG_SETMASK, &saved_, nullptr); }
+  SignalBlock(const SignalBlock&) = delete;
+  SignalBlock& operator=(const SignalBlock&) = delete;
+
+ private:
+  sigset_t saved_;
+};
+
+void read_process_header(pid_t pid, Snapshot& snap) {
+  const std::string dir = "/proc/" + std::to_string(pid);
+  if (auto cmdline = read_file(dir + "/cmdline")) snap.cmdline = parse_cmdline(*cmdline);
+  char buf[4096];
+  ssize_t n = readlink((dir + "/exe").c_str(), buf, sizeof buf - 1);
+  if (n > 0) {
+    std::string exe(buf, static_cast<std::size_t>(n));
+    constexpr std::string_view deleted = " (deleted)";
+    if (exe.ends_with(deleted)) {
+      exe.resize(exe.size() - deleted.size());
+      snap.exe_deleted = true;
+    }
+    snap.exe_path = exe;
+  }
+  if (auto status = read_file(dir + "/status")) {
+    auto s = parse_status(*status);
+    if (s.uids) snap.uid = (*s.uids)[0];
+  }
+  utsname u{};
+  if (uname(&u) == 0) snap.kernel_release = u.release;
+}
+
+const Mapping* mapping_of(const std::vector<Mapping>& maps, std::uint64_t address) {
+  auto it = std::upper_bound(maps.begin(), maps.end(), address,
+                             [](std::uint64_t a, const Mapping& m) { return a < m.start; });
+  if (it == maps.begin()) return nullptr;
+  --it;
+  return address < it->end ? &*it : nullptr;
+}
+
+/// Everything done while the target is frozen: registers, maps, stacks, vDSO. No file or debug-info I/O
+/// beyond /proc/PID/maps.
+void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const CaptureOptions& options,
+                       Snapshot& snap) {
+  for (const auto& [tid, held] : freezer.threads()) {
+    if (held.exited()) continue;
+    ThreadSnapshot t;
+    t.facts.tid = tid;
+    if (held.stopped()) {
+      t.freeze = FreezeState::frozen;
+      t.stop_kind = held.stop_kind();
+      t.pending_signal = held.pending_signal();
+      t.registers = kernel.registers(tid);
+      if (!t.registers) t.error = "registers could not be read (thread killed while frozen?)";
+    } else {
+      t.freeze = FreezeState::not_frozen;
+    }
+    snap.threads.push_back(std::move(t));
+  }
+
+  if (auto maps = read_file("/proc/" + std::to_string(pid) + "/maps")) snap.maps = parse_maps(*maps);
+  std::sort(snap.maps.begin(), snap.maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
+
+  std::vector<RangeRequest> requests;
+  std::vector<ThreadSnapshot*> owners;
+  for (auto& t : snap.threads) {
+    if (!t.registers) continue;
+    const std::uint64_t sp = t.registers->rsp;
+    const Mapping* m = mapping_of(snap.maps, sp);
+    if (!m) {
+      t.error = "stack pointer is in no mapping: stack not copied";
+      continue;
+    }
+    const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
+    const std::uint64_t end = std::min<std::uint64_t>(m->end, start + options.max_stack);
+    t.stack_truncated = end < m->end;
+    requests.push_back({start, static_cast<std::size_t>(end - start)});
+    owners.push_back(&t);
+  }
+  const Mapping* vdso = nullptr;
+  for (const auto& m : snap.maps)
+    if (m.path == "[vdso]") vdso = &m;
+  if (vdso) requests.push_back({vdso->start, static_cast<std::size_t>(vdso->end - vdso->start)});
+
+  auto copies = copy_ranges(pid, requests);
+  for (std::size_t i = 0; i < owners.size(); ++i) {
+    if (copies[i]) {
+      owners[i]->stack = std::move(*copies[i]);
+    } else {
+      owners[i]->error = std::string("stack could not be read: ") + std::strerror(copies[i].error());
+    }
+  }
+  if (vdso && copies.back()) snap.vdso = std::move(*copies.back());
+}
+
+/// Runs on the tracer thread: freeze, copy, let go.
+std::expected<void, AttachError> freeze_and_copy(pid_t pid, const CaptureOptions& options, Snapshot& snap) {
+  LinuxKernel kernel;
+  Freezer freezer(kernel, pid);
+  const auto deadline = std::chrono::steady_clock::now() + options.timeout;
+  auto frozen = freezer.freeze(deadline);
+  if (!frozen) {
+    if (frozen.error().kind == AttachErrorKind::permission_denied)
+      frozen.error().message = explain_permission(gather_permission_facts(pid));
+    return std::unexpected(frozen.error());
+  }
+  snap.captured_at = std::chrono::system_clock::now();
+  copy_frozen_state(pid, kernel, freezer, options, snap);
+  freezer.release();
+  const auto released = std::chrono::steady_clock::now();
+  if (auto first = freezer.first_interrupt()) snap.stop_window = released - *first;
+  return {};
+}
+
+void fill_thread_facts(pid_t pid, const std::vector<ThreadFacts>& before, Snapshot& snap) {
+  std::size_t born = 0;
+  for (auto& t : snap.threads) {
+    auto it = std::lower_bound(before.begin(), before.end(), t.facts.tid,
+                               [](const ThreadFacts& f, pid_t tid) { return f.tid < tid; });
+    if (it != before.end() && it->tid == t.facts.tid) {
+      t.facts = *it;
+    } else {
+      t.facts = read_thread_facts(pid, t.facts.tid);
+      t.facts_before_freeze = false;
+      ++born;
+    }
+  }
+  if (born > 0)
+    snap.notes.push_back(std::to_string(born) + " thread(s) appeared during the freeze: their state and CPU times were read after it");
+  std::size_t gone = 0;
+  for (const auto& f : before)
+    if (std::none_of(snap.threads.begin(), snap.threads.end(), [&](const ThreadSnapshot& t) { return t.facts.tid == f.tid; }))
+      ++gone;
+  if (gone > 0) snap.notes.push_back(std::to_string(gone) + " thread(s) exited during the freeze and are not shown");
+}
+
+}  // namespace
+
+std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& options) {
+  if (auto refused = preflight(pid)) return std::unexpected(*refused);
+
+  Snapshot snap;
+  snap.pid = pid;
+  read_process_header(pid, snap);
+
+  // Facts read before the freeze: once traced, every thread's state reads as 't'.
+  std::vector<ThreadFacts> before;
+  for (pid_t tid : read_thread_ids(pid)) before.push_back(read_thread_facts(pid, tid));
+
+  std::expected<void, AttachError> result;
+  std::exception_ptr failure;
+  {
+    SignalBlock block;
+    // All ptrace requests come from this one thread. When it ends, the kernel releases any tracee that
+    // never reached a stop (a thread in uninterruptible sleep): nothing stays attached after capture().
+    std::thread tracer([&] {
+      try {
+        result = freeze_and_copy(pid, options, snap);
+      } catch (...) {
+        failure = std::current_exception();
+      }
+    });
+    tracer.join();
+  }
+  if (failure) std::rethrow_exception(failure);
+  if (!result) return std::unexpected(result.error());
+
+  fill_thread_facts(pid, before, snap);
+  std::sort(snap.threads.begin(), snap.threads.end(), [pid](const ThreadSnapshot& a, const ThreadSnapshot& b) {
+    if ((a.facts.tid == pid) != (b.facts.tid == pid)) return a.facts.tid == pid;
+    return a.facts.tid < b.facts.tid;
+  });
+  for (const auto& t : snap.threads) {
+    if (t.stop_kind == StopKind::group_stop) snap.was_group_stopped = true;
+    if (t.freeze == FreezeState::not_frozen)
+      snap.notes.push_back("thread " + std::to_string(t.facts.tid) + " did not stop within " +
+                           std::to_string(options.timeout.count()) + " ms: not frozen");
+  }
+  snap.processes = read_process_tree(pid);
+  return snap;
+}
+
+}  // namespace gmr::attach

@@ -1,0 +1,27 @@
+// capture(): freeze every thread of a process at one instant, copy raw facts, let it go.
+//
+// Contract: when capture() returns (value or error, or by exception), no thread of the target is left
+// stopped by gmr and every signal that raced the freeze has been handed back. A process that was
+// group-stopped before is still group-stopped. All ptrace requests are made from one dedicated tracer
+// thread; when it ends, the kernel releases any tracee that never reached a stop (e.g. state D).
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstddef>
+#include <expected>
+
+#include "attach/attach_error.hpp"
+#include "attach/snapshot.hpp"
+
+namespace gmr::attach {
+
+struct CaptureOptions {
+  std::chrono::milliseconds timeout{3000};  // for the whole freeze: threads not stopped by then are "not frozen"
+  std::size_t max_stack = 512 * 1024;       // bytes copied per thread, from SP - red zone upwards
+};
+
+std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& options);
+
+}  // namespace gmr::attach

@@ -1,0 +1,58 @@
+// The process boundary of attach/: everything the freeze state machine asks of the kernel.
+//
+// LinuxKernel is the real thing; tests drive the state machine with a scripted fake (thread gone, signal
+// raced, EPERM…). Contract: every call is made from the one tracer thread; errors are returned as errno
+// values, never thrown.
+#pragma once
+
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <chrono>
+#include <optional>
+#include <vector>
+
+namespace gmr::attach {
+
+using Deadline = std::chrono::steady_clock::time_point;
+
+/// What waiting for a tracee produced.
+struct WaitResult {
+  enum class Kind { event, deadline, signal };
+  Kind kind = Kind::deadline;
+  pid_t tid = 0;    // event: the thread
+  int status = 0;   // event: the raw wait status
+  int signal = 0;   // signal: SIGINT, SIGTERM or SIGHUP sent to gmr
+};
+
+/// /proc/TID/status facts that tell why a seize failed.
+struct ThreadLiveness {
+  bool exists = false;
+  char state = '?';           // Z or X: gone
+  pid_t tracer_pid = 0;       // TracerPid
+};
+
+class Kernel {
+ public:
+  virtual ~Kernel() = default;
+
+  /// Thread ids in /proc/PID/task; empty when the process is gone.
+  virtual std::vector<pid_t> list_threads(pid_t pid) = 0;
+  /// PTRACE_SEIZE with PTRACE_O_TRACECLONE. 0 or errno.
+  virtual int seize(pid_t tid) = 0;
+  /// PTRACE_INTERRUPT. 0 or errno.
+  virtual int interrupt(pid_t tid) = 0;
+  /// PTRACE_DETACH delivering `signal` (0 for none). Only valid on a thread in a ptrace stop. 0 or errno.
+  virtual int detach(pid_t tid, int signal) = 0;
+  /// PTRACE_GETEVENTMSG after PTRACE_EVENT_CLONE: the new thread's id.
+  virtual std::optional<pid_t> clone_child(pid_t tid) = 0;
+  /// PTRACE_GETREGSET NT_PRSTATUS.
+  virtual std::optional<user_regs_struct> registers(pid_t tid) = 0;
+  /// The next state change of any tracee, a termination signal sent to gmr, or the deadline — whichever first.
+  virtual WaitResult wait(Deadline deadline) = 0;
+  virtual ThreadLiveness liveness(pid_t tid) = 0;
+  /// The id TracerPid shows for threads this tracer holds (the tracer thread's tid).
+  virtual pid_t tracer_id() const = 0;
+};
+
+}  // namespace gmr::attach

@@ -1,0 +1,94 @@
+#include "attach/linux_kernel.hpp"
+
+#include <elf.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/ptrace.h>
+#include <sys/signalfd.h>
+#include <sys/uio.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+
+#include "attach/proc_parse.hpp"
+#include "attach/proc_read.hpp"
+
+namespace gmr::attach {
+namespace {
+
+int ptrace_result(long rc) { return rc == -1 ? errno : 0; }
+
+// A wake-up is also taken this often without SIGCHLD, in case the caller ignores SIGCHLD (then the kernel
+// never queues it) or the signal was consumed elsewhere.
+constexpr std::chrono::milliseconds max_poll_slice{2};
+
+}  // namespace
+
+LinuxKernel::LinuxKernel() : tracer_tid_(gettid()) {
+  sigset_t set;
+  sigemptyset(&set);
+  for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
+  signals_.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+}
+
+std::vector<pid_t> LinuxKernel::list_threads(pid_t pid) { return read_thread_ids(pid); }
+
+int LinuxKernel::seize(pid_t tid) {
+  return ptrace_result(ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(PTRACE_O_TRACECLONE)));
+}
+
+int LinuxKernel::interrupt(pid_t tid) { return ptrace_result(ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr)); }
+
+int LinuxKernel::detach(pid_t tid, int signal) {
+  return ptrace_result(ptrace(PTRACE_DETACH, tid, nullptr, reinterpret_cast<void*>(static_cast<long>(signal))));
+}
+
+std::optional<pid_t> LinuxKernel::clone_child(pid_t tid) {
+  unsigned long msg = 0;
+  if (ptrace(PTRACE_GETEVENTMSG, tid, nullptr, &msg) == -1) return std::nullopt;
+  return static_cast<pid_t>(msg);
+}
+
+std::optional<user_regs_struct> LinuxKernel::registers(pid_t tid) {
+  user_regs_struct regs{};
+  iovec iov{&regs, sizeof regs};
+  if (ptrace(PTRACE_GETREGSET, tid, reinterpret_cast<void*>(NT_PRSTATUS), &iov) == -1) return std::nullopt;
+  return regs;
+}
+
+WaitResult LinuxKernel::wait(Deadline deadline) {
+  for (;;) {
+    // Termination signals first: the user wants out, and the target must be let go at once.
+    signalfd_siginfo info;
+    while (signals_ && read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+      if (info.ssi_signo != SIGCHLD) return {WaitResult::Kind::signal, 0, 0, static_cast<int>(info.ssi_signo)};
+    }
+    int status = 0;
+    // __WNOTHREAD: only this thread's tracees, so children of the embedding program (e.g. a test harness
+    // that forked the target) are never reaped behind its back.
+    pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
+    if (tid > 0) return {WaitResult::Kind::event, tid, status, 0};
+    if (tid < 0 && errno != EINTR && errno != ECHILD) return {WaitResult::Kind::deadline, 0, 0, 0};
+
+    auto now = std::chrono::steady_clock::now();
+    if (now >= deadline) return {WaitResult::Kind::deadline, 0, 0, 0};
+    auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, max_poll_slice);
+    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(slice).count();
+    pollfd pfd{signals_.get(), POLLIN, 0};
+    poll(&pfd, signals_ ? 1 : 0, static_cast<int>(ms < 1 ? 1 : ms));
+  }
+}
+
+ThreadLiveness LinuxKernel::liveness(pid_t tid) {
+  ThreadLiveness l;
+  auto text = read_file("/proc/" + std::to_string(tid) + "/status");
+  if (!text) return l;
+  auto s = parse_status(*text);
+  l.exists = true;
+  if (s.state) l.state = *s.state;
+  if (s.tracer_pid) l.tracer_pid = *s.tracer_pid;
+  return l;
+}
+
+}  // namespace gmr::attach

@@ -1,0 +1,51 @@
+// Parsers for the /proc files gmr reads. Pure functions of the text (untrusted input: a comm may hold
+// spaces, parentheses or newlines; any line may be cut short). A field that cannot be parsed is absent.
+#pragma once
+
+#include <sys/types.h>
+
+#include <array>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "attach/snapshot.hpp"
+
+namespace gmr::attach {
+
+/// /proc/PID/stat (and task/TID/stat).
+struct StatFields {
+  std::string name;              // between the first '(' and the last ')'
+  char state = '?';
+  pid_t ppid = 0;
+  unsigned long flags = 0;       // PF_* (PF_KTHREAD = 0x00200000)
+  unsigned long long utime = 0;  // clock ticks
+  unsigned long long stime = 0;
+};
+std::optional<StatFields> parse_stat(std::string_view text);
+
+/// The fields of /proc/PID/status gmr uses.
+struct StatusFields {
+  std::optional<char> state;
+  std::optional<pid_t> tgid;
+  std::optional<pid_t> ppid;
+  std::optional<pid_t> tracer_pid;
+  std::optional<std::array<uid_t, 4>> uids;  // real, effective, saved, filesystem
+  std::optional<std::uint64_t> cap_permitted;
+  std::optional<std::uint64_t> cap_effective;
+};
+StatusFields parse_status(std::string_view text);
+
+std::optional<SyscallLine> parse_syscall(std::string_view text);
+
+/// Lines that do not parse are skipped.
+std::vector<Mapping> parse_maps(std::string_view text);
+
+/// NUL-separated arguments; a missing final NUL is tolerated.
+std::vector<std::string> parse_cmdline(std::string_view bytes);
+
+inline constexpr unsigned long pf_kthread = 0x00200000;
+
+}  // namespace gmr::attach

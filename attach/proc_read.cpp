@@ -1,0 +1,130 @@
+#include "attach/proc_read.hpp"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <memory>
+
+#include "attach/proc_parse.hpp"
+#include "attach/unique_fd.hpp"
+
+namespace gmr::attach {
+namespace {
+
+std::optional<pid_t> parse_pid(const char* name) {
+  pid_t value = 0;
+  const char* end = name;
+  while (*end) ++end;
+  auto [ptr, ec] = std::from_chars(name, end, value);
+  if (ec != std::errc{} || ptr != end || value <= 0) return std::nullopt;
+  return value;
+}
+
+std::vector<pid_t> numeric_entries(const std::string& dir) {
+  std::vector<pid_t> ids;
+  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
+  if (!d) return ids;
+  while (dirent* e = readdir(d.get()))
+    if (auto id = parse_pid(e->d_name)) ids.push_back(*id);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
+std::chrono::microseconds ticks_to_us(unsigned long long ticks) {
+  static const long hz = sysconf(_SC_CLK_TCK);
+  return std::chrono::microseconds(static_cast<long long>(ticks * 1'000'000ULL / static_cast<unsigned long long>(hz > 0 ? hz : 100)));
+}
+
+std::string trim_newline(std::string s) {
+  while (!s.empty() && (s.back() == '\n' || s.back() == '\0')) s.pop_back();
+  return s;
+}
+
+}  // namespace
+
+std::optional<std::string> read_file(const std::string& path) {
+  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!fd) return std::nullopt;
+  std::string out;
+  char buf[8192];
+  for (;;) {
+    ssize_t n = read(fd.get(), buf, sizeof buf);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return std::nullopt;
+    }
+    if (n == 0) return out;
+    out.append(buf, static_cast<std::size_t>(n));
+  }
+}
+
+std::string task_path(pid_t pid, pid_t tid) {
+  return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid);
+}
+
+std::vector<pid_t> read_thread_ids(pid_t pid) {
+  return numeric_entries("/proc/" + std::to_string(pid) + "/task");
+}
+
+ThreadFacts read_thread_facts(pid_t pid, pid_t tid) {
+  ThreadFacts facts;
+  facts.tid = tid;
+  const std::string dir = task_path(pid, tid);
+  if (auto stat = read_file(dir + "/stat"); stat) {
+    if (auto f = parse_stat(*stat)) {
+      facts.name = f->name;
+      facts.state = f->state;
+      facts.cpu_user = ticks_to_us(f->utime);
+      facts.cpu_system = ticks_to_us(f->stime);
+    }
+  }
+  if (auto comm = read_file(dir + "/comm"); comm && !facts.name) facts.name = trim_newline(*comm);
+  if (auto wchan = read_file(dir + "/wchan"); wchan) {
+    std::string w = trim_newline(*wchan);
+    if (!w.empty() && w != "0") facts.wchan = w;
+  }
+  if (auto syscall = read_file(dir + "/syscall"); syscall) facts.syscall = parse_syscall(*syscall);
+  return facts;
+}
+
+std::vector<ProcessFacts> read_process_tree(pid_t pid) {
+  std::map<pid_t, std::vector<pid_t>> children;
+  for (pid_t p : numeric_entries("/proc")) {
+    if (auto stat = read_file("/proc/" + std::to_string(p) + "/stat"))
+      if (auto f = parse_stat(*stat)) children[f->ppid].push_back(p);
+  }
+  std::vector<ProcessFacts> out;
+  // Depth-first with an explicit stack; pid reuse cannot form a cycle in one scan, but bound it anyway.
+  std::vector<std::pair<pid_t, int>> todo{{pid, 0}};
+  while (!todo.empty() && out.size() < 100000) {
+    auto [p, depth] = todo.back();
+    todo.pop_back();
+    ProcessFacts facts;
+    facts.pid = p;
+    facts.depth = depth;
+    const std::string dir = "/proc/" + std::to_string(p);
+    if (auto stat = read_file(dir + "/stat"); stat) {
+      if (auto f = parse_stat(*stat)) {
+        facts.ppid = f->ppid;
+        facts.state = f->state;
+        facts.name = f->name;
+      }
+    }
+    if (auto status = read_file(dir + "/status"); status) {
+      auto s = parse_status(*status);
+      if (s.uids) facts.uid = (*s.uids)[0];
+    }
+    if (auto cmdline = read_file(dir + "/cmdline"); cmdline) facts.cmdline = parse_cmdline(*cmdline);
+    out.push_back(std::move(facts));
+    auto it = children.find(p);
+    if (it != children.end())
+      for (auto c = it->second.rbegin(); c != it->second.rend(); ++c) todo.emplace_back(*c, depth + 1);
+  }
+  return out;
+}
+
+}  // namespace gmr::attach

@@ -1,0 +1,138 @@
+// The Snapshot: everything gmr copied out of the target, as plain data.
+//
+// attach/ fills it while (and just around) the moment the target is frozen; every later stage reads only
+// this value plus files on disk, never the live process. Anything that could not be read is an empty
+// optional or an entry in `error`/`notes`, never a made-up stand-in value.
+#pragma once
+
+#include <sys/types.h>
+#include <sys/user.h>
+
+#include <array>
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gmr::attach {
+
+/// Bytes copied from the target's memory, starting at target address `start`.
+struct MemoryCopy {
+  std::uint64_t start = 0;
+  std::vector<std::byte> bytes;
+
+  std::uint64_t end() const { return start + bytes.size(); }
+  bool contains(std::uint64_t address, std::size_t size) const {
+    return address >= start && address - start <= bytes.size() && bytes.size() - (address - start) >= size;
+  }
+};
+
+/// One line of /proc/PID/maps.
+struct Mapping {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  std::string perms;        // "r-xp"
+  std::uint64_t offset = 0; // file offset of `start`
+  std::string device;       // "fd:01"
+  std::uint64_t inode = 0;
+  std::string path;         // "" for anonymous memory; "[stack]", "[vdso]", "[heap]"… for special mappings
+  bool deleted = false;     // the kernel appended " (deleted)"; `path` has it stripped
+
+  bool executable() const { return perms.size() > 2 && perms[2] == 'x'; }
+  bool file_backed() const { return inode != 0 && !path.empty() && path.front() == '/'; }
+};
+
+/// /proc/TID/syscall, read before the freeze. The kernel prints "running", "-1 SP PC" (blocked outside
+/// any syscall) or "NR ARG1…ARG6 SP PC".
+struct SyscallLine {
+  bool running = false;
+  std::optional<long> number;        // absent when running or blocked outside a syscall
+  std::array<std::uint64_t, 6> args{};
+  std::optional<std::uint64_t> sp;
+  std::optional<std::uint64_t> pc;
+};
+
+/// Per-thread facts from /proc/PID/task/TID. Read before the freeze: once traced, every thread reads as 't'.
+struct ThreadFacts {
+  pid_t tid = 0;
+  std::optional<std::string> name;   // comm
+  std::optional<char> state;         // stat field 3: R S D T t Z X I…
+  std::optional<std::chrono::microseconds> cpu_user;
+  std::optional<std::chrono::microseconds> cpu_system;
+  std::optional<std::string> wchan;  // absent when the kernel says "0" or hides it
+  std::optional<SyscallLine> syscall;
+};
+
+enum class FreezeState {
+  frozen,      // in a ptrace stop; registers and stack copied
+  not_frozen,  // did not stop before the deadline (e.g. uninterruptible sleep); only /proc facts
+  exited,      // went away during the freeze
+};
+
+/// How a frozen thread was stopped. Decides how it is let go.
+enum class StopKind {
+  interrupt,        // PTRACE_EVENT_STOP with SIGTRAP: stopped by gmr
+  group_stop,       // PTRACE_EVENT_STOP with a stop signal: the process was already stopped (stays stopped)
+  signal_delivery,  // a real signal won the race: it is handed back on detach, never swallowed
+  clone_event,      // stopped reporting PTRACE_EVENT_CLONE
+};
+
+struct ThreadSnapshot {
+  ThreadFacts facts;
+  bool facts_before_freeze = true;  // false for threads born during the freeze (facts read afterwards)
+  FreezeState freeze = FreezeState::not_frozen;
+  std::optional<StopKind> stop_kind;
+  std::optional<int> pending_signal;           // with signal_delivery: the signal re-delivered on detach
+  std::optional<user_regs_struct> registers;   // PTRACE_GETREGSET NT_PRSTATUS
+  std::optional<MemoryCopy> stack;             // SP - red zone … end of SP's mapping, capped
+  bool stack_truncated = false;                // the cap cut the copy short of the mapping's end
+  std::optional<std::string> error;            // why something above is missing
+};
+
+/// One process of the Processes section: the target first, then its descendants depth-first.
+struct ProcessFacts {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  int depth = 0;  // 0 for the target, 1 for its children…
+  std::optional<uid_t> uid;
+  std::optional<char> state;
+  std::optional<std::string> name;  // comm
+  std::vector<std::string> cmdline;
+};
+
+struct Snapshot {
+  pid_t pid = 0;
+  std::vector<std::string> cmdline;
+  std::optional<std::string> exe_path;  // readlink /proc/PID/exe, " (deleted)" stripped
+  bool exe_deleted = false;
+  std::optional<uid_t> uid;             // real uid of the target
+  std::string kernel_release;           // uname -r of the machine gmr ran on
+
+  std::chrono::system_clock::time_point captured_at;
+  // From the first PTRACE_INTERRUPT sent to the last thread let go: an upper bound of how long any
+  // thread of the target was held.
+  std::chrono::nanoseconds stop_window{0};
+  bool was_group_stopped = false;       // already stopped (SIGSTOP) before gmr came: left stopped
+
+  std::vector<ThreadSnapshot> threads;  // sorted by tid, leader first
+  std::vector<Mapping> maps;            // read while frozen
+  std::optional<MemoryCopy> vdso;       // the [vdso] image, copied while frozen
+  std::vector<ProcessFacts> processes;
+  std::vector<std::string> notes;       // process-wide remarks ("3 threads appeared during the freeze"…)
+
+  std::size_t frozen_count() const {
+    std::size_t n = 0;
+    for (const auto& t : threads) n += t.freeze == FreezeState::frozen;
+    return n;
+  }
+  /// One instant of the whole process: every live thread was held at the same time.
+  bool consistent() const {
+    for (const auto& t : threads)
+      if (t.freeze == FreezeState::not_frozen) return false;
+    return !threads.empty();
+  }
+};
+
+}  // namespace gmr::attach

@@ -1,0 +1,100 @@
+// The Report: what gmr prints, as plain data. Built by symbolize/ from a Snapshot plus files on disk;
+// rendered by report/ (text now; JSON and folded later) without touching the process or libdw.
+// An absent optional means "not known" and is shown as such; no "" or 0 stands in for unknown.
+#pragma once
+
+#include <sys/types.h>
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace gmr::report {
+
+struct Frame {
+  int index = 0;                 // #N, innermost first; inlined frames get their own index
+  std::uint64_t pc = 0;          // the frame's address (return address for callers); inlined frames repeat it
+  bool inlined = false;          // an inlined call: `pc` belongs to the next outer frame's function
+  std::optional<std::string> function;          // demangled
+  std::optional<std::uint64_t> function_offset; // pc - symbol start; absent for inlined frames
+  std::optional<std::string> module;            // path of the ELF file mapped there
+  std::optional<std::uint64_t> module_offset;   // address in the module's own ELF address space (addr2line -e)
+  std::optional<std::string> build_id;          // hex
+  std::optional<std::string> file;
+  std::optional<int> line;
+  std::optional<int> column;
+  std::optional<std::string> source;            // the text of `line`, leading/trailing blanks trimmed
+};
+
+struct BlockedSyscall {
+  long number = 0;
+  std::optional<std::string> name;   // "futex"
+  std::vector<std::uint64_t> args;   // six
+};
+
+struct Thread {
+  pid_t tid = 0;
+  std::optional<std::string> name;
+  std::optional<char> state;                   // as read before the freeze
+  std::optional<std::string> state_name;       // "sleeping", "disk sleep"…
+  std::optional<std::chrono::microseconds> cpu_user;
+  std::optional<std::chrono::microseconds> cpu_system;
+  std::optional<BlockedSyscall> syscall;       // the syscall it was blocked in, if any
+  std::optional<std::string> wchan;
+  bool frozen = false;
+  std::optional<std::string> stop;             // how it was held when not a plain interrupt: "group-stop", "signal SIGUSR1 (re-delivered)"
+  std::vector<Frame> frames;
+  bool frames_truncated = false;               // --max-frames cut the chain
+  std::vector<std::string> errors;             // what could not be read or unwound, one line each
+};
+
+struct Package {
+  std::optional<std::string> executable;  // path
+  bool executable_deleted = false;
+  std::optional<std::string> build_id;
+  std::optional<std::string> package;      // Debian package owning the executable
+  std::optional<std::string> package_version;
+  std::string kernel_release;
+};
+
+struct Process {
+  pid_t pid = 0;
+  pid_t ppid = 0;
+  int depth = 0;
+  std::optional<uid_t> uid;
+  std::optional<std::string> user;
+  std::optional<char> state;
+  std::optional<std::string> name;
+  std::vector<std::string> cmdline;
+};
+
+struct Capture {
+  pid_t pid = 0;
+  std::vector<std::string> cmdline;
+  std::chrono::system_clock::time_point captured_at;
+  std::size_t threads_found = 0;
+  std::size_t threads_frozen = 0;
+  std::chrono::nanoseconds stop_window{0};
+  bool consistent = false;
+  bool was_group_stopped = false;
+  std::vector<std::string> notes;
+};
+
+struct Report {
+  std::string gmr_version;
+  Capture capture;
+  Package package;
+  std::vector<Thread> threads;
+  std::vector<Process> processes;
+
+  /// Partial: some thread was not frozen or not (fully) unwound.
+  bool partial() const {
+    for (const auto& t : threads)
+      if (!t.frozen || !t.errors.empty()) return true;
+    return !capture.consistent;
+  }
+};
+
+}  // namespace gmr::report

@@ -1,0 +1,20 @@
+// build_report(): turn a Snapshot into a Report — unwind every frozen thread offline with libdwfl, name
+// every frame, and fill the Package and Processes sections. Reads files (ELF, DWARF, sources, dpkg's
+// database) but never the live process: the target has been let go before this runs.
+#pragma once
+
+#include <cstddef>
+
+#include "attach/snapshot.hpp"
+#include "report/report.hpp"
+
+namespace gmr::symbolize {
+
+struct BuildOptions {
+  std::size_t max_frames = 256;  // per thread, counting inlined frames
+  bool source_lines = true;      // read the text of each frame's source line when the file is readable
+};
+
+report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options);
+
+}  // namespace gmr::symbolize

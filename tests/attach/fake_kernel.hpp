@@ -1,0 +1,77 @@
+// A scripted Kernel for unit tests of the freeze state machine: the test says what /proc lists, what each
+// ptrace request answers and which wait events arrive, then checks what the freezer did.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <deque>
+#include <map>
+#include <set>
+#include <utility>
+#include <vector>
+
+#include "attach/kernel.hpp"
+
+namespace gmr::test {
+
+class FakeKernel final : public attach::Kernel {
+ public:
+  // /proc/PID/task listings, one per call; the last one repeats.
+  std::vector<std::vector<pid_t>> listings;
+  std::map<pid_t, int> seize_errors;
+  std::map<pid_t, attach::ThreadLiveness> liveness_of;
+  std::map<pid_t, pid_t> clone_children;
+  std::deque<attach::WaitResult> events;
+  pid_t tracer = 4242;
+
+  std::vector<pid_t> seized, interrupted;
+  std::vector<std::pair<pid_t, int>> detached;
+
+  std::vector<pid_t> list_threads(pid_t) override {
+    if (listings.empty()) return {};
+    auto list = listings.front();
+    if (listings.size() > 1) listings.erase(listings.begin());
+    return list;
+  }
+  int seize(pid_t tid) override {
+    seized.push_back(tid);
+    auto it = seize_errors.find(tid);
+    return it == seize_errors.end() ? 0 : it->second;
+  }
+  int interrupt(pid_t tid) override {
+    interrupted.push_back(tid);
+    return 0;
+  }
+  int detach(pid_t tid, int signal) override {
+    detached.emplace_back(tid, signal);
+    return 0;
+  }
+  std::optional<pid_t> clone_child(pid_t tid) override {
+    auto it = clone_children.find(tid);
+    if (it == clone_children.end()) return std::nullopt;
+    return it->second;
+  }
+  std::optional<user_regs_struct> registers(pid_t) override { return user_regs_struct{}; }
+  attach::WaitResult wait(attach::Deadline) override {
+    if (events.empty()) return {attach::WaitResult::Kind::deadline, 0, 0, 0};
+    auto e = events.front();
+    events.pop_front();
+    return e;
+  }
+  attach::ThreadLiveness liveness(pid_t tid) override {
+    auto it = liveness_of.find(tid);
+    return it == liveness_of.end() ? attach::ThreadLiveness{} : it->second;
+  }
+  pid_t tracer_id() const override { return tracer; }
+
+  // Wait statuses as the kernel encodes them.
+  static int event_stop(int sig) { return ((PTRACE_EVENT_STOP << 16) | (sig << 8) | 0x7f); }
+  static int clone_stop() { return ((PTRACE_EVENT_CLONE << 16) | (SIGTRAP << 8) | 0x7f); }
+  static int signal_stop(int sig) { return (sig << 8) | 0x7f; }
+  static int exited(int code) { return (code & 0xff) << 8; }
+
+  void stop(pid_t tid, int status) { events.push_back({attach::WaitResult::Kind::event, tid, status, 0}); }
+  void signal_to_gmr(int sig) { events.push_back({attach::WaitResult::Kind::signal, 0, 0, sig}); }
+};
+
+}  // namespace gmr::test

@@ -1,0 +1,223 @@
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/ptrace.h>
+
+#include <algorithm>
+#include <chrono>
+
+#include "attach/freezer.hpp"
+#include "fake_kernel.hpp"
+
+using gmr::attach::AttachErrorKind;
+using gmr::attach::Freezer;
+using gmr::attach::StopKind;
+using gmr::test::FakeKernel;
+
+namespace {
+
+auto soon() { return std::chrono::steady_clock::now() + std::chrono::seconds(1); }
+
+bool detached_with(const FakeKernel& k, pid_t tid, int sig) {
+  return std::count(k.detached.begin(), k.detached.end(), std::make_pair(tid, sig)) == 1;
+}
+
+}  // namespace
+
+TEST_SUITE("attach::freezer") {
+  TEST_CASE("seizes and interrupts every thread before waiting, then detaches each once") {
+    FakeKernel k;
+    k.listings = {{100, 101, 102}};
+    for (pid_t t : {100, 101, 102}) k.stop(t, FakeKernel::event_stop(SIGTRAP));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(k.seized == std::vector<pid_t>{100, 101, 102});
+      CHECK(k.interrupted == std::vector<pid_t>{100, 101, 102});
+      CHECK(k.detached.empty());
+      for (const auto& [tid, t] : f.threads()) {
+        CHECK(t.stopped());
+        CHECK(t.stop_kind() == StopKind::interrupt);
+      }
+      CHECK(f.first_interrupt().has_value());
+    }
+    CHECK(k.detached.size() == 3);
+    for (pid_t t : {100, 101, 102}) CHECK(detached_with(k, t, 0));
+  }
+
+  TEST_CASE("rescans /proc/PID/task until a pass finds nothing new") {
+    FakeKernel k;
+    k.listings = {{100}, {100, 101}, {100, 101}};
+    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    k.stop(101, FakeKernel::event_stop(SIGTRAP));
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    CHECK(k.seized == std::vector<pid_t>{100, 101});
+    CHECK(f.threads().size() == 2);
+  }
+
+  TEST_CASE("a signal that races the interrupt is handed back on detach, never swallowed") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, FakeKernel::signal_stop(SIGUSR1));
+    k.stop(101, FakeKernel::event_stop(SIGTRAP));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().at(100).stop_kind() == StopKind::signal_delivery);
+      CHECK(f.threads().at(100).pending_signal() == SIGUSR1);
+    }
+    CHECK(detached_with(k, 100, SIGUSR1));
+    CHECK(detached_with(k, 101, 0));
+  }
+
+  TEST_CASE("a group-stopped process is detached with no signal, so it stays stopped") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, FakeKernel::event_stop(SIGSTOP));
+    k.stop(101, FakeKernel::event_stop(SIGSTOP));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().at(100).stop_kind() == StopKind::group_stop);
+    }
+    CHECK(detached_with(k, 100, 0));
+    CHECK(detached_with(k, 101, 0));
+  }
+
+  TEST_CASE("a thread cloned during the freeze is held through the clone event and waited for") {
+    FakeKernel k;
+    k.listings = {{100}};
+    k.clone_children[100] = 105;
+    k.stop(100, FakeKernel::clone_stop());
+    k.stop(105, FakeKernel::event_stop(SIGTRAP));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      REQUIRE(f.threads().contains(105));
+      CHECK(f.threads().at(100).stop_kind() == StopKind::clone_event);
+      CHECK(f.threads().at(105).stopped());
+      CHECK(std::count(k.seized.begin(), k.seized.end(), 105) == 0);
+    }
+    CHECK(detached_with(k, 105, 0));
+  }
+
+  TEST_CASE("a new thread's stop that beats its parent's clone event is still held") {
+    FakeKernel k;
+    k.listings = {{100}};
+    k.clone_children[100] = 105;
+    k.stop(105, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, FakeKernel::clone_stop());
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    CHECK(f.threads().size() == 2);
+    CHECK(f.threads().at(105).stopped());
+  }
+
+  TEST_CASE("a thread auto-attached by TRACECLONE and found by the rescan is not an error") {
+    FakeKernel k;
+    k.listings = {{100}, {100, 106}, {100, 106}};
+    k.seize_errors[106] = EPERM;
+    k.liveness_of[106] = {true, 'S', k.tracer};
+    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    k.stop(106, FakeKernel::event_stop(SIGTRAP));
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    CHECK(f.threads().at(106).stopped());
+  }
+
+  TEST_CASE("threads that vanish before or during the freeze are dropped cleanly") {
+    FakeKernel k;
+    k.listings = {{100, 101, 102, 103}};
+    k.seize_errors[101] = ESRCH;
+    k.seize_errors[102] = EPERM;
+    k.liveness_of[102] = {true, 'Z', 0};
+    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    k.stop(103, FakeKernel::exited(0));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().size() == 2);
+      CHECK(f.threads().at(103).exited());
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
+  TEST_CASE("a thread that does not stop by the deadline is not frozen and never detached") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().at(100).stopped());
+      CHECK_FALSE(f.threads().at(101).stopped());
+    }
+    // PTRACE_DETACH needs a stopped tracee; the kernel releases 101 when the tracer thread exits.
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
+  TEST_CASE("already traced: the error names the tracer and nothing stays held") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.seize_errors[101] = EPERM;
+    k.liveness_of[101] = {true, 'S', 777};
+    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    auto r = Freezer(k, 100).freeze(soon());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == AttachErrorKind::already_traced);
+    CHECK(r.error().tracer_pid == 777);
+    CHECK(r.error().message.find("777") != std::string::npos);
+  }
+
+  TEST_CASE("EPERM on a live, untraced thread is a permission error") {
+    FakeKernel k;
+    k.listings = {{100}};
+    k.seize_errors[100] = EPERM;
+    k.liveness_of[100] = {true, 'S', 0};
+    auto r = Freezer(k, 100).freeze(soon());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == AttachErrorKind::permission_denied);
+    CHECK(r.error().errno_value == EPERM);
+  }
+
+  TEST_CASE("a process whose every thread vanished is no such process") {
+    FakeKernel k;
+    k.listings = {{100}};
+    k.seize_errors[100] = ESRCH;
+    auto r = Freezer(k, 100).freeze(soon());
+    REQUIRE_FALSE(r);
+    CHECK(r.error().kind == AttachErrorKind::no_such_process);
+  }
+
+  TEST_CASE("SIGINT to gmr mid-freeze: interrupted, stopped threads let go with their raced signals") {
+    FakeKernel k;
+    k.listings = {{100, 101, 102}};
+    k.stop(100, FakeKernel::signal_stop(SIGUSR2));
+    k.stop(101, FakeKernel::event_stop(SIGTRAP));
+    k.signal_to_gmr(SIGINT);
+    {
+      Freezer f(k, 100);
+      auto r = f.freeze(soon());
+      REQUIRE_FALSE(r);
+      CHECK(r.error().kind == AttachErrorKind::interrupted);
+      CHECK(r.error().signal == SIGINT);
+    }
+    CHECK(detached_with(k, 100, SIGUSR2));
+    CHECK(detached_with(k, 101, 0));
+    CHECK(k.detached.size() == 2);
+  }
+
+  TEST_CASE("release is idempotent") {
+    FakeKernel k;
+    k.listings = {{100}};
+    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      f.release();
+      f.release();
+    }
+    CHECK(k.detached.size() == 1);
+  }
+}
