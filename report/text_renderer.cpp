@@ -1,0 +1,206 @@
+#include "report/text_renderer.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "report/format.hpp"
+#include "report/layout.hpp"
+
+namespace gmr::report {
+
+namespace {
+
+using layout::field;
+
+std::string or_unknown(const std::optional<std::string>& value) {
+  return value ? printable(*value) : "unknown";
+}
+
+std::string command_or_unknown(const std::vector<std::string>& argv) {
+  return argv.empty() ? "unknown" : format_command_line(argv);
+}
+
+std::string join(const std::vector<std::string>& words, std::string_view separator) {
+  std::string joined;
+  for (const auto& word : words) joined += (joined.empty() ? "" : std::string{separator}) + word;
+  return joined;
+}
+
+// ---- header ------------------------------------------------------------------------------------
+
+std::string consistency(const Report& report) {
+  if (report.capture.consistent) return "yes";
+  std::vector<std::string> not_frozen;
+  for (const auto& thread : report.threads)
+    if (!thread.frozen) not_frozen.push_back(std::to_string(thread.tid));
+  if (!not_frozen.empty())
+    return "no: " + std::string{not_frozen.size() == 1 ? "thread " : "threads "} + join(not_frozen, ", ") +
+           " not frozen";
+  const auto& capture = report.capture;
+  if (capture.threads_frozen < capture.threads_found)
+    return "no: only " + std::to_string(capture.threads_frozen) + " of " +
+           std::to_string(capture.threads_found) + " threads frozen";
+  return "no: see notes";
+}
+
+void render_notes(const Capture& capture, std::ostream& out) {
+  if (!capture.was_group_stopped && capture.notes.empty()) return;
+  out << field("notes", "");
+  if (capture.was_group_stopped) out << "  process was stopped before gmr (left stopped)\n";
+  for (const auto& note : capture.notes) out << "  " << printable(note) << '\n';
+}
+
+void render_header(const Report& report, std::ostream& out) {
+  const auto& capture = report.capture;
+  out << layout::section_banner("Guru Meditation Report");
+  out << field("pid", std::to_string(capture.pid));
+  out << field("command line", command_or_unknown(capture.cmdline));
+  out << field("captured at", format_utc_timestamp(capture.captured_at));
+  out << field("threads", std::to_string(capture.threads_found) + " found, " +
+                              std::to_string(capture.threads_frozen) + " frozen");
+  out << field("stop window", format_milliseconds(capture.stop_window));
+  out << field("consistent", consistency(report));
+  render_notes(capture, out);
+  out << field("gmr version", report.gmr_version.empty() ? "unknown" : printable(report.gmr_version));
+}
+
+// ---- package -----------------------------------------------------------------------------------
+
+std::string debian_package(const Package& package) {
+  if (!package.package) return "not known to dpkg";
+  const auto version = package.package_version ? printable(*package.package_version) : "(version unknown)";
+  return printable(*package.package) + " " + version;
+}
+
+void render_package(const Package& package, std::ostream& out) {
+  out << layout::section_banner("Package");
+  out << field("executable", or_unknown(package.executable) + (package.executable_deleted ? " (deleted)" : ""));
+  out << field("build id", or_unknown(package.build_id));
+  out << field("package", debian_package(package));
+  out << field("kernel", package.kernel_release.empty() ? "unknown" : printable(package.kernel_release));
+}
+
+// ---- threads -----------------------------------------------------------------------------------
+
+std::string thread_title(const Thread& thread) {
+  const auto name = thread.name ? "\"" + printable(*thread.name) + "\"" : std::string{"(name unknown)"};
+  return "Thread " + std::to_string(thread.tid) + " " + name;
+}
+
+std::string cpu_times(const Thread& thread) {
+  const auto seconds = [](const auto& t) { return t ? format_seconds(*t) : std::string{"unknown"}; };
+  return "user " + seconds(thread.cpu_user) + ", system " + seconds(thread.cpu_system);
+}
+
+std::string syscall_text(const std::optional<BlockedSyscall>& syscall) {
+  if (!syscall) return "unknown";
+  std::vector<std::string> args;
+  for (auto arg : syscall->args) args.push_back(format_hex(arg));
+  const auto name = syscall->name ? printable(*syscall->name) : "syscall " + std::to_string(syscall->number);
+  return name + "(" + join(args, ", ") + ")";
+}
+
+void render_thread_facts(const Thread& thread, std::ostream& out) {
+  out << field("frozen", thread.frozen ? "yes" : "no");
+  out << field("state", format_state(thread.state, thread.state_name));
+  out << field("cpu", cpu_times(thread));
+  out << field("syscall", syscall_text(thread.syscall));
+  out << field("wchan", or_unknown(thread.wchan));
+  if (thread.stop) out << field("stop", printable(*thread.stop));
+  for (const auto& error : thread.errors) out << field("error", printable(error));
+}
+
+std::string frame_function(const Frame& frame) {
+  std::string text = frame.function ? printable(*frame.function) : "??";
+  if (frame.inlined) return text + " [inlined]";
+  if (frame.function && frame.function_offset) text += "+" + format_hex(*frame.function_offset);
+  return text;
+}
+
+// The module offset is shown only for frames without a function: it is what addr2line needs then.
+std::string frame_module(const Frame& frame) {
+  if (!frame.module) return "(no module)";
+  const bool with_offset = !frame.function && frame.module_offset;
+  return "(" + printable(*frame.module) + (with_offset ? "+" + format_hex(*frame.module_offset) : "") + ")";
+}
+
+std::string frame_location(const Frame& frame) {
+  if (!frame.file) return "";
+  std::string text = " at " + printable(*frame.file);
+  if (!frame.line) return text;
+  text += ":" + std::to_string(*frame.line);
+  return frame.column ? text + ":" + std::to_string(*frame.column) : text;
+}
+
+std::string frame_index(int index, std::size_t width) {
+  std::string text = "#" + std::to_string(index);
+  if (text.size() < width + 1) text.append(width + 1 - text.size(), ' ');
+  return text;
+}
+
+std::size_t index_width(const std::vector<Frame>& frames) {
+  std::size_t width = 1;
+  for (const auto& frame : frames) width = std::max(width, std::to_string(frame.index).size());
+  return width;
+}
+
+void render_frames(const Thread& thread, std::ostream& out) {
+  if (thread.frames.empty()) out << "(no frames)\n";
+  const auto width = index_width(thread.frames);
+  for (const auto& frame : thread.frames) {
+    out << frame_index(frame.index, width) << ' ' << format_address(frame.pc) << ' ' << frame_function(frame)
+        << ' ' << frame_module(frame) << frame_location(frame) << '\n';
+    if (frame.source) out << "    `" << printable(*frame.source) << "`\n";
+  }
+  if (thread.frames_truncated) out << "... frames truncated\n";
+}
+
+void render_threads(const std::vector<Thread>& threads, std::ostream& out) {
+  out << layout::section_banner("Threads");
+  if (threads.empty()) out << "no threads\n";
+  for (std::size_t i = 0; i < threads.size(); ++i) {
+    if (i > 0) out << '\n';
+    out << layout::thread_header(thread_title(threads[i]));
+    render_thread_facts(threads[i], out);
+    out << '\n';
+    render_frames(threads[i], out);
+  }
+}
+
+// ---- processes ---------------------------------------------------------------------------------
+
+std::string run_by(const Process& process) {
+  const auto uid = process.uid ? std::to_string(*process.uid) : std::string{"unknown uid"};
+  return or_unknown(process.user) + " (" + uid + ")";
+}
+
+// Like ps(1): a process without argv (kernel thread, zombie) is shown by its [name].
+std::string process_command(const Process& process) {
+  if (!process.cmdline.empty()) return format_command_line(process.cmdline);
+  return process.name ? "[" + printable(*process.name) + "]" : "unknown";
+}
+
+void render_processes(const std::vector<Process>& processes, std::ostream& out) {
+  out << layout::section_banner("Processes");
+  if (processes.empty()) out << "unknown\n";
+  for (const auto& process : processes) {
+    out << std::string(static_cast<std::size_t>(std::max(process.depth, 0)) * 4, ' ') << "Process "
+        << process.pid << " (under " << process.ppid << ") [ run by: " << run_by(process)
+        << ", state: " << format_state(process.state, std::nullopt) << " ] " << process_command(process)
+        << '\n';
+  }
+}
+
+}  // namespace
+
+void render_text(const Report& report, std::ostream& out) {
+  render_header(report, out);
+  out << '\n';
+  render_package(report.package, out);
+  out << '\n';
+  render_threads(report.threads, out);
+  out << '\n';
+  render_processes(report.processes, out);
+}
+
+}  // namespace gmr::report

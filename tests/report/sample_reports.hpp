@@ -1,0 +1,180 @@
+// Hand-made Reports for renderer tests: a rich one that uses every field, and a minimal one where every
+// optional is absent. Shared so that later renderers (JSON, folded) can be tested on the same values.
+#pragma once
+
+#include <chrono>
+#include <string>
+
+#include "report/report.hpp"
+
+namespace gmr::test::samples {
+
+inline report::Frame frame(int index, std::uint64_t pc) {
+  report::Frame f;
+  f.index = index;
+  f.pc = pc;
+  return f;
+}
+
+inline report::Frame named_frame(int index, std::uint64_t pc, std::string function, std::uint64_t offset,
+                                 std::string module) {
+  auto f = frame(index, pc);
+  f.function = std::move(function);
+  f.function_offset = offset;
+  f.module = std::move(module);
+  return f;
+}
+
+inline report::Frame& at(report::Frame& f, std::string file, int line, std::optional<int> column = {}) {
+  f.file = std::move(file);
+  f.line = line;
+  f.column = column;
+  return f;
+}
+
+inline constexpr const char* libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
+inline constexpr const char* redis = "/usr/bin/redis-server";
+
+inline report::Thread main_thread() {
+  using namespace std::chrono_literals;
+  report::Thread t;
+  t.tid = 4242;
+  t.name = "redis-server";
+  t.state = 'S';
+  t.cpu_user = 1'250'000us;
+  t.cpu_system = 339'500us;
+  t.syscall = report::BlockedSyscall{232, "epoll_wait", {5, 0x7f3a1c2e4000, 10128, 100, 0, 0}};
+  t.wchan = "do_epoll_wait";
+  t.frozen = true;
+  auto f0 = named_frame(0, 0x7f3a1c91e0a6, "epoll_wait", 0x56, libc);
+  at(f0, "../sysdeps/unix/sysv/linux/epoll_wait.c", 30, 10).source =
+      "return SYSCALL_CANCEL (epoll_wait, epfd, events, maxevents, timeout);";
+  auto f1 = frame(1, 0x55d0c41a3f21);
+  f1.inlined = true;
+  f1.function = "aeApiPoll";
+  f1.module = redis;
+  at(f1, "ae_epoll.c", 113, 15).source = "retval = epoll_wait(state->epfd,state->events,eventLoop->setsize,";
+  auto f2 = named_frame(2, 0x55d0c41a3f21, "aeProcessEvents", 0x1d1, redis);
+  at(f2, "ae.c", 404, 23).source = "numevents = aeApiPoll(eventLoop, tvp);";
+  auto f3 = named_frame(3, 0x55d0c41a46cd, "aeMain", 0x1d, redis);
+  at(f3, "ae.c", 496);
+  auto f4 = named_frame(4, 0x55d0c4196e51, "main", 0x3a1, redis);
+  at(f4, "server.c", 7292, 5).source = "aeMain(server.el);";
+  auto f5 = named_frame(5, 0x7f3a1c84624a, "__libc_start_call_main", 0x7a, libc);
+  at(f5, "../sysdeps/nptl/libc_start_call_main.h", 58, 16);
+  t.frames = {f0, f1, f2, f3, f4, f5};
+  return t;
+}
+
+inline report::Thread worker_thread() {
+  using namespace std::chrono_literals;
+  report::Thread t;
+  t.tid = 4243;
+  t.name = "bio_close_file";
+  t.state = 'S';
+  t.state_name = "sleeping";
+  t.cpu_user = 0us;
+  t.cpu_system = 10'000us;
+  t.syscall = report::BlockedSyscall{202, "futex", {0x55d0c5e1a2b8, 0x189, 0, 0, 0, 0xffffffff}};
+  t.wchan = "futex_wait_queue";
+  t.frozen = true;
+  t.stop = "signal SIGUSR1 (re-delivered)";
+  auto f0 = named_frame(0, 0x7f3a1c8a1d36, "__futex_abstimed_wait_common", 0x36, libc);
+  at(f0, "./nptl/futex-internal.c", 57, 12).source = "int err = INTERNAL_SYSCALL_CANCEL (futex_time64, futex_word, op, expected,";
+  auto f1 = frame(1, 0x7f3a1b2c5e10);
+  f1.module = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2";
+  f1.module_offset = 0x3de10;
+  auto f2 = frame(2, 0x7f00dead0042);  // JIT code: no module, no symbol
+  auto f3 = named_frame(3, 0x7f3a1c8a5044, "start_thread", 0x2f4, libc);
+  at(f3, "./nptl/pthread_create.c", 442, 8);
+  t.frames = {f0, f1, f2, f3};
+  t.frames_truncated = true;
+  return t;
+}
+
+inline report::Thread stuck_thread() {
+  using namespace std::chrono_literals;
+  report::Thread t;
+  t.tid = 4244;
+  t.name = "bio_lazy_free";
+  t.state = 'D';
+  t.cpu_user = 42'000us;
+  t.cpu_system = 1'234'567us;
+  t.syscall = report::BlockedSyscall{0, "read", {7, 0x7f3a10000b70, 4096, 0, 0, 0}};
+  t.wchan = "folio_wait_bit_common";
+  t.frozen = false;
+  t.errors = {"not stopped within 3.000 s (--timeout): registers and stack not captured"};
+  return t;
+}
+
+inline report::Thread odd_thread() {
+  report::Thread t;
+  t.tid = 4246;
+  t.syscall = report::BlockedSyscall{451, std::nullopt, {1, 2, 3, 0, 0, 0}};
+  t.frozen = true;
+  t.errors = {"unwinding stopped at 0x00007f3a1c000010: no CFI and no frame pointer"};
+  auto f0 = named_frame(0, 0x7f3a1c000010, "spin\x1b[2J", 0x10, "/opt/plugin dir/libspin.so");
+  t.frames = {f0};
+  return t;
+}
+
+inline report::Process process(pid_t pid, pid_t ppid, int depth, std::optional<uid_t> uid,
+                               std::optional<std::string> user, char state, std::optional<std::string> name,
+                               std::vector<std::string> cmdline) {
+  report::Process p;
+  p.pid = pid;
+  p.ppid = ppid;
+  p.depth = depth;
+  p.uid = uid;
+  p.user = std::move(user);
+  p.state = state;
+  p.name = std::move(name);
+  p.cmdline = std::move(cmdline);
+  return p;
+}
+
+inline report::Report rich_report() {
+  using namespace std::chrono;
+  report::Report r;
+  r.gmr_version = "0.1.0";
+  auto& c = r.capture;
+  c.pid = 4242;
+  c.cmdline = {redis, "*:6379", "--logfile", "/var/log/redis/redis server.log"};
+  c.captured_at = sys_days{year{2024} / 5 / 1} + hours{12} + minutes{34} + seconds{56} + microseconds{123456};
+  c.threads_found = 4;
+  c.threads_frozen = 3;
+  c.stop_window = nanoseconds{274'391};
+  c.consistent = false;
+  c.was_group_stopped = true;
+  c.notes = {"no debug info for /usr/lib/x86_64-linux-gnu/libjemalloc.so.2: install libjemalloc2-dbgsym"};
+  r.package.executable = redis;
+  r.package.executable_deleted = true;
+  r.package.build_id = "4f5e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5";
+  r.package.package = "redis-server";
+  r.package.package_version = "5:7.0.15-1~deb12u1";
+  r.package.kernel_release = "6.1.0-18-amd64";
+  r.threads = {main_thread(), worker_thread(), stuck_thread(), odd_thread()};
+  r.processes = {
+      process(4242, 1, 0, 998, "redis", 'S', "redis-server", c.cmdline),
+      process(4250, 4242, 1, 998, "redis", 'S', "redis-rdb-bgsave", {"redis-rdb-bgsave", "*:6379"}),
+      process(4251, 4250, 2, 998, "redis", 'Z', "gzip", {}),
+      process(4260, 4242, 1, 1001, std::nullopt, 'R', "sh", {"/bin/sh", "-c", "echo 'it''s done'"}),
+  };
+  return r;
+}
+
+/// Every optional absent, every vector empty but one thread, one frame and one process.
+inline report::Report minimal_report() {
+  report::Report r;
+  r.capture.pid = 1234;
+  report::Thread t;
+  t.tid = 1234;
+  t.frames = {frame(0, 0x401000)};
+  r.threads = {t};
+  report::Process p;
+  p.pid = 1234;
+  r.processes = {p};
+  return r;
+}
+
+}  // namespace gmr::test::samples
