@@ -1,0 +1,86 @@
+#include "symbolize/captured_memory.hpp"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstring>
+
+#include "symbolize/mapped_file.hpp"
+
+namespace gmr::symbolize {
+namespace {
+
+constexpr std::uint64_t word_size = sizeof(std::uint64_t);
+
+bool holds_word(std::uint64_t start, std::uint64_t end, std::uint64_t address) {
+  return address >= start && address < end && end - address >= word_size;
+}
+
+}  // namespace
+
+CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot) : snapshot_(snapshot) {
+  for (const auto& thread : snapshot.threads) {
+    if (!thread.stack || thread.stack->bytes.empty()) continue;
+    stacks_.push_back({thread.stack->start, thread.stack->end(), thread.stack->bytes.data()});
+    longest_stack_ = std::max<std::uint64_t>(longest_stack_, thread.stack->bytes.size());
+  }
+  std::ranges::sort(stacks_, {}, &Span::start);
+
+  if (snapshot.vdso && !snapshot.vdso->bytes.empty())
+    vdso_ = Span{snapshot.vdso->start, snapshot.vdso->end(), snapshot.vdso->bytes.data()};
+
+  for (const auto& mapping : snapshot.maps)
+    if (mapping.file_backed() && mapping.perms.size() > 1 && mapping.perms[1] != 'w' && mapping.end > mapping.start)
+      files_.push_back({mapping.start, mapping.end, &mapping});
+  std::ranges::sort(files_, {}, &FileSpan::start);
+}
+
+std::optional<std::uint64_t> CapturedMemory::read_word(std::uint64_t address) {
+  if (auto word = read_stack(address)) return word;
+  if (vdso_ && holds_word(vdso_->start, vdso_->end, address)) {
+    std::uint64_t word = 0;
+    std::memcpy(&word, vdso_->bytes + (address - vdso_->start), word_size);
+    return word;
+  }
+  return read_file(address);
+}
+
+std::optional<std::uint64_t> CapturedMemory::read_stack(std::uint64_t address) const {
+  // The last copy starting at or below `address`, then earlier ones that could still reach it.
+  auto it = std::ranges::upper_bound(stacks_, address, {}, &Span::start);
+  while (it != stacks_.begin()) {
+    --it;
+    if (holds_word(it->start, it->end, address)) {
+      std::uint64_t word = 0;
+      std::memcpy(&word, it->bytes + (address - it->start), word_size);
+      return word;
+    }
+    if (address - it->start >= longest_stack_) break;
+  }
+  return std::nullopt;
+}
+
+std::optional<std::uint64_t> CapturedMemory::read_file(std::uint64_t address) {
+  auto it = std::ranges::upper_bound(files_, address, {}, &FileSpan::start);
+  if (it == files_.begin()) return std::nullopt;
+  --it;
+  if (!holds_word(it->start, it->end, address)) return std::nullopt;
+  const int fd = file_for(*it->mapping);
+  if (fd < 0) return std::nullopt;
+  std::uint64_t word = 0;
+  const auto offset = static_cast<off_t>(it->mapping->offset + (address - it->start));
+  if (::pread(fd, &word, word_size, offset) != static_cast<ssize_t>(word_size)) return std::nullopt;
+  return word;
+}
+
+int CapturedMemory::file_for(const attach::Mapping& mapping) {
+  const std::string key = mapping.device + ":" + std::to_string(mapping.inode) + ":" + mapping.path;
+  auto found = open_files_.find(key);
+  if (found == open_files_.end()) {
+    auto opened = open_mapped_file(snapshot_, mapping);
+    found = open_files_.emplace(key, opened ? std::move(opened->fd) : UniqueFd{}).first;
+  }
+  return found->second.get();
+}
+
+}  // namespace gmr::symbolize

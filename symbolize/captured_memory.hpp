@@ -1,0 +1,49 @@
+// The target's memory as far as gmr kept it: the stacks copied while frozen, the vDSO copy, and read-only
+// file-backed mappings (whose bytes are the file's). This is what the unwinder reads instead of the process.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "attach/snapshot.hpp"
+#include "symbolize/dwfl_handles.hpp"
+
+namespace gmr::symbolize {
+
+class CapturedMemory {
+ public:
+  /// Indexes `snapshot`, which must outlive this object (its byte buffers are not copied).
+  explicit CapturedMemory(const attach::Snapshot& snapshot);
+
+  /// The 8 bytes at `address` (host byte order = target's, x86-64 only), or nullopt when no kept copy
+  /// holds all of them. Files are opened lazily, once each.
+  std::optional<std::uint64_t> read_word(std::uint64_t address);
+
+ private:
+  struct Span {
+    std::uint64_t start = 0;
+    std::uint64_t end = 0;
+    const std::byte* bytes = nullptr;
+  };
+  struct FileSpan {
+    std::uint64_t start = 0;
+    std::uint64_t end = 0;
+    const attach::Mapping* mapping = nullptr;
+  };
+
+  std::optional<std::uint64_t> read_stack(std::uint64_t address) const;
+  std::optional<std::uint64_t> read_file(std::uint64_t address);
+  int file_for(const attach::Mapping& mapping);
+
+  const attach::Snapshot& snapshot_;
+  std::vector<Span> stacks_;           // sorted by start; copies may overlap (threads sharing a mapping)
+  std::uint64_t longest_stack_ = 0;    // bounds the backward scan over overlapping copies
+  std::optional<Span> vdso_;
+  std::vector<FileSpan> files_;        // read-only file-backed mappings, sorted by start, disjoint
+  std::map<std::string, UniqueFd> open_files_;  // by dev:inode:path; an invalid fd = tried and failed
+};
+
+}  // namespace gmr::symbolize

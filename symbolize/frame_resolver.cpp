@@ -1,0 +1,129 @@
+#include "symbolize/frame_resolver.hpp"
+
+#include <dwarf.h>
+
+#include "symbolize/build_id.hpp"
+#include "symbolize/demangle.hpp"
+#include "symbolize/inline_chain.hpp"
+
+namespace gmr::symbolize {
+namespace {
+
+std::optional<std::string> compilation_dir(Dwarf_Die cu) {
+  Dwarf_Attribute attr;
+  if (dwarf_attr(&cu, DW_AT_comp_dir, &attr) == nullptr) return std::nullopt;
+  if (const char* dir = dwarf_formstring(&attr)) return std::string(dir);
+  return std::nullopt;
+}
+
+// Line tables may name files relative to the compilation directory ("../sysdeps/…", "./libio/…"); such a
+// name means nothing relative to gmr's working directory. nullopt: no absolute path is known.
+std::optional<std::string> readable_path(const std::string& file, const std::optional<std::string>& comp_dir) {
+  if (file.starts_with('/')) return file;
+  if (comp_dir && comp_dir->starts_with('/')) return *comp_dir + "/" + file;
+  return std::nullopt;
+}
+
+void set_position(report::Frame& frame, const SourcePosition& position) {
+  frame.file = position.file;
+  frame.line = position.line;
+  frame.column = position.column;
+}
+
+}  // namespace
+
+const std::vector<report::Frame>& FrameResolver::resolve(const RawFrame& raw) {
+  const auto key = std::pair(raw.pc, raw.is_activation);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) it = cache_.emplace(key, resolve_uncached(raw)).first;
+  return it->second;
+}
+
+FrameResolver::ModuleInfo& FrameResolver::module_info(Dwfl_Module* module) {
+  auto it = modules_.find(module);
+  if (it != modules_.end()) return it->second;
+  ModuleInfo info;
+  info.name = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+  GElf_Addr bias = 0;
+  if (dwfl_module_getelf(module, &bias) != nullptr) info.elf_bias = bias;
+  info.build_id = build_id_hex(module);
+  return modules_.emplace(module, std::move(info)).first->second;
+}
+
+std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> FrameResolver::find_cu(Dwfl_Module* module, ModuleInfo& info,
+                                                                       std::uint64_t pc) {
+  Dwarf_Addr bias = 0;
+  if (Dwarf_Die* cu = dwfl_module_addrdie(module, pc, &bias)) return std::pair(*cu, bias);
+  if (dwfl_module_getdwarf(module, &bias) == nullptr) return std::nullopt;
+  if (!info.cu_ranges) info.cu_ranges = std::make_unique<CuRanges>(CuRanges::build(module));
+  auto cu = info.cu_ranges->find(pc - bias);
+  if (!cu) return std::nullopt;
+  modules_without_aranges_.insert(info.name);
+  return std::pair(*cu, bias);
+}
+
+std::vector<report::Frame> FrameResolver::resolve_uncached(const RawFrame& raw) {
+  const std::uint64_t pc = raw.lookup_pc();
+  report::Frame outer;
+  outer.pc = raw.pc;
+
+  Dwfl_Module* module = dwfl_addrmodule(dwfl_, pc);
+  if (module == nullptr) return {outer};
+
+  ModuleInfo& info = module_info(module);
+  outer.module = info.name;
+  outer.build_id = info.build_id;
+  if (info.elf_bias) outer.module_offset = raw.pc - *info.elf_bias;
+
+  if (!info.symbols) info.symbols = std::make_unique<SymbolTable>(SymbolTable::build(module));
+  if (auto symbol = info.symbols->lookup(pc)) {
+    outer.function = demangle(*symbol->name);
+    outer.function_offset = raw.pc - symbol->start;
+  }
+
+  std::vector<report::Frame> frames;
+  std::optional<std::string> comp_dir;
+  if (auto cu = find_cu(module, info, pc)) {
+    comp_dir = compilation_dir(cu->first);
+    const auto& [cu_die, dwarf_bias] = *cu;
+    const Dwarf_Addr dwarf_pc = pc - dwarf_bias;
+    const std::vector<FunctionScope> chain = inline_chain(cu_die, dwarf_pc);
+    SourcePosition position = line_at(cu_die, dwarf_pc);
+    for (const FunctionScope& scope : chain) {
+      if (!scope.inlined) {
+        // DWARF's name for the out-of-line function, as eu-stack -i and gdb print it (the symbol may be
+        // a public alias: "pthread_cond_wait" for ___pthread_cond_wait); the offset stays the symbol's.
+        if (scope.name) {
+          if (!outer.function_offset && scope.entry_pc && pc >= *scope.entry_pc + dwarf_bias)
+            outer.function_offset = raw.pc - (*scope.entry_pc + dwarf_bias);
+          outer.function = scope.name;
+        }
+        break;
+      }
+      report::Frame inlined = outer;
+      inlined.inlined = true;
+      inlined.function = scope.name;
+      inlined.function_offset.reset();
+      set_position(inlined, position);
+      frames.push_back(std::move(inlined));
+      position = scope.call_site;  // the caller's position is where it called this inlined function
+    }
+    set_position(outer, position);
+  }
+  frames.push_back(std::move(outer));
+
+  if (sources_ != nullptr)
+    for (report::Frame& frame : frames)
+      if (frame.file && frame.line)
+        if (auto path = readable_path(*frame.file, comp_dir)) frame.source = sources_->line(*path, *frame.line);
+  return frames;
+}
+
+std::vector<std::string> FrameResolver::notes() const {
+  std::vector<std::string> notes;
+  for (const std::string& name : modules_without_aranges_)
+    notes.push_back(name + ": no .debug_aranges for some code; its CUs were located by their address ranges");
+  return notes;
+}
+
+}  // namespace gmr::symbolize

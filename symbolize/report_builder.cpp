@@ -1,0 +1,131 @@
+#include "symbolize/report_builder.hpp"
+
+#include <future>
+#include <memory>
+#include <optional>
+
+#include "symbolize/build_id.hpp"
+#include "symbolize/frame_resolver.hpp"
+#include "symbolize/package_info.hpp"
+#include "symbolize/snapshot_dwfl.hpp"
+#include "symbolize/source_lines.hpp"
+#include "symbolize/thread_facts.hpp"
+#include "symbolize/unwinder.hpp"
+#include "symbolize/user_names.hpp"
+
+namespace gmr::symbolize {
+namespace {
+
+report::Capture capture_header(const attach::Snapshot& snapshot) {
+  report::Capture capture;
+  capture.pid = snapshot.pid;
+  capture.cmdline = snapshot.cmdline;
+  capture.captured_at = snapshot.captured_at;
+  for (const auto& thread : snapshot.threads)
+    capture.threads_found += thread.freeze != attach::FreezeState::exited;
+  capture.threads_frozen = snapshot.frozen_count();
+  capture.stop_window = snapshot.stop_window;
+  capture.consistent = snapshot.consistent();
+  capture.was_group_stopped = snapshot.was_group_stopped;
+  capture.notes = snapshot.notes;
+  const std::size_t exited = snapshot.threads.size() - capture.threads_found;
+  if (exited == 1) capture.notes.push_back("1 thread exited during the capture and is not shown");
+  if (exited > 1) capture.notes.push_back(std::to_string(exited) + " threads exited during the capture and are not shown");
+  return capture;
+}
+
+// dpkg-query takes tens of milliseconds: it runs while the frames are being named.
+std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
+  // A deleted executable is not the file dpkg now has under that name.
+  if (!snapshot.exe_path || snapshot.exe_deleted) return {};
+  return std::async(std::launch::async, [path = *snapshot.exe_path] { return debian_package(path); });
+}
+
+report::Package package_section(const attach::Snapshot& snapshot, Dwfl* dwfl,
+                                std::future<std::optional<DebianPackage>> owner) {
+  report::Package package;
+  package.executable = snapshot.exe_path;
+  package.executable_deleted = snapshot.exe_deleted;
+  package.kernel_release = snapshot.kernel_release;
+  if (snapshot.exe_path && dwfl != nullptr)
+    if (Dwfl_Module* module = find_module(dwfl, *snapshot.exe_path)) package.build_id = build_id_hex(module);
+  if (owner.valid())
+    if (auto found = owner.get()) {
+      package.package = found->name;
+      package.package_version = found->version;
+    }
+  return package;
+}
+
+std::vector<report::Process> processes_section(const attach::Snapshot& snapshot) {
+  std::vector<report::Process> processes;
+  for (const auto& facts : snapshot.processes) {
+    report::Process process;
+    process.pid = facts.pid;
+    process.ppid = facts.ppid;
+    process.depth = facts.depth;
+    process.uid = facts.uid;
+    if (facts.uid) process.user = user_name(*facts.uid);
+    process.state = facts.state;
+    process.name = facts.name;
+    process.cmdline = facts.cmdline;
+    processes.push_back(std::move(process));
+  }
+  return processes;
+}
+
+void add_frames(report::Thread& thread, const RawUnwind& unwind, FrameResolver& resolver, std::size_t max_frames) {
+  thread.frames_truncated = unwind.truncated;
+  for (const RawFrame& raw : unwind.frames) {
+    for (const report::Frame& resolved : resolver.resolve(raw)) {
+      if (thread.frames.size() == max_frames) {
+        thread.frames_truncated = true;
+        return;
+      }
+      report::Frame& frame = thread.frames.emplace_back(resolved);
+      frame.index = static_cast<int>(thread.frames.size()) - 1;
+    }
+  }
+}
+
+}  // namespace
+
+report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options) {
+  report::Report report;
+  report.gmr_version = GMR_VERSION;
+  report.capture = capture_header(snapshot);
+  auto package_owner = start_package_lookup(snapshot);
+
+  auto session = SnapshotDwfl::open(snapshot);
+  Dwfl* dwfl = session ? (*session)->dwfl() : nullptr;
+  SourceLines sources;
+  std::optional<FrameResolver> resolver;
+  if (dwfl != nullptr) resolver.emplace(dwfl, options.source_lines ? &sources : nullptr);
+
+  for (const auto& thread : snapshot.threads) {
+    if (thread.freeze == attach::FreezeState::exited) continue;
+    report::Thread out = thread_facts(thread);
+    if (thread.freeze == attach::FreezeState::frozen) {
+      if (!thread.registers) {
+        if (!thread.error) out.errors.push_back("no registers were captured");
+      } else if (!session) {
+        out.errors.push_back("cannot unwind: " + session.error());
+      } else if ((*session)->unwind_unavailable()) {
+        out.errors.push_back(*(*session)->unwind_unavailable());
+      } else {
+        const RawUnwind unwind = unwind_thread(**session, thread.facts.tid, options.max_frames);
+        add_frames(out, unwind, *resolver, options.max_frames);
+        if (unwind.error) out.errors.push_back(*unwind.error);
+      }
+    }
+    report.threads.push_back(std::move(out));
+  }
+
+  report.package = package_section(snapshot, dwfl, std::move(package_owner));
+  report.processes = processes_section(snapshot);
+  if (resolver)
+    for (auto& note : resolver->notes()) report.capture.notes.push_back(std::move(note));
+  return report;
+}
+
+}  // namespace gmr::symbolize

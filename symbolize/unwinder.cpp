@@ -1,0 +1,62 @@
+#include "symbolize/unwinder.hpp"
+
+#include <cinttypes>
+#include <cstdio>
+
+#include "symbolize/snapshot_dwfl.hpp"
+
+namespace gmr::symbolize {
+namespace {
+
+struct Collector {
+  RawUnwind* out;
+  std::size_t max_frames;
+  bool pc_failed = false;
+};
+
+int frame_cb(Dwfl_Frame* frame, void* arg) {
+  auto& collector = *static_cast<Collector*>(arg);
+  Dwarf_Addr pc = 0;
+  bool is_activation = false;
+  if (!dwfl_frame_pc(frame, &pc, &is_activation)) {
+    collector.pc_failed = true;
+    return DWARF_CB_ABORT;
+  }
+  if (collector.out->frames.size() == collector.max_frames) {
+    collector.out->truncated = true;
+    return DWARF_CB_ABORT;
+  }
+  collector.out->frames.push_back({pc, is_activation});
+  return DWARF_CB_OK;
+}
+
+std::string hex(std::uint64_t value) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
+  return buf;
+}
+
+}  // namespace
+
+RawUnwind unwind_thread(SnapshotDwfl& session, pid_t tid, std::size_t max_frames) {
+  RawUnwind out;
+  Collector collector{&out, max_frames};
+  session.forget_failed_read();
+  const int result = dwfl_getthread_frames(session.dwfl(), tid, frame_cb, &collector);
+  const std::string where = out.frames.empty() ? std::string("before the first frame")
+                                               : "after #" + std::to_string(out.frames.size() - 1) + " at " +
+                                                     hex(out.frames.back().pc);
+  if (collector.pc_failed) {
+    out.error = "unwind stopped " + where + ": no pc for the next frame: " + dwfl_errmsg(-1);
+  } else if (result == -1) {
+    // Any end but the outermost frame (whose return address is undefined in its CFI), e.g. a return
+    // address outside every module. eu-stack reports these too.
+    out.error = "unwind stopped " + where + ": " + dwfl_errmsg(-1);
+  } else if (result == 0 && session.failed_read()) {
+    out.error = "unwind stopped " + where + ": memory at " + hex(*session.failed_read()) +
+                " was not captured (outside the copied stack)";
+  }
+  return out;
+}
+
+}  // namespace gmr::symbolize
