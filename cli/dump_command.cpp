@@ -72,7 +72,6 @@ int run_dump(const DumpOptions& options) {
     return exit_code_for(snapshot.error());
   }
   report::Report report = symbolize::build_report(*snapshot, symbolize::BuildOptions{});
-  report.gmr_version = version;
   report::render_text(report, std::cout);
   std::cout.flush();
   if (!std::cout) {
