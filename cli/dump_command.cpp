@@ -5,7 +5,6 @@
 
 #include "attach/capture.hpp"
 #include "cli/exit_codes.hpp"
-#include "cli/version.hpp"
 #include "report/text_renderer.hpp"
 #include "symbolize/report_builder.hpp"
 
