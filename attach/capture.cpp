@@ -17,6 +17,8 @@
 #include "attach/preflight.hpp"
 #include "attach/proc_parse.hpp"
 #include "attach/proc_read.hpp"
+#include "attach/sidecar.hpp"
+#include "attach/symbol_values.hpp"
 
 namespace gmr::attach {
 namespace {
@@ -45,17 +47,7 @@ class SignalBlock {
 void read_process_header(pid_t pid, Snapshot& snap) {
   const std::string dir = "/proc/" + std::to_string(pid);
   if (auto cmdline = read_file(dir + "/cmdline")) snap.cmdline = parse_cmdline(*cmdline);
-  char buf[4096];
-  ssize_t n = readlink((dir + "/exe").c_str(), buf, sizeof buf - 1);
-  if (n > 0) {
-    std::string exe(buf, static_cast<std::size_t>(n));
-    constexpr std::string_view deleted = " (deleted)";
-    if (exe.ends_with(deleted)) {
-      exe.resize(exe.size() - deleted.size());
-      snap.exe_deleted = true;
-    }
-    snap.exe_path = exe;
-  }
+  snap.exe_path = read_executable(pid, &snap.exe_deleted);
   if (auto status = read_file(dir + "/status")) {
     auto s = parse_status(*status);
     if (s.uids) snap.uid = (*s.uids)[0];
@@ -92,8 +84,7 @@ void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const 
     snap.threads.push_back(std::move(t));
   }
 
-  if (auto maps = read_file("/proc/" + std::to_string(pid) + "/maps")) snap.maps = parse_maps(*maps);
-  std::sort(snap.maps.begin(), snap.maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
+  snap.maps = read_maps(pid);
 
   std::vector<RangeRequest> requests;
   std::vector<ThreadSnapshot*> owners;
@@ -140,6 +131,7 @@ std::expected<void, AttachError> freeze_and_copy(pid_t pid, const CaptureOptions
   }
   snap.captured_at = std::chrono::system_clock::now();
   copy_frozen_state(pid, kernel, freezer, options, snap);
+  snap.symbols = read_symbol_values(pid, options.symbols, options.max_config_bytes);
   freezer.release();
   const auto released = std::chrono::steady_clock::now();
   if (auto first = freezer.first_interrupt()) snap.stop_window = released - *first;
@@ -211,6 +203,7 @@ std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& op
                            std::to_string(options.timeout.count()) + " ms: not frozen");
   }
   snap.processes = read_process_tree(pid);
+  snap.sidecars = read_sidecars(pid, options.sidecars, snap.cmdline, options.max_config_bytes);
   return snap;
 }
 

@@ -11,6 +11,7 @@
 #include <chrono>
 #include <cstddef>
 #include <expected>
+#include <vector>
 
 #include "attach/attach_error.hpp"
 #include "attach/snapshot.hpp"
@@ -20,6 +21,9 @@ namespace gmr::attach {
 struct CaptureOptions {
   std::chrono::milliseconds timeout{3000};  // for the whole freeze: threads not stopped by then are "not frozen"
   std::size_t max_stack = 512 * 1024;       // bytes copied per thread, from SP - red zone upwards
+  std::vector<SymbolRead> symbols;          // planned before the freeze (symbolize::plan_known_symbols)
+  SidecarRequest sidecars;                  // configuration files to find and read after the freeze
+  std::size_t max_config_bytes = 1024 * 1024;  // per symbol value and per sidecar file
 };
 
 std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& options);

@@ -91,6 +91,26 @@ ThreadFacts read_thread_facts(pid_t pid, pid_t tid) {
   return facts;
 }
 
+std::vector<Mapping> read_maps(pid_t pid) {
+  auto text = read_file("/proc/" + std::to_string(pid) + "/maps");
+  if (!text) return {};
+  std::vector<Mapping> maps = parse_maps(*text);
+  std::sort(maps.begin(), maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
+  return maps;
+}
+
+std::optional<std::string> read_executable(pid_t pid, bool* deleted) {
+  char buf[4096];
+  const ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), buf, sizeof buf - 1);
+  if (n <= 0) return std::nullopt;
+  std::string exe(buf, static_cast<std::size_t>(n));
+  constexpr std::string_view suffix = " (deleted)";
+  const bool was_deleted = exe.ends_with(suffix);
+  if (was_deleted) exe.resize(exe.size() - suffix.size());
+  if (deleted) *deleted = was_deleted;
+  return exe;
+}
+
 std::vector<ProcessFacts> read_process_tree(pid_t pid) {
   std::map<pid_t, std::vector<pid_t>> children;
   for (pid_t p : numeric_entries("/proc")) {

@@ -23,6 +23,12 @@ std::vector<pid_t> read_thread_ids(pid_t pid);
 /// name, state, CPU times, wchan, syscall — what can be read; `tid` always set.
 ThreadFacts read_thread_facts(pid_t pid, pid_t tid);
 
+/// /proc/PID/maps, sorted by address; empty when unreadable.
+std::vector<Mapping> read_maps(pid_t pid);
+
+/// readlink /proc/PID/exe with a " (deleted)" suffix stripped (`deleted` tells whether it was there).
+std::optional<std::string> read_executable(pid_t pid, bool* deleted = nullptr);
+
 /// The target and all its descendants, depth-first, children in pid order.
 std::vector<ProcessFacts> read_process_tree(pid_t pid);
 

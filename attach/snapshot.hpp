@@ -16,6 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "attach/known_symbols.hpp"
+#include "attach/sidecar.hpp"
+
 namespace gmr::attach {
 
 /// Bytes copied from the target's memory, starting at target address `start`.
@@ -121,6 +124,8 @@ struct Snapshot {
   std::optional<MemoryCopy> vdso;       // the [vdso] image, copied while frozen
   std::vector<ProcessFacts> processes;
   std::vector<std::string> notes;       // process-wide remarks ("3 threads appeared during the freeze"…)
+  std::vector<SymbolValue> symbols;     // known symbols' values, read while frozen
+  std::vector<SidecarFile> sidecars;    // configuration files, read after the target was let go
 
   std::size_t frozen_count() const {
     std::size_t n = 0;

@@ -51,6 +51,9 @@ struct Thread {
 };
 
 struct Package {
+  std::optional<std::string> product;     // gmr_product / gmr_vendor / gmr_version, read from the target
+  std::optional<std::string> vendor;
+  std::optional<std::string> version;
   std::optional<std::string> executable;  // path
   bool executable_deleted = false;
   std::optional<std::string> build_id;
@@ -68,6 +71,43 @@ struct Process {
   std::optional<char> state;
   std::optional<std::string> name;
   std::vector<std::string> cmdline;
+};
+
+/// Where a block of configuration came from.
+struct ConfigSource {
+  enum class Kind { symbol, file };
+  Kind kind = Kind::symbol;
+  std::string name;                        // the symbol name, or the file path as given or found
+  std::optional<std::string> module;       // symbol: the ELF file that defines it
+  std::optional<std::string> type;         // symbol: its type ("char[64]", "std::string"…)
+  std::optional<std::string> found_by;     // file: "--sidecar", "GMR_SIDECAR", "--config-file", "--config-dir"
+  std::optional<std::string> resolved;     // file: the path opened (inside the target's root)
+};
+
+struct ConfigOption {
+  std::string key;
+  std::vector<std::string> values;  // more than one: the key was repeated (a list)
+  bool masked = false;              // the values are "***"
+};
+
+struct ConfigGroup {
+  std::string name;
+  std::vector<ConfigOption> options;  // sorted by key
+};
+
+/// One symbol's or one file's content: INI groups, or text when it is not INI, or an error.
+struct ConfigBlock {
+  ConfigSource source;
+  std::vector<ConfigGroup> groups;    // DEFAULT first, then by name
+  std::optional<std::string> text;    // not INI: the text, secrets masked
+  bool truncated = false;             // cut at --max-config-bytes
+  std::optional<std::string> error;   // nothing could be read, and why
+};
+
+/// A section the program contributed through a gmr_section_<Title> symbol.
+struct CustomSection {
+  std::string title;
+  ConfigBlock content;
 };
 
 struct Capture {
@@ -88,6 +128,9 @@ struct Report {
   Package package;
   std::vector<Thread> threads;
   std::vector<Process> processes;
+  std::vector<ConfigBlock> configuration;
+  std::vector<CustomSection> custom_sections;
+  bool secrets_shown = false;  // --show-secrets: nothing was masked
 
   /// Partial: some thread was not frozen or not (fully) unwound.
   bool partial() const {

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <string>
 
+#include "report/config_text.hpp"
 #include "report/format.hpp"
 #include "report/layout.hpp"
 
@@ -61,6 +62,7 @@ void render_header(const Report& report, std::ostream& out) {
   out << field("stop window", format_milliseconds(capture.stop_window));
   out << field("consistent", consistency(report));
   render_notes(capture, out);
+  if (report.secrets_shown) out << field("secrets", "shown, not masked (--show-secrets)");
   out << field("gmr version", report.gmr_version.empty() ? "unknown" : printable(report.gmr_version));
 }
 
@@ -74,6 +76,9 @@ std::string debian_package(const Package& package) {
 
 void render_package(const Package& package, std::ostream& out) {
   out << layout::section_banner("Package");
+  out << field("product", or_unknown(package.product));
+  out << field("vendor", or_unknown(package.vendor));
+  out << field("version", or_unknown(package.version));
   out << field("executable", or_unknown(package.executable) + (package.executable_deleted ? " (deleted)" : ""));
   out << field("build id", or_unknown(package.build_id));
   out << field("package", debian_package(package));
@@ -201,6 +206,9 @@ void render_text(const Report& report, std::ostream& out) {
   render_threads(report.threads, out);
   out << '\n';
   render_processes(report.processes, out);
+  out << '\n';
+  render_configuration(report, out);
+  render_custom_sections(report, out);
 }
 
 }  // namespace gmr::report

@@ -5,6 +5,7 @@
 #include <optional>
 
 #include "symbolize/build_id.hpp"
+#include "symbolize/config_sections.hpp"
 #include "symbolize/frame_resolver.hpp"
 #include "symbolize/package_info.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
@@ -123,6 +124,14 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
 
   report.package = package_section(snapshot, dwfl, std::move(package_owner));
   report.processes = processes_section(snapshot);
+  const report::SecretMask mask(!options.show_secrets, options.mask_keys);
+  ConfigSections config = config_sections(snapshot, options.config_symbol, mask);
+  report.package.product = std::move(config.product);
+  report.package.vendor = std::move(config.vendor);
+  report.package.version = std::move(config.version);
+  report.configuration = std::move(config.configuration);
+  report.custom_sections = std::move(config.custom);
+  report.secrets_shown = options.show_secrets;
   if (resolver)
     for (auto& note : resolver->notes()) report.capture.notes.push_back(std::move(note));
   return report;

@@ -4,6 +4,9 @@
 #pragma once
 
 #include <cstddef>
+#include <regex>
+#include <string>
+#include <vector>
 
 #include "attach/snapshot.hpp"
 #include "report/report.hpp"
@@ -13,6 +16,9 @@ namespace gmr::symbolize {
 struct BuildOptions {
   std::size_t max_frames = 256;  // per thread, counting inlined frames
   bool source_lines = true;      // read the text of each frame's source line when the file is readable
+  std::string config_symbol = "gmr_config";
+  bool show_secrets = false;     // --show-secrets: no masking (the report says so)
+  std::vector<std::regex> mask_keys = {};  // --mask: more key patterns to mask
 };
 
 report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options);

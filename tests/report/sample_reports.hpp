@@ -133,6 +133,43 @@ inline report::Process process(pid_t pid, pid_t ppid, int depth, std::optional<u
   return p;
 }
 
+inline report::ConfigBlock config_from_symbol() {
+  report::ConfigBlock b;
+  b.source = {report::ConfigSource::Kind::symbol, "gmr_config", redis, "const char*", std::nullopt, std::nullopt};
+  b.groups = {
+      {"DEFAULT", {{"debug", {"False"}, false}, {"requirepass", {"***"}, true}}},
+      {"replication", {{"masters", {"10.0.0.1:6379", "10.0.0.2:6379"}, false},
+                       {"motd", {"first line\nsecond line"}, false},
+                       {"url", {"redis://default:***@10.0.0.1:6379/0"}, false}}},
+  };
+  return b;
+}
+
+inline report::ConfigBlock config_from_file() {
+  report::ConfigBlock b;
+  b.source = {report::ConfigSource::Kind::file, "redis.conf", std::nullopt, std::nullopt, "--config-file",
+              "/etc/redis/redis.conf"};
+  b.text = "bind 127.0.0.1\nport 6379\nrequirepass ***";
+  b.truncated = true;
+  return b;
+}
+
+inline report::ConfigBlock config_unreadable() {
+  report::ConfigBlock b;
+  b.source = {report::ConfigSource::Kind::file, "/etc/redis/extra.conf", std::nullopt, std::nullopt, "GMR_SIDECAR",
+              std::nullopt};
+  b.error = "cannot open '/etc/redis/extra.conf': Permission denied";
+  return b;
+}
+
+inline report::ConfigBlock text_block() {
+  report::ConfigBlock b;
+  b.source = {report::ConfigSource::Kind::symbol, "gmr_section_Replication", redis, "char[128]", std::nullopt,
+              std::nullopt};
+  b.text = "role: master\nconnected_slaves: 0\n";
+  return b;
+}
+
 inline report::Report rich_report() {
   using namespace std::chrono;
   report::Report r;
@@ -160,6 +197,12 @@ inline report::Report rich_report() {
       process(4251, 4250, 2, 998, "redis", 'Z', "gzip", {}),
       process(4260, 4242, 1, 1001, std::nullopt, 'R', "sh", {"/bin/sh", "-c", "echo 'it''s done'"}),
   };
+  r.package.product = "Redis";
+  r.package.vendor = "Redis Ltd.";
+  r.package.version = "7.0.15";
+  r.configuration = {config_from_symbol(), config_from_file(), config_unreadable()};
+  r.custom_sections = {{"Replication", text_block()}};
+  r.secrets_shown = false;
   return r;
 }
 

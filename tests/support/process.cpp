@@ -73,7 +73,8 @@ struct Pipe {
 
 // posix_spawnp with stdin/stdout/stderr wired to the given fds (-1: /dev/null), default signal
 // dispositions and an empty signal mask (doctest's own handlers and masks must not leak into children).
-pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd) {
+pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err_fd,
+            const std::vector<std::string>& extra_env = {}) {
   if (argv.empty()) fail("spawn: empty argv");
   posix_spawn_file_actions_t actions;
   posix_spawn_file_actions_init(&actions);
@@ -103,7 +104,11 @@ pid_t spawn(const std::vector<std::string>& argv, int in_fd, int out_fd, int err
   for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
   args.push_back(nullptr);
   pid_t pid = -1;
-  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), environ);
+  std::vector<char*> env;
+  for (char** e = environ; *e != nullptr; ++e) env.push_back(*e);
+  for (const auto& e : extra_env) env.push_back(const_cast<char*>(e.c_str()));
+  env.push_back(nullptr);
+  int rc = posix_spawnp(&pid, args[0], &actions, &attr, args.data(), env.data());
   posix_spawnattr_destroy(&attr);
   posix_spawn_file_actions_destroy(&actions);
   if (rc != 0) fail("posix_spawnp " + argv[0] + ": " + std::strerror(rc));
@@ -252,9 +257,10 @@ RunResult run_gmr(const std::vector<std::string>& args, std::chrono::millisecond
 
 Fixture::Fixture(std::string_view name, FixtureOptions options) : path_(fixture_path(name)) {
   Pipe in, out;
-  std::vector<std::string> argv{path_};
+  std::vector<std::string> argv = options.prefix;
+  argv.push_back(path_);
   argv.insert(argv.end(), options.args.begin(), options.args.end());
-  pid_ = spawn(argv, in.read, out.write, -1);
+  pid_ = spawn(argv, in.read, out.write, -1, options.env);
   // From here on the destructor must run on failure: construct fully, then wait.
   stdin_fd_ = in.write;
   in.write = -1;

@@ -56,6 +56,9 @@ RunResult run_gmr(const std::vector<std::string>& args, std::chrono::millisecond
 
 struct FixtureOptions {
   std::vector<std::string> args;
+  std::vector<std::string> prefix = {};   // a wrapper command run instead, with the fixture's path and args
+                                          // appended (it must exec the fixture: the pid stays the same)
+  std::vector<std::string> env = {};      // "NAME=VALUE" entries added to the inherited environment
   std::string ready_prefix = "ready ";    // first stdout line must start with this
   bool wait_quiescent = true;             // then wait until every thread sleeps inside a syscall
   std::chrono::milliseconds timeout = 10s;
