@@ -5,6 +5,7 @@
 
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace gmr::attach {
 
@@ -19,6 +20,23 @@ enum class AttachErrorKind {
   interrupted,        // gmr got SIGINT/SIGTERM/SIGHUP while attaching; the target was let go first
   system,             // anything else the kernel refused (message has the call and errno)
 };
+
+/// The stable name of a kind, as it appears in the JSON "error.kind" (gmr(1), the JSON schema): never
+/// renamed; a new kind gets a new name.
+constexpr std::string_view kind_name(AttachErrorKind kind) {
+  switch (kind) {
+    case AttachErrorKind::no_such_process: return "no_such_process";
+    case AttachErrorKind::permission_denied: return "permission_denied";
+    case AttachErrorKind::already_traced: return "already_traced";
+    case AttachErrorKind::zombie: return "zombie";
+    case AttachErrorKind::kernel_thread: return "kernel_thread";
+    case AttachErrorKind::self: return "self";
+    case AttachErrorKind::not_a_process: return "not_a_process";
+    case AttachErrorKind::interrupted: return "interrupted";
+    case AttachErrorKind::system: return "system";
+  }
+  return "system";
+}
 
 struct AttachError {
   AttachErrorKind kind = AttachErrorKind::system;

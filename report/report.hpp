@@ -1,5 +1,5 @@
 // The Report: what gmr prints, as plain data. Built by symbolize/ from a Snapshot plus files on disk;
-// rendered by report/ (text now; JSON and folded later) without touching the process or libdw.
+// rendered by report/ (text and JSON; folded later) without touching the process or libdw.
 // An absent optional means "not known" and is shown as such; no "" or 0 stands in for unknown.
 #pragma once
 
@@ -113,6 +113,9 @@ struct CustomSection {
 struct Capture {
   pid_t pid = 0;
   std::vector<std::string> cmdline;
+  std::optional<std::string> name;              // comm of the target (its main thread's name)
+  std::optional<uid_t> uid;                     // real uid of the target
+  std::optional<std::string> user;              // name of `uid`
   std::chrono::system_clock::time_point captured_at;
   std::size_t threads_found = 0;
   std::size_t threads_frozen = 0;
@@ -120,6 +123,8 @@ struct Capture {
   bool consistent = false;
   bool was_group_stopped = false;
   std::vector<std::string> notes;
+  // --threads: the thread ids asked for; `Report::threads` holds only those that exist. Absent: all threads.
+  std::optional<std::vector<pid_t>> thread_filter;
 };
 
 struct Report {

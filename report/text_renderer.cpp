@@ -59,6 +59,11 @@ void render_header(const Report& report, std::ostream& out) {
   out << field("captured at", format_utc_timestamp(capture.captured_at));
   out << field("threads", std::to_string(capture.threads_found) + " found, " +
                               std::to_string(capture.threads_frozen) + " frozen");
+  if (capture.thread_filter) {
+    std::vector<std::string> shown;
+    for (const auto& thread : report.threads) shown.push_back(std::to_string(thread.tid));
+    out << field("shown", (shown.empty() ? std::string{"none"} : join(shown, ", ")) + " (--threads)");
+  }
   out << field("stop window", format_milliseconds(capture.stop_window));
   out << field("consistent", consistency(report));
   render_notes(capture, out);
@@ -198,17 +203,25 @@ void render_processes(const std::vector<Process>& processes, std::ostream& out) 
 
 }  // namespace
 
-void render_text(const Report& report, std::ostream& out) {
+void render_text(const Report& report, const SectionSet& sections, std::ostream& out) {
   render_header(report, out);
-  out << '\n';
-  render_package(report.package, out);
-  out << '\n';
-  render_threads(report.threads, out);
-  out << '\n';
-  render_processes(report.processes, out);
-  out << '\n';
-  render_configuration(report, out);
-  render_custom_sections(report, out);
+  if (sections.wanted(Section::package)) {
+    out << '\n';
+    render_package(report.package, out);
+  }
+  if (sections.wanted(Section::threads)) {
+    out << '\n';
+    render_threads(report.threads, out);
+  }
+  if (sections.wanted(Section::processes)) {
+    out << '\n';
+    render_processes(report.processes, out);
+  }
+  if (sections.wanted(Section::configuration)) {
+    out << '\n';
+    render_configuration(report, out);
+  }
+  if (sections.wanted(Section::custom)) render_custom_sections(report, out);
 }
 
 }  // namespace gmr::report

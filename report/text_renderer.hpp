@@ -4,9 +4,12 @@
 #include <ostream>
 
 #include "report/report.hpp"
+#include "report/sections.hpp"
 
 namespace gmr::report {
 
-void render_text(const Report& report, std::ostream& out);
+/// The header block, then the sections in `sections`, in their fixed order.
+void render_text(const Report& report, const SectionSet& sections, std::ostream& out);
+inline void render_text(const Report& report, std::ostream& out) { render_text(report, SectionSet::all(), out); }
 
 }  // namespace gmr::report

@@ -1,5 +1,6 @@
 #include "symbolize/report_builder.hpp"
 
+#include <algorithm>
 #include <future>
 #include <memory>
 #include <optional>
@@ -17,10 +18,22 @@
 namespace gmr::symbolize {
 namespace {
 
-report::Capture capture_header(const attach::Snapshot& snapshot) {
+std::optional<std::string> target_name(const attach::Snapshot& snapshot) {
+  for (const auto& thread : snapshot.threads)
+    if (thread.facts.tid == snapshot.pid) return thread.facts.name;
+  for (const auto& process : snapshot.processes)
+    if (process.pid == snapshot.pid) return process.name;
+  return std::nullopt;
+}
+
+report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOptions& options) {
   report::Capture capture;
   capture.pid = snapshot.pid;
   capture.cmdline = snapshot.cmdline;
+  capture.name = target_name(snapshot);
+  capture.uid = snapshot.uid;
+  if (snapshot.uid) capture.user = user_name(*snapshot.uid);
+  capture.thread_filter = options.threads;
   capture.captured_at = snapshot.captured_at;
   for (const auto& thread : snapshot.threads)
     capture.threads_found += thread.freeze != attach::FreezeState::exited;
@@ -94,7 +107,7 @@ void add_frames(report::Thread& thread, const RawUnwind& unwind, FrameResolver& 
 report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options) {
   report::Report report;
   report.gmr_version = GMR_VERSION;
-  report.capture = capture_header(snapshot);
+  report.capture = capture_header(snapshot, options);
   auto package_owner = start_package_lookup(snapshot);
 
   auto session = SnapshotDwfl::open(snapshot);
@@ -103,8 +116,11 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
   std::optional<FrameResolver> resolver;
   if (dwfl != nullptr) resolver.emplace(dwfl, options.source_lines ? &sources : nullptr);
 
+  const auto selected = [&](pid_t tid) {
+    return !options.threads || std::ranges::find(*options.threads, tid) != options.threads->end();
+  };
   for (const auto& thread : snapshot.threads) {
-    if (thread.freeze == attach::FreezeState::exited) continue;
+    if (thread.freeze == attach::FreezeState::exited || !selected(thread.facts.tid)) continue;
     report::Thread out = thread_facts(thread);
     if (thread.freeze == attach::FreezeState::frozen) {
       if (!thread.registers) {

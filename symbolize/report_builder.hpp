@@ -3,7 +3,10 @@
 // database) but never the live process: the target has been let go before this runs.
 #pragma once
 
+#include <sys/types.h>
+
 #include <cstddef>
+#include <optional>
 #include <regex>
 #include <string>
 #include <vector>
@@ -19,6 +22,9 @@ struct BuildOptions {
   std::string config_symbol = "gmr_config";
   bool show_secrets = false;     // --show-secrets: no masking (the report says so)
   std::vector<std::regex> mask_keys = {};  // --mask: more key patterns to mask
+  // Only these threads are unwound and reported (the whole process is still frozen at one instant, and
+  // `consistent` still speaks for all of it). Absent: every thread.
+  std::optional<std::vector<pid_t>> threads = {};
 };
 
 report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options);

@@ -177,6 +177,9 @@ inline report::Report rich_report() {
   auto& c = r.capture;
   c.pid = 4242;
   c.cmdline = {redis, "*:6379", "--logfile", "/var/log/redis/redis server.log"};
+  c.name = "redis-server";
+  c.uid = 998;
+  c.user = "redis";
   c.captured_at = sys_days{year{2024} / 5 / 1} + hours{12} + minutes{34} + seconds{56} + microseconds{123456};
   c.threads_found = 4;
   c.threads_frozen = 3;

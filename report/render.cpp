@@ -1,0 +1,19 @@
+#include "report/render.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include "report/json_renderer.hpp"
+#include "report/text_renderer.hpp"
+
+namespace gmr::report {
+
+void render(const Report& report, OutputFormat format, const RenderOptions& options, std::ostream& out) {
+  switch (format) {
+    case OutputFormat::text: render_text(report, options.sections, out); return;
+    case OutputFormat::json:
+      write_json(report_json(report, options.sections, options.exit_code), out, options.pretty_json);
+      return;
+  }
+}
+
+}  // namespace gmr::report

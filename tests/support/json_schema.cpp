@@ -1,0 +1,45 @@
+#include "support/json_schema.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+#include <stdexcept>
+#include <unistd.h>
+
+#include "support/process.hpp"
+
+namespace gmr::test {
+
+std::vector<std::string> lines_of(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty()) lines.push_back(line);
+  return lines;
+}
+
+SchemaCheck check_schema(const std::string& json_lines, bool whole_document) {
+  char path[] = "/tmp/gmr-schema-check-XXXXXX";
+  const int fd = mkstemp(path);
+  if (fd < 0) throw std::runtime_error("mkstemp failed");
+  ::close(fd);
+  {
+    std::ofstream out(path);
+    // An indented document becomes one line, the form the validator reads.
+    out << (whole_document ? nlohmann::json::parse(json_lines).dump() + "\n" : json_lines);
+  }
+  const RunResult result = run_command({"python3", std::string{GMR_SOURCE_DIR} + "/tests/support/validate_json.py",
+                                        std::string{GMR_SOURCE_DIR} + "/report/gmr-report.schema.json", path});
+  ::unlink(path);
+  if (result.exit_code != 0 && result.err.find("Traceback") != std::string::npos)
+    throw std::runtime_error("the JSON Schema validator failed (python3-jsonschema installed?): " + result.err);
+  SchemaCheck check;
+  check.valid = result.exit_code == 0;
+  check.problems = result.err;
+  if (check.valid) check.objects = std::stoul(result.out);
+  return check;
+}
+
+}  // namespace gmr::test
