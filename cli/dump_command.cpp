@@ -1,24 +1,104 @@
 #include "cli/dump_command.hpp"
 
+#include <sys/stat.h>
+
+#include <algorithm>
 #include <charconv>
+#include <exception>
+#include <expected>
 #include <iostream>
 #include <regex>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
 
 #include "attach/capture.hpp"
 #include "attach/proc_read.hpp"
 #include "cli/exit_codes.hpp"
-#include "report/text_renderer.hpp"
+#include "cli/version.hpp"
+#include "report/json_renderer.hpp"
+#include "report/output_format.hpp"
+#include "report/render.hpp"
+#include "report/report_file.hpp"
+#include "report/sections.hpp"
 #include "symbolize/known_symbols_plan.hpp"
 #include "symbolize/report_builder.hpp"
 
 namespace gmr::cli {
 namespace {
 
-std::optional<pid_t> parse_pid(const std::string& text) {
-  pid_t pid = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), pid);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || pid <= 0) return std::nullopt;
-  return pid;
+// Everything run_dump needs, validated.
+struct DumpPlan {
+  std::vector<pid_t> pids;
+  attach::CaptureOptions capture;
+  symbolize::BuildOptions build;
+  report::OutputFormat format = report::OutputFormat::text;
+  report::SectionSet sections = report::SectionSet::all();
+  std::string output_dir;  // empty: stdout
+  std::string config_symbol;
+};
+
+std::optional<pid_t> parse_id(std::string_view text) {
+  pid_t id = 0;
+  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
+  std::vector<pid_t> tids;
+  for (const auto& word : words) {
+    const auto tid = parse_id(word);
+    if (!tid) return std::unexpected("--threads: '" + word + "' is not a thread id (a positive decimal number)");
+    if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
+  }
+  return tids;
+}
+
+std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
+  DumpPlan plan;
+  for (const auto& text : options.pids) {
+    const auto pid = parse_id(text);
+    if (!pid) return std::unexpected("'" + text + "' is not a process id (a positive decimal number)");
+    plan.pids.push_back(*pid);
+  }
+  plan.capture.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000.0));
+  plan.capture.max_stack = options.max_stack;
+  plan.build.max_frames = options.max_frames;
+  for (const auto& pattern : options.masks) {
+    try {
+      plan.build.mask_keys.emplace_back(pattern, std::regex::ECMAScript | std::regex::icase);
+    } catch (const std::regex_error& e) {
+      return std::unexpected("--mask '" + pattern + "' is not a valid regular expression: " + e.what());
+    }
+  }
+  plan.build.config_symbol = options.config_symbol;
+  plan.build.show_secrets = options.show_secrets;
+  plan.capture.max_config_bytes = options.max_config_bytes;
+  plan.capture.sidecars.paths = options.sidecars;
+  plan.config_symbol = options.config_symbol;
+  plan.build.source_lines = !options.no_source;
+  if (!options.threads.empty()) {
+    auto tids = parse_thread_ids(options.threads);
+    if (!tids) return std::unexpected(tids.error());
+    plan.build.threads = std::move(*tids);
+  }
+  const auto format = report::parse_output_format(options.json ? "json" : options.format);
+  if (!format) return std::unexpected("unknown format '" + options.format + "'");
+  plan.format = *format;
+  if (!options.sections.empty()) {
+    auto sections = report::SectionSet::parse(options.sections);
+    if (!sections) return std::unexpected("--sections: " + sections.error());
+    plan.sections = *sections;
+  }
+  if (!options.output_dir.empty()) {
+    struct stat st{};
+    if (::stat(options.output_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
+      return std::unexpected("--output-dir: '" + options.output_dir + "' is not a directory");
+    plan.output_dir = options.output_dir;
+  }
+  return plan;
 }
 
 int exit_code_for(const attach::AttachError& e) {
@@ -26,7 +106,7 @@ int exit_code_for(const attach::AttachError& e) {
   switch (e.kind) {
     case K::no_such_process: return exit_no_such_process;
     case K::permission_denied: return exit_permission;
-    case K::interrupted: return 128 + e.signal.value_or(0);
+    case K::interrupted: return exit_interrupted_base + e.signal.value_or(0);
     case K::already_traced:
     case K::zombie:
     case K::kernel_thread:
@@ -37,19 +117,125 @@ int exit_code_for(const attach::AttachError& e) {
   return exit_no_report;
 }
 
+report::DumpError dump_error(pid_t pid, const attach::AttachError& e) {
+  return report::DumpError{pid,          std::string{attach::kind_name(e.kind)}, e.message, e.errno_value,
+                           e.tracer_pid, e.process_pid,                          e.signal};
+}
+
+report::DumpError own_error(pid_t pid, std::string kind, std::string message, std::optional<int> errno_value = {}) {
+  report::DumpError error;
+  error.pid = pid;
+  error.kind = std::move(kind);
+  error.message = std::move(message);
+  error.errno_value = errno_value;
+  return error;
+}
+
+// A pid without a report: the "gmr: " line on stderr always; with --json on stdout, the failure object
+// too. Report files are written only for reports (there is no program name to name a failure after).
+int fail(const DumpPlan& plan, const report::DumpError& error, int code) {
+  std::cerr << "gmr: " << error.message << '\n';
+  if (plan.format == report::OutputFormat::json && plan.output_dir.empty()) {
+    report::write_json(report::failure_json(error, version, code), std::cout);
+    std::cout.flush();
+  }
+  return code;
+}
+
+int emit(const DumpPlan& plan, const report::Report& report, int code) {
+  report::RenderOptions render{plan.sections, code, /*pretty_json=*/!plan.output_dir.empty()};
+  if (plan.output_dir.empty()) {
+    report::render(report, plan.format, render, std::cout);
+    std::cout.flush();
+    if (!std::cout)
+      return fail(plan, own_error(report.capture.pid, "output", "cannot write the report to standard output"),
+                  exit_no_report);
+    return code;
+  }
+  std::ostringstream content;
+  report::render(report, plan.format, render, content);
+  const auto written = report::write_report_file(plan.output_dir, report::report_program_name(report),
+                                                 report.capture.captured_at, report::info(plan.format).extension,
+                                                 content.str());
+  if (!written)
+    return fail(plan, own_error(report.capture.pid, "output", written.error().message, written.error().errno_value),
+                exit_no_report);
+  std::cout << *written << '\n';
+  std::cout.flush();
+  return code;
+}
+
+int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
+  attach::CaptureOptions capture = plan.capture;
+  // Known symbols are looked up in the files before the freeze, so that only memory reads happen during it.
+  capture.symbols = symbolize::plan_known_symbols(pid, attach::read_maps(pid), attach::read_executable(pid),
+                                                  plan.config_symbol);
+  auto snapshot = attach::capture(pid, capture);
+  if (!snapshot) return fail(plan, dump_error(pid, snapshot.error()), exit_code_for(snapshot.error()));
+  // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
+  try {
+    const report::Report report = symbolize::build_report(*snapshot, plan.build);
+    for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
+    return emit(plan, report, report.partial() ? exit_partial : exit_complete);
+  } catch (const std::exception& e) {
+    return fail(plan, own_error(pid, "internal", "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()),
+                exit_internal);
+  }
+}
+
+std::string join_ids(const std::vector<pid_t>& ids) {
+  std::string text;
+  for (pid_t id : ids) text += (text.empty() ? "" : ", ") + std::to_string(id);
+  return text;
+}
+
+std::string format_names() {
+  std::string names;
+  for (const auto& row : report::output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
+  return names;
+}
+
 }  // namespace
 
 CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
-  CLI::App* dump = app.add_subcommand("dump", "Print the Guru Meditation Report of a running process");
-  dump->add_option("pid", options.pid, "Process id of the target")->required();
+  CLI::App* dump = app.add_subcommand("dump", "Print the Guru Meditation Report of running processes");
+  dump->add_option("pid", options.pids, "Process ids of the targets, dumped one after the other")
+      ->required()
+      ->type_name("PID");
   dump->add_option("--timeout", options.timeout_seconds,
                    "Seconds to wait for every thread to stop; threads not stopped by then are reported as not frozen")
       ->default_val(3.0)
+      ->type_name("SECONDS")
       ->check(CLI::Range(0.001, 3600.0));
   dump->add_option("--max-stack", options.max_stack,
                    "Bytes of each thread's stack to copy, from SP minus the red zone (suffixes K, M)")
       ->transform(CLI::AsSizeValue(false))
+      ->type_name("BYTES")
       ->default_str("512K");
+  auto* format = dump->add_option("--format", options.format, "Output format: " + format_names())
+                     ->default_val("text")
+                     ->type_name("FORMAT");
+  std::vector<std::string> names;
+  for (const auto& row : report::output_formats) names.emplace_back(row.name);
+  format->check(CLI::IsMember(names));
+  dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/1)")
+      ->excludes(format);
+  dump->add_option("--output-dir", options.output_dir,
+                   "Write each report to a new file DIR/<program>_gurumeditation_<YYYYmmddHHMMSS>[.json] and print "
+                   "its path; an existing file is never overwritten")
+      ->type_name("DIR");
+  dump->add_option("--threads", options.threads, "Report only these thread ids (comma-separated)")
+      ->type_name("TID,...")
+      ->delimiter(',')->type_size(1)->expected(1, 1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false);
+  dump->add_option("--max-frames", options.max_frames, "At most N frames per thread, inlined frames included")
+      ->default_val(256)
+      ->type_name("N")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+  dump->add_flag("--no-source", options.no_source, "Do not read source files: no source-line text in frames");
+  dump->add_option("--sections", options.sections,
+                   "Report only these sections (comma-separated): " + report::known_section_names())
+      ->type_name("LIST")
+      ->delimiter(',')->type_size(1)->expected(1, 1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false);
   dump->add_option("--config-symbol", options.config_symbol,
                    "Symbol holding the target's configuration text (char array, char pointer, std::string or "
                    "std::string_view), read while the target is frozen")
@@ -68,55 +254,39 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
       ->transform(CLI::AsSizeValue(false))
       ->default_str("1M");
   dump->footer(
-      "Exit status: 0 complete report; 1 partial report (some thread not frozen or not unwound); 2 no report "
-      "(zombie, kernel thread, gmr itself, thread id, already traced, other refusal); 3 no such process; "
-      "4 permission denied; 64 usage error; 70 internal error; 128+N interrupted by signal N after letting "
-      "the target go.");
+      "Exit status: 0 complete report; 1 partial report (some thread not frozen or not unwound, or a --threads id "
+      "found in no process); 2 no report (zombie, kernel thread, gmr itself, thread id, already traced, other "
+      "refusal, report not written); 3 no such process; 4 permission denied; 64 usage error; 70 internal error; "
+      "128+N interrupted by signal N after letting the target go. With several pids, the worst: "
+      "128+N > 70 > 4 > 3 > 2 > 1 > 0.");
   return dump;
 }
 
 int run_dump(const DumpOptions& options) {
-  const auto pid = parse_pid(options.pid);
-  if (!pid) {
-    std::cerr << "gmr: '" << options.pid << "' is not a process id (a positive decimal number)\n";
+  const auto plan = make_plan(options);
+  if (!plan) {
+    std::cerr << "gmr: " << plan.error() << '\n';
     return exit_usage;
   }
-  attach::CaptureOptions capture_options;
-  capture_options.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000.0));
-  capture_options.max_stack = options.max_stack;
-
-  std::vector<std::regex> mask_keys;
-  for (const auto& pattern : options.masks) {
-    try {
-      mask_keys.emplace_back(pattern, std::regex::ECMAScript | std::regex::icase);
-    } catch (const std::regex_error& e) {
-      std::cerr << "gmr: --mask '" << pattern << "' is not a valid regular expression: " << e.what() << '\n';
-      return exit_usage;
+  int worst = exit_complete;
+  std::set<pid_t> threads_seen;
+  for (pid_t pid : plan->pids) {
+    const int code = dump_one(*plan, pid, threads_seen);
+    worst = worst_exit_code(worst, code);
+    if (is_interrupted(code)) break;
+  }
+  if (plan->build.threads && !is_interrupted(worst)) {
+    std::vector<pid_t> missing;
+    for (pid_t tid : *plan->build.threads)
+      if (!threads_seen.contains(tid)) missing.push_back(tid);
+    if (!missing.empty()) {
+      std::cerr << "gmr: --threads: " << (missing.size() == 1 ? "thread " : "threads ") << join_ids(missing)
+                << " not found in " << (plan->pids.size() == 1 ? "process " : "processes ") << join_ids(plan->pids)
+                << '\n';
+      worst = worst_exit_code(worst, exit_partial);
     }
   }
-  capture_options.max_config_bytes = options.max_config_bytes;
-  capture_options.sidecars.paths = options.sidecars;
-  // Known symbols are looked up in the files before the freeze, so that only memory reads happen during it.
-  capture_options.symbols = symbolize::plan_known_symbols(*pid, attach::read_maps(*pid), attach::read_executable(*pid),
-                                                          options.config_symbol);
-
-  auto snapshot = attach::capture(*pid, capture_options);
-  if (!snapshot) {
-    std::cerr << "gmr: " << snapshot.error().message << '\n';
-    return exit_code_for(snapshot.error());
-  }
-  symbolize::BuildOptions build_options;
-  build_options.config_symbol = options.config_symbol;
-  build_options.show_secrets = options.show_secrets;
-  build_options.mask_keys = std::move(mask_keys);
-  report::Report report = symbolize::build_report(*snapshot, build_options);
-  report::render_text(report, std::cout);
-  std::cout.flush();
-  if (!std::cout) {
-    std::cerr << "gmr: cannot write the report to standard output\n";
-    return exit_no_report;
-  }
-  return report.partial() ? exit_partial : exit_complete;
+  return worst;
 }
 
 }  // namespace gmr::cli

@@ -1,4 +1,4 @@
-// `gmr dump PID`: freeze, copy, let go, unwind, print.
+// `gmr dump PID…`: for each pid in turn freeze, copy, let go, unwind, print (or write a report file).
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -9,13 +9,22 @@
 
 namespace gmr::cli {
 
+// Raw command-line values; run_dump validates what CLI11 cannot, so a bad value gets gmr's own one-line
+// message and exit 64 before any process is touched.
 struct DumpOptions {
-  std::string pid;             // validated by run_dump, so a bad pid gets gmr's own one-line message
+  std::vector<std::string> pids;
   double timeout_seconds = 3.0;
   std::size_t max_stack = 512 * 1024;
+  std::string format = "text";          // a name from report/output_format.hpp
+  bool json = false;                    // --json: --format json
+  std::string output_dir;               // empty: stdout
+  std::vector<std::string> threads;     // thread ids, comma-separated
+  std::size_t max_frames = 256;
+  bool no_source = false;
+  std::vector<std::string> sections;    // section names, comma-separated; empty: all
   std::string config_symbol = "gmr_config";
   std::vector<std::string> sidecars;
-  std::vector<std::string> masks;  // regular expressions (ECMAScript), validated by run_dump
+  std::vector<std::string> masks;  // regular expressions (ECMAScript)
   bool show_secrets = false;
   std::size_t max_config_bytes = 1024 * 1024;
 };
@@ -23,7 +32,7 @@ struct DumpOptions {
 /// Registers the subcommand; `options` must outlive parsing.
 CLI::App* add_dump_command(CLI::App& app, DumpOptions& options);
 
-/// The exit code (cli/exit_codes.hpp).
+/// The exit code (cli/exit_codes.hpp): with several pids, the worst of them (worst_exit_code).
 int run_dump(const DumpOptions& options);
 
 }  // namespace gmr::cli

@@ -21,8 +21,10 @@ int main(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    const int code = app.exit(e);
-    return code == 0 ? gmr::cli::exit_complete : gmr::cli::exit_usage;
+    // --help and --version are "errors" with code 0: CLI11 prints them.
+    if (e.get_exit_code() == 0) return app.exit(e) == 0 ? gmr::cli::exit_complete : gmr::cli::exit_usage;
+    std::cerr << "gmr: " << e.what() << " (see gmr dump --help)\n";
+    return gmr::cli::exit_usage;
   }
 
   try {

@@ -1,5 +1,5 @@
 // gmr receives SIGINT, SIGTERM or SIGHUP while the target is frozen: it must let the target go first,
-// then exit with 128 + N. The freeze is held open by a thread in uninterruptible sleep (a vfork parent)
+// then exit with 128 + N, without dumping the pids after it; with --json the failure is an object. The freeze is held open by a thread in uninterruptible sleep (a vfork parent)
 // that cannot stop, while the target's other thread is already frozen.
 #include <doctest/doctest.h>
 
@@ -14,6 +14,7 @@
 #include <sstream>
 #include <string>
 
+#include "support/json_schema.hpp"
 #include "support/process.hpp"
 
 extern char** environ;
@@ -33,8 +34,8 @@ class VforkTarget {
  public:
   VforkTarget() {
     int ready[2];
-    REQUIRE(pipe(release_) == 0);
-    REQUIRE(pipe(ready) == 0);
+    REQUIRE(pipe2(release_, O_CLOEXEC) == 0);  // no spawned process may hold the write end open
+    REQUIRE(pipe2(ready, O_CLOEXEC) == 0);
     pid_ = fork();
     REQUIRE(pid_ >= 0);
     if (pid_ == 0) {
@@ -95,14 +96,22 @@ TEST_SUITE("cli::signals") {
     for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
       CAPTURE(sig);
       VforkTarget target;
+      Fixture next("fixture_threads_c");  // the second pid on the command line: never reached
       const pid_t parked = thread_ids(target.pid()).back();
 
+      char out_path[] = "/tmp/gmr-interrupt-XXXXXX";
+      const int out_fd = mkstemp(out_path);
+      REQUIRE(out_fd >= 0);
+      close(out_fd);
       std::string pid = std::to_string(target.pid());
+      std::string next_pid = std::to_string(next.pid());
       std::vector<char*> argv{const_cast<char*>(GMR_BINARY), const_cast<char*>("dump"),
-                              const_cast<char*>("--timeout"), const_cast<char*>("60"), pid.data(), nullptr};
+                              const_cast<char*>("--json"),   const_cast<char*>("--timeout"),
+                              const_cast<char*>("60"),       pid.data(),
+                              next_pid.data(),               nullptr};
       posix_spawn_file_actions_t actions;
       posix_spawn_file_actions_init(&actions);
-      posix_spawn_file_actions_addopen(&actions, 1, "/dev/null", O_WRONLY, 0);
+      posix_spawn_file_actions_addopen(&actions, 1, out_path, O_WRONLY | O_TRUNC, 0);
       posix_spawn_file_actions_addopen(&actions, 2, "/dev/null", O_WRONLY, 0);
       pid_t gmr = -1;
       REQUIRE(posix_spawn(&gmr, GMR_BINARY, &actions, nullptr, argv.data(), environ) == 0);
@@ -127,6 +136,20 @@ TEST_SUITE("cli::signals") {
       REQUIRE(exited);
       REQUIRE(WIFEXITED(status));
       CHECK(WEXITSTATUS(status) == 128 + sig);
+
+      // One object, for the interrupted pid; the next pid was not dumped.
+      std::ifstream out_file(out_path);
+      const std::string out((std::istreambuf_iterator<char>(out_file)), std::istreambuf_iterator<char>());
+      unlink(out_path);
+      const SchemaCheck check = check_schema(out);
+      CHECK_MESSAGE(check.valid, check.problems, "\n", out);
+      const auto lines = parse_json_lines(out);
+      REQUIRE(lines.size() == 1);
+      CHECK(lines[0]["pid"] == target.pid());
+      CHECK(lines[0]["exit_code"] == 128 + sig);
+      CHECK(lines[0]["error"]["kind"] == "interrupted");
+      CHECK(lines[0]["error"]["signal"] == sig);
+      CHECK(next.command("threads") == std::to_string(next.ready_threads()));
 
       // Let go: nobody traces the target and the parked thread sleeps again.
       CHECK(tracer_of(parked) == 0);

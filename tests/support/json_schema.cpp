@@ -20,6 +20,12 @@ std::vector<std::string> lines_of(const std::string& text) {
   return lines;
 }
 
+std::vector<nlohmann::json> parse_json_lines(const std::string& text) {
+  std::vector<nlohmann::json> values;
+  for (const auto& line : lines_of(text)) values.push_back(nlohmann::json::parse(line));
+  return values;
+}
+
 SchemaCheck check_schema(const std::string& json_lines, bool whole_document) {
   char path[] = "/tmp/gmr-schema-check-XXXXXX";
   const int fd = mkstemp(path);

@@ -1,6 +1,8 @@
 // Test support: validating gmr's JSON output against report/gmr-report.schema.json with python3-jsonschema.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include <string>
 #include <vector>
 
@@ -18,5 +20,8 @@ SchemaCheck check_schema(const std::string& json_lines, bool whole_document = fa
 
 /// Splits text into its non-empty lines.
 std::vector<std::string> lines_of(const std::string& text);
+
+/// One JSON value per non-empty line; throws nlohmann::json::parse_error on a line that is not JSON.
+std::vector<nlohmann::json> parse_json_lines(const std::string& text);
 
 }  // namespace gmr::test
