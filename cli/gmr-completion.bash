@@ -7,14 +7,14 @@
 #   gmr dump 12<Tab>          pids starting with 12
 #   gmr dump redis<Tab>       pids of processes whose name (comm) starts with "redis"
 #   gmr dump --threads <Tab>  thread ids of the pids already on the line, shown as "TID NAME"
-#   --format, --sections (after a comma too), --output-dir (directories) complete their values.
+#   --format, --sections (after a comma too), --output-dir (directories), --sidecar (files) complete their values.
 #
 # A single candidate is inserted as the bare id; several are listed as "ID NAME" so the names show, and
 # since no two of them share the text after the id, bash inserts at most their common digits.
 
-_gmr_dump_options="--help --json --format --output-dir --threads --max-frames --no-source --sections --timeout --max-stack"
+_gmr_dump_options="--help --json --format --output-dir --threads --max-frames --no-source --sections --timeout --max-stack --config-symbol --sidecar --mask --show-secrets --max-config-bytes"
 _gmr_formats="text json"
-_gmr_sections="package threads processes"
+_gmr_sections="package threads processes configuration custom"
 
 # _gmr_ids_reply CUR DIR...: COMPREPLY from the numeric entries of the DIRs (/proc or /proc/PID/task).
 _gmr_ids_reply() {
@@ -96,13 +96,18 @@ _gmr() {
       local -a tasks=()
       for ((i = 1; i < COMP_CWORD; i++)); do
         word=${COMP_WORDS[i]}
-        [[ $word == +([0-9]) && ${COMP_WORDS[i-1]} != --@(threads|max-frames|timeout|max-stack) ]] || continue
+        [[ $word == +([0-9]) && ${COMP_WORDS[i-1]} != --@(threads|max-frames|timeout|max-stack|max-config-bytes) ]] || continue
         tasks+=(/proc/"$word"/task/*)
       done
       ((${#tasks[@]})) && _gmr_ids_reply "${cur##*,}" "${tasks[@]}"
       return 0
       ;;
-    --timeout | --max-stack | --max-frames)
+    --sidecar)
+      compopt -o filenames 2>/dev/null
+      COMPREPLY=($(compgen -f -- "$cur"))
+      return 0
+      ;;
+    --timeout | --max-stack | --max-frames | --config-symbol | --mask | --max-config-bytes)
       return 0
       ;;
   esac
