@@ -228,4 +228,36 @@ TEST_CASE("text and JSON come from the same report: same threads and the same in
   }
 }
 
+
+TEST_CASE("gmr_demo as JSON: configuration groups with secrets masked, a custom section, package facts") {
+  Fixture demo("gmr_demo", {.args = {"60"}, .ready_prefix = "gmr-demo pid ", .wait_quiescent = false});
+  const RunResult result = run_gmr({"dump", "--json", std::to_string(demo.pid())});
+  INFO("stderr: ", result.err);
+  const SchemaCheck check = check_schema(result.out);
+  CHECK_MESSAGE(check.valid, check.problems);
+  const auto lines = parse_json_lines(result.out);
+  REQUIRE(lines.size() == 1);
+  const json& doc = lines[0];
+  CHECK(doc["secrets_shown"] == false);
+  CHECK(doc["package"]["product"] == "gmr demo service");
+  CHECK(doc["package"]["version"] == "1.0");
+  CHECK(doc["package"]["vendor"].is_null());
+  REQUIRE(doc["configuration"].size() >= 1);
+  const json& block = doc["configuration"][0];
+  CHECK(block["source"]["kind"] == "symbol");
+  CHECK(block["source"]["name"] == "gmr_config");
+  bool masked = false;
+  for (const auto& group : block["groups"])
+    for (const auto& option : group["options"])
+      if (option["key"] == "admin_password") {
+        masked = option["masked"] == true;
+        CHECK(option["values"] == json::array({"***"}));
+      }
+  CHECK_MESSAGE(masked, block.dump(2));
+  CHECK(result.out.find("demo-secret") == std::string::npos);
+  REQUIRE(doc["custom_sections"].size() == 1);
+  CHECK(doc["custom_sections"][0]["title"] == "Queue");
+  CHECK(doc["custom_sections"][0]["content"]["text"] == "jobs waiting: 0\n");
+}
+
 }  // TEST_SUITE
