@@ -239,19 +239,23 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_option("--config-symbol", options.config_symbol,
                    "Symbol holding the target's configuration text (char array, char pointer, std::string or "
                    "std::string_view), read while the target is frozen")
+      ->type_name("NAME")
       ->default_val("gmr_config");
   dump->add_option("--sidecar", options.sidecars,
                    "Configuration file to show (a path as gmr sees it; repeatable); disables discovery from the "
                    "target's GMR_SIDECAR, --config-file and --config-dir")
+      ->type_name("PATH")
       ->allow_extra_args(false);
   dump->add_option("--mask", options.masks,
                    "Also mask the values of configuration keys matching this regular expression (repeatable)")
+      ->type_name("REGEX")
       ->allow_extra_args(false);
   dump->add_flag("--show-secrets", options.show_secrets,
                  "Do not mask secrets (passwords, tokens, URL passwords…); the report says so");
   dump->add_option("--max-config-bytes", options.max_config_bytes,
                    "Bytes read at most per configuration symbol or file (suffixes K, M)")
       ->transform(CLI::AsSizeValue(false))
+      ->type_name("BYTES")
       ->default_str("1M");
   dump->footer(
       "Exit status: 0 complete report; 1 partial report (some thread not frozen or not unwound, or a --threads id "

@@ -206,18 +206,22 @@ TEST_SUITE("e2e::config") {
     MESSAGE(stable << " of 40 copies caught the writer between rewrites");
   }
 
-  TEST_CASE("no secret value reaches the text output unless --show-secrets, which the report then states") {
+  TEST_CASE("no secret value reaches any output format unless --show-secrets, which the report then states") {
     Fixture f("fixture_config");
     const std::vector<std::string> secrets = {"hunter2-default", "dbsecret-xyzzy", "tok-0123456789abcdef",
                                               "cache-s3cr3t", "libsecret", "plain-text-secret"};
-    auto masked = run_gmr({"dump", std::to_string(f.pid())});
-    REQUIRE(masked.exit_code == 0);
-    for (const auto& s : secrets) {
-      CAPTURE(s);
-      CHECK_FALSE(contains(masked.out, s));
-      CHECK_FALSE(contains(masked.err, s));
+    for (const char* format : {"text", "json"}) {
+      CAPTURE(format);
+      auto masked = run_gmr({"dump", "--format", format, std::to_string(f.pid())});
+      REQUIRE(masked.exit_code == 0);
+      CHECK(contains(masked.out, "***"));
+      for (const auto& s : secrets) {
+        CAPTURE(s);
+        CHECK_FALSE(contains(masked.out, s));
+        CHECK_FALSE(contains(masked.err, s));
+      }
+      CHECK_FALSE(contains(masked.out, "--show-secrets)"));
     }
-    CHECK_FALSE(contains(masked.out, "--show-secrets)"));
     auto shown = run_gmr({"dump", "--show-secrets", std::to_string(f.pid())});
     REQUIRE(shown.exit_code == 0);
     for (const auto& s : secrets) {
