@@ -19,6 +19,8 @@ class FakeKernel final : public attach::Kernel {
   // /proc/PID/task listings, one per call; the last one repeats.
   std::vector<std::vector<pid_t>> listings;
   std::map<pid_t, int> seize_errors;
+  // Answers to successive PTRACE_SEIZEs of one thread, used up before seize_errors applies.
+  std::map<pid_t, std::deque<int>> seize_answers;
   std::map<pid_t, attach::ThreadLiveness> liveness_of;
   std::map<pid_t, pid_t> clone_children;
   std::deque<attach::WaitResult> events;
@@ -35,6 +37,11 @@ class FakeKernel final : public attach::Kernel {
   }
   int seize(pid_t tid) override {
     seized.push_back(tid);
+    if (auto a = seize_answers.find(tid); a != seize_answers.end() && !a->second.empty()) {
+      const int answer = a->second.front();
+      a->second.pop_front();
+      return answer;
+    }
     auto it = seize_errors.find(tid);
     return it == seize_errors.end() ? 0 : it->second;
   }

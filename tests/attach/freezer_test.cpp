@@ -181,6 +181,22 @@ TEST_SUITE("attach::freezer") {
     CHECK(r.error().errno_value == EPERM);
   }
 
+  TEST_CASE("EPERM from a thread caught in exec's hand-over is tried again, not called a permission error") {
+    // An execve from a non-leader thread: the old leader is a zombie (exit_state set: PTRACE_SEIZE says
+    // EPERM) while the exec'ing thread takes over its tid, so /proc/TID/status already shows a live,
+    // untraced thread when gmr looks. Seen by tests/torture/target_changes_test.cpp.
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.seize_answers[100] = {EPERM};
+    k.liveness_of[100] = {true, 'S', 0};
+    for (pid_t t : {100, 101}) k.stop(t, FakeKernel::event_stop(SIGTRAP));
+    Freezer f(k, 100);
+    auto r = f.freeze(soon());
+    REQUIRE(r);
+    CHECK(f.threads().size() == 2);
+    CHECK(std::count(k.seized.begin(), k.seized.end(), 100) == 2);
+  }
+
   TEST_CASE("a process whose every thread vanished is no such process") {
     FakeKernel k;
     k.listings = {{100}};
