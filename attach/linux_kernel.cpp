@@ -30,12 +30,61 @@ LinuxKernel::LinuxKernel() : tracer_tid_(gettid()) {
   sigemptyset(&set);
   for (int s : {SIGCHLD, SIGINT, SIGTERM, SIGHUP}) sigaddset(&set, s);
   signals_.reset(signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC));
+  // Started from the tracer thread, the reaper inherits its blocked signals.
+  reaper_ = std::thread([this] { reap_while_seizing(); });
+}
+
+LinuxKernel::~LinuxKernel() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  reaper_.join();
 }
 
 std::vector<pid_t> LinuxKernel::list_threads(pid_t pid) { return read_thread_ids(pid); }
 
 int LinuxKernel::seize(pid_t tid) {
-  return ptrace_result(ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(PTRACE_O_TRACECLONE)));
+  ++seize_serial_;
+  seizing_ = tid;
+  const int result =
+      ptrace_result(ptrace(PTRACE_SEIZE, tid, nullptr, reinterpret_cast<void*>(PTRACE_O_TRACECLONE)));
+  seizing_ = 0;
+  return result;
+}
+
+void LinuxKernel::reap_while_seizing() {
+  constexpr std::chrono::milliseconds tick{5};
+  unsigned seen_serial = 0;
+  std::unique_lock lock(mutex_);
+  while (!wake_.wait_for(lock, tick, [this] { return stopping_; })) {
+    const pid_t tid = seizing_;
+    const unsigned serial = seize_serial_;
+    // The same seize still in progress a whole tick later: it may be blocked by an exec.
+    if (tid != 0 && serial == seen_serial) {
+      lock.unlock();
+      reap_dead_tracees(tid);
+      lock.lock();
+    }
+    seen_serial = serial;
+  }
+}
+
+void LinuxKernel::reap_dead_tracees(pid_t tid) {
+  // /proc/TID/task lists the whole thread group of TID. Only zombies traced by this tracer are reaped: a
+  // zombie has no other event to report, so nothing but its exit is taken from the tracer's wait().
+  for (pid_t t : read_thread_ids(tid)) {
+    auto text = read_file("/proc/" + std::to_string(tid) + "/task/" + std::to_string(t) + "/status");
+    if (!text) continue;
+    const StatusFields s = parse_status(*text);
+    if (s.state != 'Z' || s.tracer_pid != tracer_tid_) continue;
+    int status = 0;
+    if (waitpid(t, &status, __WALL | WNOHANG) == t) {
+      std::lock_guard lock(mutex_);
+      reaped_.push_back({WaitResult::Kind::event, t, status, 0});
+    }
+  }
 }
 
 int LinuxKernel::interrupt(pid_t tid) { return ptrace_result(ptrace(PTRACE_INTERRUPT, tid, nullptr, nullptr)); }
@@ -59,6 +108,14 @@ std::optional<user_regs_struct> LinuxKernel::registers(pid_t tid) {
 
 WaitResult LinuxKernel::wait(Deadline deadline) {
   for (;;) {
+    {
+      std::lock_guard lock(mutex_);
+      if (!reaped_.empty()) {
+        const WaitResult r = reaped_.front();
+        reaped_.pop_front();
+        return r;
+      }
+    }
     // Termination signals first: the user wants out, and the target must be let go at once.
     signalfd_siginfo info;
     while (signals_ && read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {

@@ -5,14 +5,29 @@
 // blocked in every thread of gmr (capture() arranges that), so they stay pending for the signalfd.
 #pragma once
 
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <mutex>
+#include <thread>
+
 #include "attach/kernel.hpp"
 #include "attach/unique_fd.hpp"
 
 namespace gmr::attach {
 
+/// Kernel quirk handled here: execve() from a non-leader thread holds the target's cred_guard_mutex while
+/// de_thread() waits for every other thread to be released, and a traced thread that died is released only
+/// when its tracer reaps it. PTRACE_SEIZE takes that mutex: a tracer blocked in it can never reap, and
+/// both wait forever. So while a seize is in progress for more than a few milliseconds, a reaper thread of
+/// gmr (waitpid works for tracees of any thread of the tracer's process) reaps this tracer's dead tracees
+/// in that process, and wait() hands their exits to the caller like any other event.
 class LinuxKernel final : public Kernel {
  public:
   LinuxKernel();
+  ~LinuxKernel() override;
+  LinuxKernel(const LinuxKernel&) = delete;
+  LinuxKernel& operator=(const LinuxKernel&) = delete;
 
   std::vector<pid_t> list_threads(pid_t pid) override;
   int seize(pid_t tid) override;
@@ -25,8 +40,18 @@ class LinuxKernel final : public Kernel {
   pid_t tracer_id() const override { return tracer_tid_; }
 
  private:
+  void reap_while_seizing();
+  void reap_dead_tracees(pid_t tid);
+
   UniqueFd signals_;
   pid_t tracer_tid_;
+  std::atomic<pid_t> seizing_{0};       // the thread a PTRACE_SEIZE is in progress for, 0 when none
+  std::atomic<unsigned> seize_serial_{0};
+  std::mutex mutex_;                    // guards reaped_ and stopping_
+  std::condition_variable wake_;
+  std::deque<WaitResult> reaped_;       // exits reaped by the reaper thread, not yet returned by wait()
+  bool stopping_ = false;
+  std::thread reaper_;                  // last: starts once the rest exists
 };
 
 }  // namespace gmr::attach
