@@ -43,7 +43,10 @@ LinuxKernel::~LinuxKernel() {
   reaper_.join();
 }
 
-std::vector<pid_t> LinuxKernel::list_threads(pid_t pid) { return read_thread_ids(pid); }
+std::vector<pid_t> LinuxKernel::list_threads(pid_t pid) {
+  process_ = pid;
+  return read_thread_ids(pid);
+}
 
 int LinuxKernel::seize(pid_t tid) {
   ++seize_serial_;
@@ -64,18 +67,18 @@ void LinuxKernel::reap_while_seizing() {
     // The same seize still in progress a whole tick later: it may be blocked by an exec.
     if (tid != 0 && serial == seen_serial) {
       lock.unlock();
-      reap_dead_tracees(tid);
+      reap_dead_tracees(process_ != 0 ? process_.load() : tid);
       lock.lock();
     }
     seen_serial = serial;
   }
 }
 
-void LinuxKernel::reap_dead_tracees(pid_t tid) {
-  // /proc/TID/task lists the whole thread group of TID. Only zombies traced by this tracer are reaped: a
-  // zombie has no other event to report, so nothing but its exit is taken from the tracer's wait().
-  for (pid_t t : read_thread_ids(tid)) {
-    auto text = read_file("/proc/" + std::to_string(tid) + "/task/" + std::to_string(t) + "/status");
+void LinuxKernel::reap_dead_tracees(pid_t pid) {
+  // Only zombies traced by this tracer are reaped: a zombie has no other event to report, so nothing but
+  // its exit is taken from the tracer's wait().
+  for (pid_t t : read_thread_ids(pid)) {
+    auto text = read_file(task_path(pid, t) + "/status");
     if (!text) continue;
     const StatusFields s = parse_status(*text);
     if (s.state != 'Z' || s.tracer_pid != tracer_tid_) continue;

@@ -41,10 +41,11 @@ class LinuxKernel final : public Kernel {
 
  private:
   void reap_while_seizing();
-  void reap_dead_tracees(pid_t tid);
+  void reap_dead_tracees(pid_t pid);
 
   UniqueFd signals_;
   pid_t tracer_tid_;
+  std::atomic<pid_t> process_{0};       // the process last listed: the thread being seized may be gone from /proc
   std::atomic<pid_t> seizing_{0};       // the thread a PTRACE_SEIZE is in progress for, 0 when none
   std::atomic<unsigned> seize_serial_{0};
   std::mutex mutex_;                    // guards reaped_ and stopping_
