@@ -21,6 +21,11 @@ std::vector<std::string> candidate_paths(const attach::Snapshot& snapshot, const
   if (!mapping.deleted) {
     paths.push_back("/proc/" + std::to_string(snapshot.pid) + "/root" + mapping.path);
     paths.push_back(mapping.path);
+    // A chroot inside a private mount namespace: the maps path is the file's path in the target's mount
+    // namespace, reachable neither way. map_files opens the mapped file itself (needs CAP_SYS_ADMIN or
+    // CAP_CHECKPOINT_RESTORE; it names no path, so it comes last). Valid only while the mapping exists:
+    // build_report runs right after the capture.
+    paths.push_back(map_files_path(snapshot.pid, mapping));
   } else {
     if (snapshot.exe_deleted && snapshot.exe_path == mapping.path)
       paths.push_back("/proc/" + std::to_string(snapshot.pid) + "/exe");
