@@ -53,19 +53,27 @@ std::expected<void, AttachError> Freezer::seize_all() {
 }
 
 std::expected<void, AttachError> Freezer::seize_one(pid_t tid) {
-  const int err = kernel_.seize(tid);
-  if (err == 0) {
-    hold(tid);
-    if (!first_interrupt_) first_interrupt_ = std::chrono::steady_clock::now();
-    // ESRCH: the thread is dying; its exit is reported by wait.
-    kernel_.interrupt(tid);
-    return {};
-  }
-  if (err == ESRCH) {
-    gone_.insert(tid);
-    return {};
-  }
-  if (err == EPERM) {
+  // An execve from a non-leader thread: until its hand-over ends, the leader's tid names the old leader, a
+  // zombie (PTRACE_SEIZE: EPERM), while /proc/TID/status may already show the exec'ing thread, live and
+  // untraced. So EPERM on a live, untraced thread is asked again before it counts as a refusal.
+  constexpr int attempts = 3;
+  for (int attempt = 1;; ++attempt) {
+    const int err = kernel_.seize(tid);
+    if (err == 0) {
+      hold(tid);
+      if (!first_interrupt_) first_interrupt_ = std::chrono::steady_clock::now();
+      // ESRCH: the thread is dying; its exit is reported by wait.
+      kernel_.interrupt(tid);
+      return {};
+    }
+    if (err == ESRCH) {
+      gone_.insert(tid);
+      return {};
+    }
+    if (err != EPERM)
+      return std::unexpected(error(AttachErrorKind::system,
+                                   "PTRACE_SEIZE of thread " + std::to_string(tid) + " failed: " + std::strerror(err),
+                                   err));
     const ThreadLiveness l = kernel_.liveness(tid);
     if (!l.exists || l.state == 'Z' || l.state == 'X') {
       gone_.insert(tid);
@@ -84,12 +92,10 @@ std::expected<void, AttachError> Freezer::seize_one(pid_t tid) {
       e.tracer_pid = l.tracer_pid;
       return std::unexpected(e);
     }
-    return std::unexpected(error(AttachErrorKind::permission_denied,
-                                 "permission denied to trace process " + std::to_string(pid_), EPERM));
+    if (attempt == attempts)
+      return std::unexpected(error(AttachErrorKind::permission_denied,
+                                   "permission denied to trace process " + std::to_string(pid_), EPERM));
   }
-  return std::unexpected(error(AttachErrorKind::system,
-                               "PTRACE_SEIZE of thread " + std::to_string(tid) + " failed: " + std::strerror(err),
-                               err));
 }
 
 bool Freezer::all_settled() const {
