@@ -1,6 +1,6 @@
 // Torture 3: gmr itself dies or is told to stop at random moments while dumping a 1,000-thread target.
-// SIGKILL (100 trials; 1,000 with GMR_LONG=1): the kernel lets every tracee go when its tracer dies, so the
-// target runs on every time. SIGINT, SIGTERM, SIGHUP (5 trials each; 100): gmr lets the target go, then
+// SIGKILL (100 trials; 500 with GMR_LONG=1): the kernel lets every tracee go when its tracer dies, so the
+// target runs on every time. SIGINT, SIGTERM, SIGHUP (5 trials each; 50): gmr lets the target go, then
 // exits 128+N — or, when the signal lands before it took hold of the target or after it let go, the
 // signal's default action ends it (the same 128+N to a shell), or it had already finished (0).
 #include <doctest/doctest.h>
@@ -102,8 +102,8 @@ TEST_CASE("gmr killed or signalled at random moments while dumping a 1,000-threa
   std::mt19937 random(std::random_device{}());
   std::uniform_int_distribution<long> moment(freeze.held.count() * 8 / 10, freeze.released.count() * 11 / 10);
 
-  const int kill_trials = count(100, 1000);
-  const int signal_trials = count(5, 100);
+  const int kill_trials = count(100, 500);
+  const int signal_trials = count(5, 50);
   int trials = 0, held_at_signal = 0, left_stopped = 0, exited_128 = 0, ended_by_signal = 0, finished = 0, other = 0;
   auto trial = [&](int sig) {
     ++trials;
