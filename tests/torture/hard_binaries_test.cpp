@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "attach/capture.hpp"
+#include "cli/exit_codes.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
 #include "symbolize/report_builder.hpp"
@@ -105,6 +106,18 @@ TEST_CASE("recursion 10,000 frames deep: max_frames honoured, and every frame wh
       CHECK(worker->frames_truncated);
       CHECK(worker->frames.back().function == "hard_recurse");
     }
+  }
+  SUBCASE("gmr dump --max-frames 50: fifty frames, then the truncation line") {
+    const RunResult result = run_gmr({"dump", "--max-frames", "50", std::to_string(fixture.pid())});
+    INFO("stderr: ", result.err);
+    CHECK(result.exit_code == 0);
+    const auto begin = result.out.find("\"hard-worker\"");
+    REQUIRE(begin != std::string::npos);
+    const auto end = result.out.find("... frames truncated", begin);
+    REQUIRE(end != std::string::npos);
+    const std::string section = result.out.substr(begin, end - begin);
+    CHECK(section.find("\n#49 ") != std::string::npos);
+    CHECK(section.find("\n#50 ") == std::string::npos);
   }
   SUBCASE("all 10,001 recursive frames with a big enough stack copy") {
     const report::Report report = dump(fixture.pid(), 20000, 8 << 20);
