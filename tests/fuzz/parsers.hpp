@@ -1,4 +1,5 @@
-// The fuzz targets: every parser of untrusted text in attach/proc_parse.hpp, fed arbitrary bytes, with the
+// The fuzz targets: every parser of untrusted text (attach/proc_parse.hpp; report/ini.hpp for the
+// configuration files read from the target's root), fed arbitrary bytes, with the
 // properties its result must keep whatever the input. Shared by the libFuzzer harnesses (harness/, built
 // by .ci/fuzz with clang) and by the regression replay in the normal suite (replay_test.cpp), which runs
 // every seed and every input that ever crashed a harness (corpus/<harness>/, regressions/<harness>/).
@@ -9,6 +10,7 @@
 #include <string_view>
 
 #include "attach/proc_parse.hpp"
+#include "report/ini.hpp"
 
 namespace gmr::fuzz {
 
@@ -62,6 +64,20 @@ inline Violation exercise_cmdline(std::string_view bytes) {
   return std::nullopt;
 }
 
+inline Violation exercise_ini(std::string_view text) {
+  auto groups = report::parse_ini(text);
+  if (!groups) return std::nullopt;
+  for (const auto& g : *groups) {
+    if (g.name.size() > text.size()) return "ini: group name longer than the input";
+    for (const auto& o : g.options) {
+      if (o.values.empty()) return "ini: an option without a value";
+      for (const auto& v : o.values)
+        if (v.size() > text.size()) return "ini: value longer than the input";
+    }
+  }
+  return std::nullopt;
+}
+
 struct Harness {
   const char* name;  // also the directory of its corpus and regressions
   Violation (*exercise)(std::string_view);
@@ -69,7 +85,7 @@ struct Harness {
 
 inline constexpr Harness harnesses[] = {
     {"maps", exercise_maps},       {"stat", exercise_stat},         {"status", exercise_status},
-    {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},
+    {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},   {"ini", exercise_ini},
 };
 
 }  // namespace gmr::fuzz
