@@ -19,6 +19,7 @@
 #include "attach/proc_read.hpp"
 #include "attach/sidecar.hpp"
 #include "attach/symbol_values.hpp"
+#include "attach/wait_memory.hpp"
 
 namespace gmr::attach {
 namespace {
@@ -64,6 +65,25 @@ const Mapping* mapping_of(const std::vector<Mapping>& maps, std::uint64_t addres
   return address < it->end ? &*it : nullptr;
 }
 
+/// A second, rarely needed batch: candidates for the mutex of glibc's endless wait after a PI EDEADLK, found
+/// in the stacks just copied (attach/wait_memory.hpp).
+void copy_pointed_words(pid_t pid, Snapshot& snap) {
+  std::vector<RangeRequest> requests;
+  std::vector<std::pair<ThreadSnapshot*, std::size_t>> owners;  // thread, number of its requests
+  for (auto& t : snap.threads) {
+    auto mine = pointed_word_requests(t, snap.maps);
+    if (mine.empty()) continue;
+    owners.emplace_back(&t, mine.size());
+    requests.insert(requests.end(), mine.begin(), mine.end());
+  }
+  if (requests.empty()) return;
+  auto copies = copy_ranges(pid, requests);
+  std::size_t next = 0;
+  for (auto [thread, count] : owners)
+    for (std::size_t i = 0; i < count; ++i, ++next)
+      if (copies[next]) thread->pointed_words.push_back(std::move(*copies[next]));
+}
+
 /// Everything done while the target is frozen: registers, maps, stacks, vDSO. No file or debug-info I/O
 /// beyond /proc/PID/maps.
 void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const CaptureOptions& options,
@@ -107,6 +127,15 @@ void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const 
     if (m.path == "[vdso]") vdso = &m;
   if (vdso) requests.push_back({vdso->start, static_cast<std::size_t>(vdso->end - vdso->start)});
 
+  // Lock analysis: the words a blocked syscall points at, in the same batch as the stacks.
+  std::vector<ThreadSnapshot*> waiters;
+  for (auto& t : snap.threads)
+    if (t.registers)
+      if (auto request = syscall_memory_request(*t.registers)) {
+        requests.push_back(*request);
+        waiters.push_back(&t);
+      }
+
   auto copies = copy_ranges(pid, requests);
   for (std::size_t i = 0; i < owners.size(); ++i) {
     if (copies[i]) {
@@ -115,7 +144,11 @@ void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const 
       owners[i]->error = std::string("stack could not be read: ") + std::strerror(copies[i].error());
     }
   }
-  if (vdso && copies.back()) snap.vdso = std::move(*copies.back());
+  if (vdso && copies[owners.size()]) snap.vdso = std::move(*copies[owners.size()]);
+  const std::size_t first_wait = owners.size() + (vdso ? 1 : 0);
+  for (std::size_t i = 0; i < waiters.size(); ++i)
+    if (copies[first_wait + i]) waiters[i]->syscall_memory = std::move(*copies[first_wait + i]);
+  copy_pointed_words(pid, snap);
 }
 
 /// Runs on the tracer thread: freeze, copy, let go.
@@ -192,6 +225,10 @@ std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& op
   if (!result) return std::unexpected(result.error());
 
   fill_thread_facts(pid, before, snap);
+  // Read after the freeze, not while frozen (no extra /proc I/O in the stop window): an fd closed or
+  // reused in between names its new target or none.
+  const std::vector<int> fds = waited_fds(snap);
+  snap.fd_targets = read_fd_targets(pid, fds);
   std::sort(snap.threads.begin(), snap.threads.end(), [pid](const ThreadSnapshot& a, const ThreadSnapshot& b) {
     if ((a.facts.tid == pid) != (b.facts.tid == pid)) return a.facts.tid == pid;
     return a.facts.tid < b.facts.tid;

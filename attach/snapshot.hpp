@@ -91,7 +91,18 @@ struct ThreadSnapshot {
   std::optional<user_regs_struct> registers;   // PTRACE_GETREGSET NT_PRSTATUS
   std::optional<MemoryCopy> stack;             // SP - red zone … end of SP's mapping, capped
   bool stack_truncated = false;                // the cap cut the copy short of the mapping's end
+  // For the lock analysis (attach/wait_memory.hpp), copied while frozen with the stacks: the memory a
+  // blocked syscall's pointer argument points at (futex: the words at uaddr; poll/ppoll: the pollfd array),
+  // and for glibc's endless wait after a PI mutex's EDEADLK, the words at each pointer found just above SP.
+  std::optional<MemoryCopy> syscall_memory;
+  std::vector<MemoryCopy> pointed_words;
   std::optional<std::string> error;            // why something above is missing
+};
+
+/// Where a file descriptor a blocked thread waits on points: readlink of /proc/PID/fd/N ("pipe:[123]").
+struct FdTarget {
+  int fd = 0;
+  std::optional<std::string> target;  // absent when the link could not be read (closed since)
 };
 
 /// One process of the Processes section: the target first, then its descendants depth-first.
@@ -123,6 +134,7 @@ struct Snapshot {
   std::vector<Mapping> maps;            // read while frozen
   std::optional<MemoryCopy> vdso;       // the [vdso] image, copied while frozen
   std::vector<ProcessFacts> processes;
+  std::vector<FdTarget> fd_targets;     // the fds blocked threads wait on, sorted by fd; read after the freeze
   std::vector<std::string> notes;       // process-wide remarks ("3 threads appeared during the freeze"…)
   std::vector<SymbolValue> symbols;     // known symbols' values, read while frozen
   std::vector<SidecarFile> sidecars;    // configuration files, read after the target was let go
