@@ -14,7 +14,7 @@
 
 _gmr_dump_options="--help --json --format --output-dir --threads --max-frames --no-source --sections --timeout --max-stack --config-symbol --sidecar --mask --show-secrets --max-config-bytes"
 _gmr_formats="text json"
-_gmr_sections="package threads processes configuration custom"
+_gmr_sections="package threads deadlocks processes configuration custom"
 
 # _gmr_ids_reply CUR DIR...: COMPREPLY from the numeric entries of the DIRs (/proc or /proc/PID/task).
 _gmr_ids_reply() {

@@ -34,6 +34,44 @@ struct BlockedSyscall {
   std::vector<std::uint64_t> args;   // six
 };
 
+/// A file descriptor a blocked thread waits on and where it pointed (/proc/PID/fd): "pipe:[123]".
+struct WaitedFd {
+  int fd = 0;
+  std::optional<std::string> target;  // absent when the link could not be read
+};
+
+/// What a blocked thread waits for (the lock analysis). A mutex or join claim was validated: futex op and
+/// value, a pthread_mutex_lock / __lll_lock_wait / PI or pthread_join frame in the stack, and the words read
+/// while frozen. `object` names the address: "app::lock_a", "app::registry+0x10", "heap 0x…",
+/// "stack of thread 42 0x…".
+struct Wait {
+  enum class Kind {
+    mutex,      // waiting to lock a pthread mutex
+    join,       // pthread_join: waiting for `thread` to exit
+    condition,  // pthread_cond_*wait
+    futex,      // any other futex wait (stdio and malloc locks, rwlocks, semaphores, barriers…)
+    syscall,    // another blocking syscall (read, recv, poll, epoll_wait, accept, nanosleep…)
+  };
+  Kind kind = Kind::syscall;
+  std::string syscall;                     // "futex", "read", "syscall 999"
+  std::optional<std::uint64_t> address;    // mutex, condition or futex word
+  std::optional<std::string> object;       // `address` named
+  bool priority_inheritance = false;       // a PI mutex
+  bool kernel_deadlock = false;            // PI: the kernel refused the lock with EDEADLK; glibc now waits forever
+  std::optional<pid_t> thread;             // mutex: the owner, a thread of this process; join: the joined thread
+  std::optional<pid_t> foreign_owner;      // mutex: owner tid recorded in the mutex that is no thread of this process
+  std::vector<WaitedFd> fds;               // syscall: the fds it waits on
+};
+
+/// A mutex some thread waits for, on the thread that holds it.
+struct HeldLock {
+  std::uint64_t address = 0;
+  std::string object;
+  std::size_t waiters = 0;
+  std::optional<unsigned> recursion;  // recursive mutex: how many times the owner has locked it
+  bool priority_inheritance = false;
+};
+
 struct Thread {
   pid_t tid = 0;
   std::optional<std::string> name;
@@ -48,6 +86,19 @@ struct Thread {
   std::vector<Frame> frames;
   bool frames_truncated = false;               // --max-frames cut the chain
   std::vector<std::string> errors;             // what could not be read or unwound, one line each
+  std::optional<Wait> wait;                    // what it is blocked on, when it is blocked
+  std::vector<HeldLock> holds;                 // mutexes it holds that others wait for, by address
+};
+
+/// A cycle of the wait-for graph (mutex and join edges): each thread waits for the next, the last for the
+/// first. Starts at its lowest tid.
+struct Deadlock {
+  std::vector<pid_t> threads;
+};
+
+/// Threads with identical frame chains (--group): tids ascending; the stack is that of the first.
+struct ThreadGroup {
+  std::vector<pid_t> tids;
 };
 
 struct Package {
@@ -136,6 +187,8 @@ struct Report {
   std::vector<ConfigBlock> configuration;
   std::vector<CustomSection> custom_sections;
   bool secrets_shown = false;  // --show-secrets: nothing was masked
+  std::vector<Deadlock> deadlocks;  // by lowest tid
+  std::vector<ThreadGroup> groups;  // set only for --group: the Threads section then shows groups, largest first
 
   /// Partial: some thread was not frozen or not (fully) unwound.
   bool partial() const {

@@ -120,6 +120,64 @@ void render_thread_facts(const Thread& thread, std::ostream& out) {
   for (const auto& error : thread.errors) out << field("error", printable(error));
 }
 
+// ---- locks ---------------------------------------------------------------------------------------
+
+std::string thread_reference(pid_t tid, const std::vector<Thread>& threads) {
+  auto it = std::ranges::find(threads, tid, &Thread::tid);
+  const std::string name = it != threads.end() && it->name ? " \"" + printable(*it->name) + "\"" : "";
+  return "thread " + std::to_string(tid) + name;
+}
+
+std::string object_text(const Wait& wait) {
+  if (wait.object) return printable(*wait.object);
+  if (wait.address) return format_hex(*wait.address);
+  return "an unknown mutex";
+}
+
+std::string fd_text(const WaitedFd& fd) {
+  return "fd " + std::to_string(fd.fd) + ": " + (fd.target ? printable(*fd.target) : std::string{"closed since"});
+}
+
+/// "waiting to lock app::lock_b held by thread 12 \"lock-b\"": the jstack-like line of a blocked thread.
+std::string wait_text(const Wait& wait, const std::vector<Thread>& threads) {
+  switch (wait.kind) {
+    case Wait::Kind::mutex: {
+      std::string text = "waiting to lock " + object_text(wait) + (wait.priority_inheritance ? " (priority inheritance)" : "");
+      if (wait.thread)
+        text += " held by " + thread_reference(*wait.thread, threads);
+      else if (wait.foreign_owner)
+        text += " held by tid " + std::to_string(*wait.foreign_owner) + ", not a thread of this process";
+      else
+        text += " (owner unknown)";
+      if (wait.kernel_deadlock) text += "; the kernel refused it with EDEADLK and glibc waits forever";
+      return text;
+    }
+    case Wait::Kind::join: return "waiting for " + thread_reference(wait.thread.value_or(0), threads) + " to exit";
+    case Wait::Kind::condition: return "waiting on condition " + object_text(wait);
+    case Wait::Kind::futex: return "waiting on futex " + object_text(wait);
+    case Wait::Kind::syscall: {
+      std::vector<std::string> fds;
+      for (const auto& fd : wait.fds) fds.push_back(fd_text(fd));
+      return "blocked in " + printable(wait.syscall) + (fds.empty() ? "" : "(" + join(fds, ", ") + ")");
+    }
+  }
+  return "";
+}
+
+std::string held_text(const HeldLock& lock) {
+  std::vector<std::string> facts;
+  if (lock.priority_inheritance) facts.push_back("priority inheritance");
+  if (lock.recursion) facts.push_back("locked " + std::to_string(*lock.recursion) + " times");
+  facts.push_back(std::to_string(lock.waiters) + (lock.waiters == 1 ? " waiter" : " waiters"));
+  return "holds " + (lock.object.empty() ? format_hex(lock.address) : printable(lock.object)) + " (" +
+         join(facts, ", ") + ")";
+}
+
+void render_lock_lines(const Thread& thread, const std::vector<Thread>& threads, std::ostream& out) {
+  if (thread.wait) out << "- " << wait_text(*thread.wait, threads) << '\n';
+  for (const auto& lock : thread.holds) out << "- " << held_text(lock) << '\n';
+}
+
 std::string frame_function(const Frame& frame) {
   std::string text = frame.function ? printable(*frame.function) : "??";
   if (frame.inlined) return text + " [inlined]";
@@ -172,8 +230,31 @@ void render_threads(const std::vector<Thread>& threads, std::ostream& out) {
     if (i > 0) out << '\n';
     out << layout::thread_header(thread_title(threads[i]));
     render_thread_facts(threads[i], out);
+    render_lock_lines(threads[i], threads, out);
     out << '\n';
     render_frames(threads[i], out);
+  }
+}
+
+// ---- deadlocks ---------------------------------------------------------------------------------
+
+// jstack's "Found one Java-level deadlock:": each thread, what it waits for and who holds it, then stacks.
+void render_deadlocks(const std::vector<Deadlock>& deadlocks, const std::vector<Thread>& threads, std::ostream& out) {
+  out << layout::section_banner("Deadlocks");
+  for (std::size_t i = 0; i < deadlocks.size(); ++i) {
+    if (i > 0) out << '\n';
+    out << "Found one deadlock:\n";
+    for (pid_t tid : deadlocks[i].threads) {
+      auto it = std::ranges::find(threads, tid, &Thread::tid);
+      if (it == threads.end()) continue;
+      out << "  " << thread_reference(tid, threads) << ": " << (it->wait ? wait_text(*it->wait, threads) : "?") << '\n';
+    }
+    for (pid_t tid : deadlocks[i].threads) {
+      auto it = std::ranges::find(threads, tid, &Thread::tid);
+      if (it == threads.end()) continue;
+      out << '\n' << layout::thread_header(thread_title(*it));
+      render_frames(*it, out);
+    }
   }
 }
 
@@ -212,6 +293,10 @@ void render_text(const Report& report, const SectionSet& sections, std::ostream&
   if (sections.wanted(Section::threads)) {
     out << '\n';
     render_threads(report.threads, out);
+  }
+  if (sections.wanted(Section::deadlocks) && !report.deadlocks.empty()) {
+    out << '\n';
+    render_deadlocks(report.deadlocks, report.threads, out);
   }
   if (sections.wanted(Section::processes)) {
     out << '\n';

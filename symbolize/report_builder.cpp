@@ -5,9 +5,11 @@
 #include <memory>
 #include <optional>
 
+#include "symbolize/address_names.hpp"
 #include "symbolize/build_id.hpp"
 #include "symbolize/config_sections.hpp"
 #include "symbolize/frame_resolver.hpp"
+#include "symbolize/lock_analysis.hpp"
 #include "symbolize/package_info.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
 #include "symbolize/source_lines.hpp"
@@ -137,6 +139,9 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
     }
     report.threads.push_back(std::move(out));
   }
+
+  AddressNamer names(dwfl, snapshot);
+  analyse_locks(snapshot, names, report);
 
   report.package = package_section(snapshot, dwfl, std::move(package_owner));
   report.processes = processes_section(snapshot);

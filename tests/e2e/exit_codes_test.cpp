@@ -121,7 +121,7 @@ TEST_CASE("exit 64: usage errors print one line and nothing on stdout, even with
   const std::vector<std::vector<std::string>> bad{
       {"dump", "--json", "abc"},
       {"dump", "--json"},
-      {"dump", "--json", "--sections", "threads,deadlocks", pid},
+      {"dump", "--json", "--sections", "threads,locks", pid},
       {"dump", "--json", "--mask", "(", pid},
       {"dump", "--json", "--threads", "12,x", pid},
       {"dump", "--json", "--format", "text", pid},

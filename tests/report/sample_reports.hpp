@@ -223,4 +223,35 @@ inline report::Report minimal_report() {
   return r;
 }
 
+
+/// Three threads of a small service: two deadlocked on each other's mutex, one joining the first; every
+/// kind of wait line appears once, and the Deadlocks section.
+inline report::Report locks_report() {
+  auto report = minimal_report();
+  report.capture.threads_found = 5;
+  report.capture.threads_frozen = 5;
+  report.capture.consistent = true;
+  auto blocked = [](pid_t tid, std::string name, report::Wait wait) {
+    report::Thread t;
+    t.tid = tid;
+    t.name = std::move(name);
+    t.state = 'S';
+    t.frozen = true;
+    t.wait = std::move(wait);
+    t.frames.push_back(named_frame(0, 0x7f3a1c8a412b, "__lll_lock_wait", 0x2b, libc));
+    return t;
+  };
+  report::Wait to_b{report::Wait::Kind::mutex, "futex", 0x55d0c41b0040, "app::lock_b", false, false, 11, {}, {}};
+  report::Wait to_a{report::Wait::Kind::mutex, "futex", 0x55d0c41b0000, "app::registry+0x10", true, false, 10, {}, {}};
+  report::Wait join{report::Wait::Kind::join, "futex", {}, {}, false, false, 10, {}, {}};
+  report::Wait cond{report::Wait::Kind::condition, "futex", 0x55d0c41b0080, "app::ready", false, false, {}, {}, {}};
+  report::Wait read{report::Wait::Kind::syscall, "read", {}, {}, false, false, {}, {}, {{7, "socket:[1234]"}, {9, {}}}};
+  report.threads = {blocked(10, "lock-a", to_b), blocked(11, "lock-b", to_a), blocked(12, "joiner", join),
+                    blocked(13, "waiter", cond), blocked(14, "reader", read)};
+  report.threads[0].holds.push_back({0x55d0c41b0000, "app::registry+0x10", 1, {}, true});
+  report.threads[1].holds.push_back({0x55d0c41b0040, "app::lock_b", 1, 2u, false});
+  report.deadlocks.push_back({{10, 11}});
+  return report;
+}
+
 }  // namespace gmr::test::samples

@@ -20,10 +20,10 @@ TEST_SUITE("report::sections") {
   }
 
   TEST_CASE("an unknown or empty section name is refused, naming the known ones") {
-    const auto unknown = SectionSet::parse({"threads,deadlocks"});
+    const auto unknown = SectionSet::parse({"threads,locks"});
     REQUIRE_FALSE(unknown.has_value());
     CHECK(unknown.error() ==
-          "unknown section 'deadlocks' (known: package, threads, processes, configuration, custom)");
+          "unknown section 'locks' (known: package, threads, deadlocks, processes, configuration, custom)");
     CHECK_FALSE(SectionSet::parse({"threads,"}).has_value());
     CHECK_FALSE(SectionSet::parse({""}).has_value());
   }

@@ -33,6 +33,17 @@ TEST_SUITE("report::text") {
     gmr::test::check_golden("report_minimal.txt", render(gmr::test::samples::minimal_report()));
   }
 
+  TEST_CASE("lock lines under each thread and the Deadlocks section match their golden file") {
+    gmr::test::check_golden("report_locks.txt", render(gmr::test::samples::locks_report()));
+  }
+
+  TEST_CASE("no Deadlocks section without a cycle") {
+    auto report = gmr::test::samples::locks_report();
+    report.deadlocks.clear();
+    CHECK(render(report).find("Deadlocks") == std::string::npos);
+    CHECK(render(gmr::test::samples::rich_report()).find("Deadlocks") == std::string::npos);
+  }
+
   TEST_CASE("rendering is a pure function of the report") {
     CHECK(render(gmr::test::samples::rich_report()) == render(gmr::test::samples::rich_report()));
   }

@@ -1,0 +1,44 @@
+// Naming an address of the target's data (a mutex, a condition variable, a futex word) for the lock
+// analysis: a data symbol ("app::lock_a", "app::registry+0x10"), else by the mapping it is in
+// ("stack of thread 42 0x…", "heap 0x…", "libfoo.so 0x…"), else the bare address.
+#pragma once
+
+#include <elfutils/libdwfl.h>
+#include <sys/types.h>
+
+#include <cstdint>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "attach/snapshot.hpp"
+#include "symbolize/data_symbols.hpp"
+
+namespace gmr::symbolize {
+
+class AddressNamer {
+ public:
+  /// `dwfl` may be null (names then come from mappings only); it and `snapshot` must outlive the namer.
+  AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot);
+
+  std::string name(std::uint64_t address);
+
+ private:
+  struct Module {
+    std::uint64_t low = 0;
+    Dwfl_Module* module = nullptr;
+  };
+  struct Stack {
+    std::uint64_t start = 0;
+    std::uint64_t end = 0;
+    pid_t tid = 0;
+  };
+  std::optional<std::string> symbol_name(std::uint64_t address);
+
+  const attach::Snapshot& snapshot_;
+  std::vector<Module> modules_;  // by low address
+  std::vector<Stack> stacks_;    // the mapping holding each frozen thread's SP
+  std::unordered_map<Dwfl_Module*, DataSymbols> symbols_;
+};
+
+}  // namespace gmr::symbolize
