@@ -22,6 +22,7 @@
 #include "report/render.hpp"
 #include "report/report_file.hpp"
 #include "report/sections.hpp"
+#include "report/grouping.hpp"
 #include "symbolize/known_symbols_plan.hpp"
 #include "symbolize/report_builder.hpp"
 
@@ -37,6 +38,7 @@ struct DumpPlan {
   report::SectionSet sections = report::SectionSet::all();
   std::string output_dir;  // empty: stdout
   std::string config_symbol;
+  bool group = false;  // --group: collapse threads with identical stacks
 };
 
 std::optional<pid_t> parse_id(std::string_view text) {
@@ -87,6 +89,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   const auto format = report::parse_output_format(options.json ? "json" : options.format);
   if (!format) return std::unexpected("unknown format '" + options.format + "'");
   plan.format = *format;
+  plan.group = options.group;
   if (!options.sections.empty()) {
     auto sections = report::SectionSet::parse(options.sections);
     if (!sections) return std::unexpected("--sections: " + sections.error());
@@ -174,7 +177,8 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   if (!snapshot) return fail(plan, dump_error(pid, snapshot.error()), exit_code_for(snapshot.error()));
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
   try {
-    const report::Report report = symbolize::build_report(*snapshot, plan.build);
+    report::Report report = symbolize::build_report(*snapshot, plan.build);
+    if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
     return emit(plan, report, report.partial() ? exit_partial : exit_complete);
   } catch (const std::exception& e) {
@@ -257,6 +261,8 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
       ->transform(CLI::AsSizeValue(false))
       ->type_name("BYTES")
       ->default_str("1M");
+  dump->add_flag("--group", options.group,
+                 "Show threads with identical stacks once, with their count, tids and names, largest group first");
   dump->footer(
       "Exit status: 0 complete report; 1 partial report (some thread not frozen or not unwound, or a --threads id "
       "found in no process); 2 no report (zombie, kernel thread, gmr itself, thread id, already traced, other "

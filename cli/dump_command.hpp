@@ -27,6 +27,7 @@ struct DumpOptions {
   std::vector<std::string> masks;  // regular expressions (ECMAScript)
   bool show_secrets = false;
   std::size_t max_config_bytes = 1024 * 1024;
+  bool group = false;                   // --group: collapse threads with identical stacks
 };
 
 /// Registers the subcommand; `options` must outlive parsing.

@@ -10,7 +10,8 @@ namespace gmr::report {
 
 enum class OutputFormat {
   text,  // the oslo.reports GMR layout (gmr(1) OUTPUT)
-  json,  // one object per pid, schema gmr.report/1 (report/gmr-report.schema.json)
+  json,    // one object per pid, schema gmr.report/1 (report/gmr-report.schema.json)
+  folded,  // one line per distinct stack with its thread count, for flame graphs (report/folded_renderer.hpp)
 };
 
 struct OutputFormatInfo {
@@ -22,6 +23,7 @@ struct OutputFormatInfo {
 inline constexpr std::array output_formats{
     OutputFormatInfo{OutputFormat::text, "text", ""},
     OutputFormatInfo{OutputFormat::json, "json", ".json"},
+    OutputFormatInfo{OutputFormat::folded, "folded", ".folded"},
 };
 
 constexpr const OutputFormatInfo& info(OutputFormat format) {

@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "report/folded_renderer.hpp"
 #include "report/json_renderer.hpp"
 #include "report/text_renderer.hpp"
 
@@ -13,6 +14,7 @@ void render(const Report& report, OutputFormat format, const RenderOptions& opti
     case OutputFormat::json:
       write_json(report_json(report, options.sections, options.exit_code), out, options.pretty_json);
       return;
+    case OutputFormat::folded: render_folded(report, out); return;  // stacks only: --sections does not apply
   }
 }
 

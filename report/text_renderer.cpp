@@ -236,6 +236,54 @@ void render_threads(const std::vector<Thread>& threads, std::ostream& out) {
   }
 }
 
+// ---- groups (--group) -----------------------------------------------------------------------------
+
+// "1001-1600, 1602": runs of consecutive tids.
+std::string tid_ranges(const std::vector<pid_t>& tids) {
+  std::vector<std::string> runs;
+  for (std::size_t i = 0; i < tids.size();) {
+    std::size_t j = i;
+    while (j + 1 < tids.size() && tids[j + 1] == tids[j] + 1) ++j;
+    runs.push_back(std::to_string(tids[i]) + (j > i ? "-" + std::to_string(tids[j]) : ""));
+    i = j + 1;
+  }
+  return join(runs, ", ");
+}
+
+// "crowd-read (600), worker (2)": each distinct name with its count, in the order first met.
+std::string name_counts(const ThreadGroup& group, const std::vector<Thread>& threads) {
+  std::vector<std::pair<std::string, std::size_t>> names;
+  for (pid_t tid : group.tids) {
+    auto it = std::ranges::find(threads, tid, &Thread::tid);
+    const std::string name = it != threads.end() && it->name ? "\"" + printable(*it->name) + "\"" : "(name unknown)";
+    auto seen = std::ranges::find(names, name, &std::pair<std::string, std::size_t>::first);
+    if (seen == names.end())
+      names.emplace_back(name, 1);
+    else
+      ++seen->second;
+  }
+  std::vector<std::string> parts;
+  for (const auto& [name, count] : names) parts.push_back(name + " (" + std::to_string(count) + ")");
+  return join(parts, ", ");
+}
+
+void render_groups(const std::vector<ThreadGroup>& groups, const std::vector<Thread>& threads, std::ostream& out) {
+  out << layout::section_banner("Threads");
+  if (groups.empty()) out << "no threads\n";
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const auto& group = groups[i];
+    auto first = std::ranges::find(threads, group.tids.front(), &Thread::tid);
+    if (first == threads.end()) continue;
+    if (i > 0) out << '\n';
+    const std::size_t n = group.tids.size();
+    out << layout::thread_header(std::to_string(n) + (n == 1 ? " thread" : " threads"));
+    out << field("tids", tid_ranges(group.tids));
+    out << field("names", name_counts(group, threads));
+    out << '\n';
+    render_frames(*first, out);
+  }
+}
+
 // ---- deadlocks ---------------------------------------------------------------------------------
 
 // jstack's "Found one Java-level deadlock:": each thread, what it waits for and who holds it, then stacks.
@@ -292,7 +340,10 @@ void render_text(const Report& report, const SectionSet& sections, std::ostream&
   }
   if (sections.wanted(Section::threads)) {
     out << '\n';
-    render_threads(report.threads, out);
+    if (report.groups.empty())
+      render_threads(report.threads, out);
+    else
+      render_groups(report.groups, report.threads, out);
   }
   if (sections.wanted(Section::deadlocks) && !report.deadlocks.empty()) {
     out << '\n';
