@@ -131,7 +131,7 @@ std::string thread_reference(pid_t tid, const std::vector<Thread>& threads) {
 std::string object_text(const Wait& wait) {
   if (wait.object) return printable(*wait.object);
   if (wait.address) return format_hex(*wait.address);
-  return "an unknown mutex";
+  return "a mutex not identified";
 }
 
 std::string fd_text(const WaitedFd& fd) {
