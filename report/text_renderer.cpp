@@ -267,6 +267,33 @@ std::string name_counts(const ThreadGroup& group, const std::vector<Thread>& thr
   return join(parts, ", ");
 }
 
+// A group's waits, each distinct line once with how many of its threads have it; holds name their thread.
+void render_group_lock_lines(const ThreadGroup& group, const std::vector<Thread>& threads, std::ostream& out) {
+  if (group.tids.size() == 1) {
+    if (auto it = std::ranges::find(threads, group.tids.front(), &Thread::tid); it != threads.end())
+      render_lock_lines(*it, threads, out);
+    return;
+  }
+  std::vector<std::pair<std::string, std::size_t>> waits;
+  std::vector<std::string> holds;
+  for (pid_t tid : group.tids) {
+    auto it = std::ranges::find(threads, tid, &Thread::tid);
+    if (it == threads.end()) continue;
+    if (it->wait) {
+      const std::string text = wait_text(*it->wait, threads);
+      auto seen = std::ranges::find(waits, text, &std::pair<std::string, std::size_t>::first);
+      if (seen == waits.end())
+        waits.emplace_back(text, 1);
+      else
+        ++seen->second;
+    }
+    for (const auto& lock : it->holds) holds.push_back("thread " + std::to_string(tid) + " " + held_text(lock));
+  }
+  for (const auto& [text, count] : waits)
+    out << "- " << text << " (" << count << (count == 1 ? " thread" : " threads") << ")\n";
+  for (const auto& text : holds) out << "- " << text << '\n';
+}
+
 void render_groups(const std::vector<ThreadGroup>& groups, const std::vector<Thread>& threads, std::ostream& out) {
   out << layout::section_banner("Threads");
   if (groups.empty()) out << "no threads\n";
@@ -279,6 +306,7 @@ void render_groups(const std::vector<ThreadGroup>& groups, const std::vector<Thr
     out << layout::thread_header(std::to_string(n) + (n == 1 ? " thread" : " threads"));
     out << field("tids", tid_ranges(group.tids));
     out << field("names", name_counts(group, threads));
+    render_group_lock_lines(group, threads, out);
     out << '\n';
     render_frames(*first, out);
   }

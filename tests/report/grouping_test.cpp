@@ -70,6 +70,26 @@ TEST_CASE("grouped text: count header, tid ranges, names with counts, one stack"
   CHECK(text.find("Thread 7") == std::string::npos);
 }
 
+TEST_CASE("grouped text: each distinct lock line once with its count, holds with their thread") {
+  auto report = crowd();
+  report::Wait cond;
+  cond.kind = report::Wait::Kind::condition;
+  cond.object = "app::ready";
+  for (auto& thread : report.threads)
+    if (thread.tid == 6 || thread.tid == 7 || thread.tid == 11) thread.wait = cond;
+  report.threads[2].holds.push_back({0x1000, "app::lock", 2, {}, false});  // tid 7
+  report::Wait read;
+  read.syscall = "read";
+  report.threads[0].wait = read;  // tid 5, alone in its group
+  report.groups = report::group_threads(report.threads);
+  std::ostringstream out;
+  report::render_text(report, out);
+  const std::string text = out.str();
+  CHECK(text.find("\n- waiting on condition app::ready (3 threads)\n- thread 7 holds app::lock (2 waiters)\n\n") !=
+        std::string::npos);
+  CHECK(text.find("\n- blocked in read\n") != std::string::npos);
+}
+
 TEST_CASE("folded: program;outermost;...;innermost COUNT, counts sum to the threads") {
   std::ostringstream out;
   report::render_folded(crowd(), out);
