@@ -39,6 +39,7 @@ AddressNamer::AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot) : snaps
     if (const attach::Mapping* m = mapping_of(snapshot.maps, thread.registers->rsp))
       stacks_.push_back({m->start, m->end, thread.facts.tid});
   }
+  std::ranges::sort(stacks_, {}, &Stack::start);
 }
 
 // The nearest module at or below the address: a module's range ends with its last file mapping, so .bss
@@ -59,8 +60,9 @@ std::optional<std::string> AddressNamer::symbol_name(std::uint64_t address) {
 std::string AddressNamer::name(std::uint64_t address) {
   if (auto symbol = symbol_name(address)) return *symbol;
   const std::string hex = report::format_hex(address);
-  for (const auto& stack : stacks_)
-    if (address >= stack.start && address < stack.end) return "stack of thread " + std::to_string(stack.tid) + " " + hex;
+  auto stack = std::ranges::upper_bound(stacks_, address, {}, &Stack::start);
+  if (stack != stacks_.begin() && address < std::prev(stack)->end)
+    return "stack of thread " + std::to_string(std::prev(stack)->tid) + " " + hex;
   const attach::Mapping* m = mapping_of(snapshot_.maps, address);
   if (m == nullptr) return hex;
   if (m->path == "[heap]" || m->path.empty()) return "heap " + hex;

@@ -37,7 +37,7 @@ class AddressNamer {
 
   const attach::Snapshot& snapshot_;
   std::vector<Module> modules_;  // by low address
-  std::vector<Stack> stacks_;    // the mapping holding each frozen thread's SP
+  std::vector<Stack> stacks_;    // the mapping holding each frozen thread's SP, by start
   std::unordered_map<Dwfl_Module*, DataSymbols> symbols_;
 };
 

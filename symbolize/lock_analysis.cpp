@@ -76,10 +76,14 @@ std::optional<std::uint32_t> u32_at(const attach::MemoryCopy& copy, std::uint64_
   return value;
 }
 
+// Snapshot threads are sorted by tid, the leader first: one look at the front, then a binary search.
 bool is_thread(const attach::Snapshot& snapshot, pid_t tid) {
-  return tid > 0 && std::ranges::any_of(snapshot.threads, [tid](const attach::ThreadSnapshot& t) {
-           return t.facts.tid == tid && t.freeze != attach::FreezeState::exited;
-         });
+  if (tid <= 0 || snapshot.threads.empty()) return false;
+  auto alive = [](const attach::ThreadSnapshot& t) { return t.freeze != attach::FreezeState::exited; };
+  if (snapshot.threads.front().facts.tid == tid) return alive(snapshot.threads.front());
+  auto rest = std::ranges::subrange(snapshot.threads.begin() + 1, snapshot.threads.end());
+  auto it = std::ranges::lower_bound(rest, tid, {}, [](const attach::ThreadSnapshot& t) { return t.facts.tid; });
+  return it != rest.end() && it->facts.tid == tid && alive(*it);
 }
 
 void set_owner(report::Wait& wait, const attach::Snapshot& snapshot, std::uint32_t owner) {
