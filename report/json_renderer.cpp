@@ -29,7 +29,11 @@ json report_json(const Report& report, const SectionSet& sections, int exit_code
   out["capture"] = report.capture;
   out["secrets_shown"] = report.secrets_shown;
   if (sections.wanted(Section::package)) out["package"] = report.package;
-  if (sections.wanted(Section::threads)) out["threads"] = report.threads;
+  if (sections.wanted(Section::threads)) {
+    out["threads"] = report.threads;
+    out["groups"] = groups_json(report);
+  }
+  if (sections.wanted(Section::deadlocks)) out["deadlocks"] = report.deadlocks;
   if (sections.wanted(Section::processes)) out["processes"] = report.processes;
   if (sections.wanted(Section::configuration)) out["configuration"] = report.configuration;
   if (sections.wanted(Section::custom)) out["custom_sections"] = report.custom_sections;

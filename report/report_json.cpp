@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 #include "report/format.hpp"
 
 namespace gmr::report {
@@ -64,6 +66,49 @@ void to_json(json& out, const BlockedSyscall& syscall) {
   out = json{{"number", syscall.number}, {"name", or_null(syscall.name)}, {"args", std::move(args)}};
 }
 
+namespace {
+
+std::string_view wait_kind_name(Wait::Kind kind) {
+  switch (kind) {
+    case Wait::Kind::mutex: return "mutex";
+    case Wait::Kind::join: return "join";
+    case Wait::Kind::condition: return "condition";
+    case Wait::Kind::futex: return "futex";
+    case Wait::Kind::syscall: return "syscall";
+  }
+  return "syscall";
+}
+
+}  // namespace
+
+void to_json(json& out, const WaitedFd& fd) { out = json{{"fd", fd.fd}, {"target", or_null(fd.target)}}; }
+
+void to_json(json& out, const Wait& wait) {
+  out = json{
+      {"kind", wait_kind_name(wait.kind)},
+      {"syscall", wait.syscall},
+      {"address", hex_or_null(wait.address)},
+      {"object", or_null(wait.object)},
+      {"priority_inheritance", wait.priority_inheritance},
+      {"kernel_deadlock", wait.kernel_deadlock},
+      {"thread", or_null(wait.thread)},
+      {"foreign_owner", or_null(wait.foreign_owner)},
+      {"fds", wait.fds},
+  };
+}
+
+void to_json(json& out, const HeldLock& lock) {
+  out = json{
+      {"address", format_hex(lock.address)},
+      {"object", lock.object},
+      {"waiters", lock.waiters},
+      {"recursion", or_null(lock.recursion)},
+      {"priority_inheritance", lock.priority_inheritance},
+  };
+}
+
+void to_json(json& out, const Deadlock& deadlock) { out = json{{"threads", deadlock.threads}}; }
+
 void to_json(json& out, const Thread& thread) {
   out = json{
       {"tid", thread.tid},
@@ -79,6 +124,8 @@ void to_json(json& out, const Thread& thread) {
       {"errors", thread.errors},
       {"frames", thread.frames},
       {"frames_truncated", thread.frames_truncated},
+      {"wait", or_null(thread.wait)},
+      {"holds", thread.holds},
   };
 }
 
@@ -165,6 +212,32 @@ void to_json(json& out, const ConfigBlock& block) {
 
 void to_json(json& out, const CustomSection& section) {
   out = json{{"title", section.title}, {"content", section.content}};
+}
+
+json groups_json(const Report& report) {
+  if (report.groups.empty()) return nullptr;
+  json groups = json::array();
+  for (const auto& group : report.groups) {
+    json names = json::array();
+    const Thread* first = nullptr;
+    for (pid_t tid : group.tids) {
+      auto it = std::ranges::find(report.threads, tid, &Thread::tid);
+      if (it == report.threads.end()) continue;
+      if (first == nullptr) first = &*it;
+      auto seen = std::ranges::find_if(names, [&](const json& n) { return n["name"] == or_null(it->name); });
+      if (seen == names.end())
+        names.push_back(json{{"name", or_null(it->name)}, {"count", 1}});
+      else
+        (*seen)["count"] = (*seen)["count"].get<int>() + 1;
+    }
+    groups.push_back(json{
+        {"count", group.tids.size()},
+        {"tids", group.tids},
+        {"names", std::move(names)},
+        {"frames", first != nullptr ? json(first->frames) : json::array()},
+    });
+  }
+  return groups;
 }
 
 json target_json(const Report& report) {

@@ -15,7 +15,11 @@ namespace gmr::report {
 
 void to_json(nlohmann::ordered_json& out, const Frame& frame);
 void to_json(nlohmann::ordered_json& out, const BlockedSyscall& syscall);
+void to_json(nlohmann::ordered_json& out, const WaitedFd& fd);
+void to_json(nlohmann::ordered_json& out, const Wait& wait);
+void to_json(nlohmann::ordered_json& out, const HeldLock& lock);
 void to_json(nlohmann::ordered_json& out, const Thread& thread);
+void to_json(nlohmann::ordered_json& out, const Deadlock& deadlock);
 void to_json(nlohmann::ordered_json& out, const Package& package);
 void to_json(nlohmann::ordered_json& out, const Process& process);
 void to_json(nlohmann::ordered_json& out, const Capture& capture);
@@ -25,6 +29,10 @@ void to_json(nlohmann::ordered_json& out, const ConfigOption& option);
 void to_json(nlohmann::ordered_json& out, const ConfigGroup& group);
 void to_json(nlohmann::ordered_json& out, const ConfigBlock& block);
 void to_json(nlohmann::ordered_json& out, const CustomSection& section);
+
+/// The "groups" value: null without --group, else each group with its count, tids, names (with counts) and
+/// the frames of its first thread.
+nlohmann::ordered_json groups_json(const Report& report);
 
 /// The "target" object: who was dumped (pid, name, exe, exe_deleted, cmdline, uid, user).
 nlohmann::ordered_json target_json(const Report& report);

@@ -8,20 +8,16 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/exit_codes.hpp"
+#include "support/json_schema.hpp"
 #include "support/process.hpp"
 
 using namespace gmr;
 using namespace gmr::test;
 
 namespace {
-
-std::vector<std::string> lines_of(const std::string& text) {
-  std::vector<std::string> lines;
-  std::istringstream in{text};
-  for (std::string line; std::getline(in, line);) lines.push_back(line);
-  return lines;
-}
 
 // "654-1184, 1187-1255" -> every tid.
 std::vector<pid_t> expand_ranges(const std::string& text) {
@@ -40,7 +36,7 @@ std::vector<pid_t> expand_ranges(const std::string& text) {
 
 TEST_SUITE("e2e::crowd") {
 
-TEST_CASE("1,000 threads: --group counts each group exactly and --format folded sums to 1000") {
+TEST_CASE("1,000 threads: --group counts each group exactly in text and JSON, --format folded sums to 1000") {
   Fixture crowd("fixture_crowd", {.args = {}, .timeout = 30s});
   REQUIRE(crowd.ready_threads() == 1000);
   const std::string pid = std::to_string(crowd.pid());
@@ -90,6 +86,28 @@ TEST_CASE("1,000 threads: --group counts each group exactly and --format folded 
                            {";crowd_read;", 600}, {";crowd_sem;", 300}, {";crowd_nap;", 99}, {";main;", 1}});
   // Outermost first: the thread start before the fixture function before libc's blocking call.
   CHECK(folded.out.find("fixture_crowd;__clone3;start_thread;crowd_read;") != std::string::npos);
+
+  const RunResult as_json = run_gmr({"dump", "--group", "--json", pid});
+  INFO(as_json.err);
+  REQUIRE(as_json.exit_code == cli::exit_complete);
+  const auto check = check_schema(as_json.out);
+  CHECK_MESSAGE(check.valid, check.problems);
+  const auto doc = nlohmann::json::parse(as_json.out);
+  std::vector<std::size_t> json_sizes;
+  std::vector<pid_t> json_tids;
+  for (const auto& group : doc["groups"]) {
+    json_sizes.push_back(group["count"].get<std::size_t>());
+    CHECK(group["tids"].size() == group["count"].get<std::size_t>());
+    REQUIRE(group["names"].size() == 1);
+    CHECK(group["names"][0]["count"] == group["count"]);
+    CHECK(!group["frames"].empty());
+    for (const auto& tid : group["tids"]) json_tids.push_back(tid.get<pid_t>());
+  }
+  CHECK(json_sizes == std::vector<std::size_t>{600, 300, 99, 1});
+  std::ranges::sort(json_tids);
+  CHECK(json_tids == thread_ids(crowd.pid()));
+  CHECK(doc["groups"][0]["names"][0]["name"] == "crowd-read");
+  CHECK(doc["threads"].size() == 1000);
 }
 
 TEST_CASE("--format accepts only the formats it knows, with the usage exit status") {

@@ -10,9 +10,13 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "cli/exit_codes.hpp"
 #include "report/format.hpp"
+#include "report/render.hpp"
 #include "report/text_renderer.hpp"
+#include "support/json_schema.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
 
@@ -22,17 +26,44 @@ using namespace gmr;
 using namespace gmr::test;
 using Kind = report::Wait::Kind;
 
+using nlohmann::json;
+
+// One capture, rendered as the text and the JSON the user would get; the JSON is checked against the schema.
 struct Dumped {
   report::Report report;
   std::string text;
+  json doc;
 };
 
 Dumped dump_scenario(const Fixture& fixture) {
-  Dumped dumped{dump_in_process(fixture.pid()), ""};
-  std::ostringstream out;
-  report::render_text(dumped.report, out);
-  dumped.text = out.str();
+  Dumped dumped{dump_in_process(fixture.pid()), "", nullptr};
+  std::ostringstream text, json_text;
+  report::render_text(dumped.report, text);
+  dumped.text = text.str();
+  report::render(dumped.report, report::OutputFormat::json, {}, json_text);
+  const auto check = check_schema(json_text.str());
+  CHECK_MESSAGE(check.valid, check.problems);
+  dumped.doc = json::parse(json_text.str());
   return dumped;
+}
+
+const json& json_thread(const Dumped& d, pid_t tid) {
+  for (const auto& thread : d.doc["threads"])
+    if (thread["tid"] == tid) return thread;
+  FAIL("no thread " << tid << " in the JSON");
+  throw std::logic_error("unreachable");
+}
+
+std::vector<std::vector<pid_t>> json_deadlocks(const Dumped& d) {
+  std::vector<std::vector<pid_t>> cycles;
+  for (const auto& deadlock : d.doc["deadlocks"]) cycles.push_back(deadlock["threads"].get<std::vector<pid_t>>());
+  return cycles;
+}
+
+std::vector<std::vector<pid_t>> model_deadlocks(const Dumped& d) {
+  std::vector<std::vector<pid_t>> cycles;
+  for (const auto& deadlock : d.report.deadlocks) cycles.push_back(deadlock.threads);
+  return cycles;
 }
 
 const report::Thread& thread_named(const report::Report& report, std::string_view name) {
@@ -57,10 +88,19 @@ std::size_t count_of(const std::string& text, const std::string& needle) {
   return n;
 }
 
-void check_mutex_wait(const report::Report& report, std::string_view waiter, std::string_view object,
-                      std::string_view owner, bool pi = false) {
+void check_mutex_wait(const Dumped& d, std::string_view waiter, std::string_view object, std::string_view owner,
+                      bool pi = false) {
   INFO("waiter ", waiter);
+  const report::Report& report = d.report;
   const auto& thread = thread_named(report, waiter);
+  const json& wait = json_thread(d, thread.tid)["wait"];
+  CHECK(wait["kind"] == "mutex");
+  CHECK(wait["syscall"] == "futex");
+  CHECK(wait["object"] == object);
+  CHECK(wait["thread"] == tid_of(report, owner));
+  CHECK(wait["priority_inheritance"] == pi);
+  CHECK(wait["foreign_owner"].is_null());
+  CHECK(wait["address"].get<std::string>().starts_with("0x"));
   REQUIRE(thread.wait.has_value());
   CHECK(thread.wait->kind == Kind::mutex);
   CHECK(thread.wait->syscall == "futex");
@@ -70,10 +110,17 @@ void check_mutex_wait(const report::Report& report, std::string_view waiter, std
   CHECK(!thread.wait->foreign_owner.has_value());
 }
 
-void check_holds(const report::Report& report, std::string_view owner, std::string_view object,
-                 std::size_t waiters, std::optional<unsigned> recursion = {}, bool pi = false) {
+void check_holds(const Dumped& d, std::string_view owner, std::string_view object, std::size_t waiters,
+                 std::optional<unsigned> recursion = {}, bool pi = false) {
   INFO("owner ", owner);
+  const report::Report& report = d.report;
   const auto& thread = thread_named(report, owner);
+  const json& holds = json_thread(d, thread.tid)["holds"];
+  REQUIRE(holds.size() == 1);
+  CHECK(holds[0]["object"] == object);
+  CHECK(holds[0]["waiters"] == waiters);
+  CHECK(holds[0]["recursion"] == (recursion ? json(*recursion) : json(nullptr)));
+  CHECK(holds[0]["priority_inheritance"] == pi);
   REQUIRE(thread.holds.size() == 1);
   CHECK(thread.holds[0].object == object);
   CHECK(thread.holds[0].waiters == waiters);
@@ -120,11 +167,12 @@ TEST_CASE("two-thread lock-order inversion: who holds what, and one deadlock") {
   Fixture fixture = scenario("inversion");
   const Dumped d = dump_scenario(fixture);
   INFO(d.text);
-  check_mutex_wait(d.report, "lock-a", "app::lock_b", "lock-b");
-  check_mutex_wait(d.report, "lock-b", "app::lock_a", "lock-a");
-  check_holds(d.report, "lock-a", "app::lock_a", 1);
-  check_holds(d.report, "lock-b", "app::lock_b", 1);
+  check_mutex_wait(d, "lock-a", "app::lock_b", "lock-b");
+  check_mutex_wait(d, "lock-b", "app::lock_a", "lock-a");
+  check_holds(d, "lock-a", "app::lock_a", 1);
+  check_holds(d, "lock-b", "app::lock_b", 1);
   REQUIRE(d.report.deadlocks.size() == 1);
+  CHECK(json_deadlocks(d) == model_deadlocks(d));
   CHECK(d.report.deadlocks[0].threads == cycle_from_lowest(d.report, {"lock-a", "lock-b"}));
   check_main_reads_stdin(d, fixture.pid());
 
@@ -154,19 +202,33 @@ TEST_CASE("the real binary prints the deadlock and exits 0") {
   CHECK(result.exit_code == cli::exit_complete);
   CHECK(count_of(result.out, "Found one deadlock:\n") == 1);
   CHECK(count_of(result.out, "- waiting to lock app::lock_") == 2);
+
+  const RunResult as_json = run_gmr({"dump", "--json", std::to_string(fixture.pid())});
+  INFO(as_json.err);
+  CHECK(as_json.exit_code == cli::exit_complete);
+  const auto check = check_schema(as_json.out);
+  CHECK_MESSAGE(check.valid, check.problems);
+  const json doc = json::parse(as_json.out);
+  REQUIRE(doc["deadlocks"].size() == 1);
+  CHECK(doc["deadlocks"][0]["threads"].size() == 2);
+  std::size_t mutex_waits = 0;
+  for (const auto& thread : doc["threads"])
+    if (!thread["wait"].is_null() && thread["wait"]["kind"] == "mutex") ++mutex_waits;
+  CHECK(mutex_waits == 2);
 }
 
 TEST_CASE("three-thread cycle: each ring thread waits for the next one's lock") {
   Fixture fixture = scenario("cycle3");
   const Dumped d = dump_scenario(fixture);
   INFO(d.text);
-  check_mutex_wait(d.report, "ring-0", "app::ring_lock_1", "ring-1");
-  check_mutex_wait(d.report, "ring-1", "app::ring_lock_2", "ring-2");
-  check_mutex_wait(d.report, "ring-2", "app::ring_lock_0", "ring-0");
-  check_holds(d.report, "ring-0", "app::ring_lock_0", 1);
-  check_holds(d.report, "ring-1", "app::ring_lock_1", 1);
-  check_holds(d.report, "ring-2", "app::ring_lock_2", 1);
+  check_mutex_wait(d, "ring-0", "app::ring_lock_1", "ring-1");
+  check_mutex_wait(d, "ring-1", "app::ring_lock_2", "ring-2");
+  check_mutex_wait(d, "ring-2", "app::ring_lock_0", "ring-0");
+  check_holds(d, "ring-0", "app::ring_lock_0", 1);
+  check_holds(d, "ring-1", "app::ring_lock_1", 1);
+  check_holds(d, "ring-2", "app::ring_lock_2", 1);
   REQUIRE(d.report.deadlocks.size() == 1);
+  CHECK(json_deadlocks(d) == model_deadlocks(d));
   CHECK(d.report.deadlocks[0].threads == cycle_from_lowest(d.report, {"ring-0", "ring-1", "ring-2"}));
   CHECK(count_of(d.text, "Found one deadlock:\n") == 1);
   CHECK(has_line(d.text, "  " + ref(d.report, "ring-2") + ": waiting to lock app::ring_lock_0 held by " +
@@ -181,9 +243,13 @@ TEST_CASE("a cycle through pthread_join: the joiner holds the lock its joinee wa
   REQUIRE(joiner.wait.has_value());
   CHECK(joiner.wait->kind == Kind::join);
   CHECK(joiner.wait->thread == std::optional<pid_t>(tid_of(d.report, "joinee")));
-  check_mutex_wait(d.report, "joinee", "app::join_lock", "joiner");
-  check_holds(d.report, "joiner", "app::join_lock", 1);
+  CHECK(json_thread(d, joiner.tid)["wait"]["kind"] == "join");
+  CHECK(json_thread(d, joiner.tid)["wait"]["thread"] == tid_of(d.report, "joinee"));
+  CHECK(json_thread(d, joiner.tid)["wait"]["address"].is_null());
+  check_mutex_wait(d, "joinee", "app::join_lock", "joiner");
+  check_holds(d, "joiner", "app::join_lock", 1);
   REQUIRE(d.report.deadlocks.size() == 1);
+  CHECK(json_deadlocks(d) == model_deadlocks(d));
   CHECK(d.report.deadlocks[0].threads == cycle_from_lowest(d.report, {"joiner", "joinee"}));
   CHECK(has_line(d.text, "- waiting for " + ref(d.report, "joinee") + " to exit"));
   CHECK(has_line(d.text, "  " + ref(d.report, "joiner") + ": waiting for " + ref(d.report, "joinee") + " to exit"));
@@ -193,15 +259,18 @@ TEST_CASE("a PI-mutex cycle, including glibc's endless wait after the kernel's E
   Fixture fixture = scenario("pi");
   const Dumped d = dump_scenario(fixture);
   INFO(d.text);
-  check_mutex_wait(d.report, "pi-a", "app::pi_b", "pi-b", true);
-  check_mutex_wait(d.report, "pi-b", "app::pi_a", "pi-a", true);
-  check_holds(d.report, "pi-a", "app::pi_a", 1, {}, true);
-  check_holds(d.report, "pi-b", "app::pi_b", 1, {}, true);
+  check_mutex_wait(d, "pi-a", "app::pi_b", "pi-b", true);
+  check_mutex_wait(d, "pi-b", "app::pi_a", "pi-a", true);
+  check_holds(d, "pi-a", "app::pi_a", 1, {}, true);
+  check_holds(d, "pi-b", "app::pi_b", 1, {}, true);
   // Exactly one of the two got EDEADLK from FUTEX_LOCK_PI (whichever asked second); the other sleeps in it.
   const bool a_refused = thread_named(d.report, "pi-a").wait->kernel_deadlock;
   const bool b_refused = thread_named(d.report, "pi-b").wait->kernel_deadlock;
   CHECK(a_refused != b_refused);
+  CHECK(json_thread(d, tid_of(d.report, "pi-a"))["wait"]["kernel_deadlock"] == a_refused);
+  CHECK(json_thread(d, tid_of(d.report, "pi-b"))["wait"]["kernel_deadlock"] == b_refused);
   REQUIRE(d.report.deadlocks.size() == 1);
+  CHECK(json_deadlocks(d) == model_deadlocks(d));
   CHECK(d.report.deadlocks[0].threads == cycle_from_lowest(d.report, {"pi-a", "pi-b"}));
   CHECK(has_line(d.text, "- holds app::pi_a (priority inheritance, 1 waiter)"));
   CHECK(count_of(d.text, "the kernel refused it with EDEADLK") == 2);  // Threads and Deadlocks sections
@@ -211,13 +280,14 @@ TEST_CASE("a recursive mutex locked twice by its owner: one waiter, no deadlock"
   Fixture fixture = scenario("recursive");
   const Dumped d = dump_scenario(fixture);
   INFO(d.text);
-  check_mutex_wait(d.report, "rec-waiter", "app::recursive_lock", "rec-owner");
-  check_holds(d.report, "rec-owner", "app::recursive_lock", 1, 2u);
+  check_mutex_wait(d, "rec-waiter", "app::recursive_lock", "rec-owner");
+  check_holds(d, "rec-owner", "app::recursive_lock", 1, 2u);
   const auto& owner = thread_named(d.report, "rec-owner");
   REQUIRE(owner.wait.has_value());
   CHECK(owner.wait->kind == Kind::syscall);
   CHECK(owner.wait->syscall == "read");
   CHECK(d.report.deadlocks.empty());
+  CHECK(d.doc["deadlocks"] == json::array());
   CHECK(d.text.find("Deadlocks") == std::string::npos);
   CHECK(has_line(d.text, "- holds app::recursive_lock (locked 2 times, 1 waiter)"));
 }
@@ -231,17 +301,25 @@ TEST_CASE("condition-variable and stdio-lock waiters are no mutex waits and no d
     REQUIRE(thread.wait.has_value());
     CHECK(thread.wait->kind == Kind::condition);
     CHECK(thread.wait->object == std::optional<std::string>("app::ready_cond"));
+    CHECK(json_thread(d, thread.tid)["wait"]["kind"] == "condition");
+    CHECK(json_thread(d, thread.tid)["wait"]["object"] == "app::ready_cond");
   }
   // fputs on a FILE another thread flockfile()d waits in __lll_lock_wait_private: a plain futex wait.
   const auto& stdio = thread_named(d.report, "stdio-waiter");
   REQUIRE(stdio.wait.has_value());
   CHECK(stdio.wait->kind == Kind::futex);
   CHECK(stdio.wait->object.value_or("").starts_with("heap 0x"));
+  CHECK(json_thread(d, stdio.tid)["wait"]["kind"] == "futex");
+  for (const auto& thread : d.doc["threads"]) {
+    CHECK(thread["holds"] == json::array());
+    if (!thread["wait"].is_null()) CHECK(thread["wait"]["kind"] != "mutex");
+  }
   for (const auto& thread : d.report.threads) {
     CHECK(thread.holds.empty());
     if (thread.wait) CHECK(thread.wait->kind != Kind::mutex);
   }
   CHECK(d.report.deadlocks.empty());
+  CHECK(d.doc["deadlocks"] == json::array());
   CHECK(count_of(d.text, "- waiting on condition app::ready_cond\n") == 3);
   CHECK(d.text.find("waiting to lock") == std::string::npos);
   CHECK(d.text.find("Deadlocks") == std::string::npos);
@@ -257,10 +335,11 @@ TEST_CASE("a mutex held by a busy (running) thread: owner named, no deadlock") {
   }));
   const Dumped d = dump_scenario(fixture);
   INFO(d.text);
-  check_mutex_wait(d.report, "busy-waiter", "app::busy_lock", "busy");
-  check_holds(d.report, "busy", "app::busy_lock", 1);
+  check_mutex_wait(d, "busy-waiter", "app::busy_lock", "busy");
+  check_holds(d, "busy", "app::busy_lock", 1);
   CHECK(!thread_named(d.report, "busy").wait.has_value());
   CHECK(d.report.deadlocks.empty());
+  CHECK(d.doc["deadlocks"] == json::array());
   CHECK(has_line(d.text, "- waiting to lock app::busy_lock held by " + ref(d.report, "busy")));
 }
 
@@ -268,7 +347,7 @@ TEST_CASE("mutexes named by where they live: a global struct's field, the heap, 
   Fixture fixture = scenario("places");
   const Dumped d = dump_scenario(fixture);
   INFO(d.text);
-  check_mutex_wait(d.report, "field-waiter", "app::registry+0x10", "holder");
+  check_mutex_wait(d, "field-waiter", "app::registry+0x10", "holder");
   const auto& heap = thread_named(d.report, "heap-waiter");
   const auto& stack = thread_named(d.report, "stack-waiter");
   REQUIRE(heap.wait.has_value());
@@ -278,8 +357,8 @@ TEST_CASE("mutexes named by where they live: a global struct's field, the heap, 
   const std::string heap_name = "heap " + report::format_hex(*heap.wait->address);
   const std::string stack_name = "stack of thread " + std::to_string(tid_of(d.report, "holder")) + " " +
                                  report::format_hex(*stack.wait->address);
-  check_mutex_wait(d.report, "heap-waiter", heap_name, "holder");
-  check_mutex_wait(d.report, "stack-waiter", stack_name, "holder");
+  check_mutex_wait(d, "heap-waiter", heap_name, "holder");
+  check_mutex_wait(d, "stack-waiter", stack_name, "holder");
   const auto& holder = thread_named(d.report, "holder");
   REQUIRE(holder.holds.size() == 3);
   std::vector<std::string> held;
@@ -289,6 +368,7 @@ TEST_CASE("mutexes named by where they live: a global struct's field, the heap, 
   std::ranges::sort(expected);
   CHECK(held == expected);
   CHECK(d.report.deadlocks.empty());
+  CHECK(d.doc["deadlocks"] == json::array());
   CHECK(has_line(d.text, "- waiting to lock app::registry+0x10 held by " + ref(d.report, "holder")));
   CHECK(has_line(d.text, "- holds app::registry+0x10 (1 waiter)"));
 }
@@ -323,6 +403,10 @@ TEST_CASE("blocking syscalls on fds name what each fd points at") {
     CHECK(thread.wait->fds[0].target == std::optional<std::string>(target(fd)));
     CHECK(target(fd).starts_with(e.target_prefix));
     CHECK(has_line(d.text, "- blocked in " + std::string(e.syscall) + "(fd " + std::to_string(fd) + ": " + target(fd) + ")"));
+    const json& wait = json_thread(d, thread.tid)["wait"];
+    CHECK(wait["kind"] == "syscall");
+    CHECK(wait["syscall"] == e.syscall);
+    CHECK(wait["fds"] == json::array({json{{"fd", fd}, {"target", target(fd)}}}));
   }
   // poll: both fds of its pollfd array, copied while frozen.
   const auto& poll = thread_named(d.report, "fd-poll");
@@ -339,6 +423,7 @@ TEST_CASE("blocking syscalls on fds name what each fd points at") {
   CHECK(has_line(d.text, "- blocked in clock_nanosleep"));
   check_main_reads_stdin(d, fixture.pid());
   CHECK(d.report.deadlocks.empty());
+  CHECK(d.doc["deadlocks"] == json::array());
 }
 
 }  // TEST_SUITE

@@ -50,6 +50,39 @@ TEST_SUITE("report::json") {
     CHECK_MESSAGE(check.valid, check.problems);
   }
 
+  TEST_CASE("waits, held locks, deadlocks and groups match their golden file and the schema") {
+    auto report = gmr::test::samples::locks_report();
+    report.groups = {{{10, 11}}, {{12}}, {{13}}, {{14}}};
+    const auto text = pretty(report, 0);
+    gmr::test::check_golden("report_locks.json", text);
+    const auto check = gmr::test::check_schema(text, true);
+    CHECK_MESSAGE(check.valid, check.problems);
+    const json doc = json::parse(text);
+    CHECK(doc["deadlocks"] == json::parse(R"([{"threads": [10, 11]}])"));
+    CHECK(doc["threads"][0]["wait"]["kind"] == "mutex");
+    CHECK(doc["threads"][0]["wait"]["thread"] == 11);
+    CHECK(doc["threads"][0]["wait"]["address"] == "0x55d0c41b0040");
+    CHECK(doc["threads"][1]["holds"][0]["recursion"] == 2);
+    CHECK(doc["threads"][2]["wait"]["kind"] == "join");
+    CHECK(doc["threads"][4]["wait"]["fds"] == json::parse(R"([{"fd": 7, "target": "socket:[1234]"}, {"fd": 9, "target": null}])"));
+    CHECK(doc["groups"][0]["count"] == 2);
+    CHECK(doc["groups"][0]["names"] == json::parse(R"([{"name": "lock-a", "count": 1}, {"name": "lock-b", "count": 1}])"));
+    // Without --group, groups is null; with the deadlocks section left out, there is no key.
+    report.groups.clear();
+    CHECK(as_json(report)["groups"].is_null());
+    CHECK_FALSE(as_json(report, *SectionSet::parse({"threads"})).contains("deadlocks"));
+    CHECK(as_json(report, *SectionSet::parse({"deadlocks"})).contains("deadlocks"));
+  }
+
+  TEST_CASE("the schema rejects a wait of an unknown kind and a deadlock without threads") {
+    json doc = json::parse(pretty(gmr::test::samples::locks_report(), 0));
+    doc["threads"][0]["wait"]["kind"] = "spinlock";
+    CHECK_FALSE(gmr::test::check_schema(doc.dump()).valid);
+    doc = json::parse(pretty(gmr::test::samples::locks_report(), 0));
+    doc["deadlocks"][0]["threads"] = json::array();
+    CHECK_FALSE(gmr::test::check_schema(doc.dump()).valid);
+  }
+
   TEST_CASE("a report with every optional absent has nulls, matches its golden file and the schema") {
     const auto text = pretty(gmr::test::samples::minimal_report(), 1);
     gmr::test::check_golden("report_minimal.json", text);
