@@ -1,0 +1,746 @@
+// gmr_bench: gmr side by side with `eu-stack -p PID -s -i` and `gdb -p PID -batch -ex "thread apply all bt"`.
+//
+// For every case it starts a target with a heartbeat thread (heartbeat.hpp), then runs the three tools in
+// rounds, the order rotating from round to round, and records per run: wall time, the longest gap the
+// heartbeat saw (the stop window, measured the same way for every tool), the tool's peak RSS (wait4), and
+// for gmr the stop window it reports itself. After each round it checks that gmr's frames agree with
+// eu-stack's for every thread (the rules of tests/e2e/oracle_test.cpp). It prints one table per run and
+// a summary against the goals of issue 7; the exit status is 1 when frames disagree, 0 otherwise.
+#include <dirent.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <set>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "heartbeat.hpp"
+
+extern char** environ;
+
+namespace {
+
+using namespace std::chrono_literals;
+using Clock = std::chrono::steady_clock;
+using gmr::bench::HeartbeatPage;
+
+// ---- running processes ---------------------------------------------------------------------------
+
+struct ToolRun {
+  double wall_s = 0;
+  long peak_rss_kb = 0;
+  int status = 0;
+  bool timed_out = false;
+  std::string out;
+  std::string err;
+};
+
+std::vector<char*> c_argv(const std::vector<std::string>& argv) {
+  std::vector<char*> out;
+  for (const auto& a : argv) out.push_back(const_cast<char*>(a.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+std::vector<std::string> environment_with(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e != nullptr; ++e) env.emplace_back(*e);
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+/// Runs argv to completion (stdin /dev/null), collecting stdout and stderr; kills it after `timeout`.
+ToolRun run_tool(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+  ToolRun run;
+  int out_pipe[2], err_pipe[2];
+  if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+  posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  auto args = c_argv(argv);
+  const auto start = Clock::now();
+  pid_t pid = 0;
+  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  close(out_pipe[1]);
+  close(err_pipe[1]);
+  if (rc != 0) {
+    close(out_pipe[0]);
+    close(err_pipe[0]);
+    throw std::runtime_error("cannot run " + argv[0] + ": " + std::strerror(rc));
+  }
+  pollfd fds[2] = {{out_pipe[0], POLLIN, 0}, {err_pipe[0], POLLIN, 0}};
+  std::string* sinks[2] = {&run.out, &run.err};
+  int open_fds = 2;
+  char buf[65536];
+  while (open_fds > 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - Clock::now());
+    if (left.count() <= 0) {
+      run.timed_out = true;
+      kill(pid, SIGKILL);
+      break;
+    }
+    if (poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000))) < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i].fd < 0 || (fds[i].revents & (POLLIN | POLLHUP | POLLERR)) == 0) continue;
+      const ssize_t n = read(fds[i].fd, buf, sizeof buf);
+      if (n > 0) {
+        sinks[i]->append(buf, static_cast<std::size_t>(n));
+      } else if (n == 0 || errno != EINTR) {
+        close(fds[i].fd);
+        fds[i].fd = -1;
+        --open_fds;
+      }
+    }
+  }
+  for (auto& f : fds)
+    if (f.fd >= 0) close(f.fd);
+  rusage usage{};
+  while (wait4(pid, &run.status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  run.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
+  run.peak_rss_kb = usage.ru_maxrss;
+  return run;
+}
+
+/// A benchmark target: a child with a pipe on stdin (EOF ends it) and the heartbeat page shared.
+class Target {
+ public:
+  Target(const std::vector<std::string>& argv, const std::vector<std::string>& env, bool ready_line) {
+    char path[] = "/tmp/gmr-bench-heartbeat-XXXXXX";
+    const int fd = mkstemp(path);
+    if (fd < 0 || ftruncate(fd, 4096) != 0) throw std::runtime_error("heartbeat file");
+    heartbeat_path_ = path;
+    void* shared = mmap(nullptr, 4096, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+    close(fd);
+    if (shared == MAP_FAILED) throw std::runtime_error("mmap heartbeat file");
+    page_ = new (shared) HeartbeatPage;
+
+    int in_pipe[2], out_pipe[2];
+    if (pipe2(in_pipe, O_CLOEXEC) != 0 || pipe2(out_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, in_pipe[0], 0);
+    posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
+    auto args = c_argv(argv);
+    auto env_strings = environment_with(env);
+    env_strings.push_back(std::string(gmr::bench::heartbeat_env) + "=" + heartbeat_path_);
+    auto envp = c_argv(env_strings);
+    const int rc = posix_spawnp(&pid_, args[0], &actions, nullptr, args.data(), envp.data());
+    posix_spawn_file_actions_destroy(&actions);
+    close(in_pipe[0]);
+    close(out_pipe[1]);
+    stdin_fd_ = in_pipe[1];
+    stdout_fd_ = out_pipe[0];
+    if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
+    if (ready_line) ready_ = read_line(600s);
+    const auto deadline = Clock::now() + 60s;
+    while (page_->tid.load() == 0) {
+      if (Clock::now() > deadline) throw std::runtime_error(argv[0] + ": the heartbeat did not start");
+      std::this_thread::sleep_for(10ms);
+    }
+  }
+  ~Target() {
+    close(stdin_fd_);
+    kill(pid_, SIGKILL);  // a server ignores EOF on stdin
+    int status;
+    waitpid(pid_, &status, 0);
+    close(stdout_fd_);
+    munmap(page_, 4096);
+    unlink(heartbeat_path_.c_str());
+  }
+  Target(const Target&) = delete;
+  Target& operator=(const Target&) = delete;
+
+  pid_t pid() const { return pid_; }
+  const std::string& ready() const { return ready_; }
+  pid_t heartbeat_tid() const { return page_->tid.load(); }
+
+  void reset_heartbeat() {
+    const std::uint32_t request = page_->reset_request.load() + 1;
+    page_->reset_request = request;
+    const auto deadline = Clock::now() + 10s;
+    while (page_->reset_done.load() != request && Clock::now() < deadline) std::this_thread::sleep_for(50us);
+  }
+  /// Longest gap since the last reset, once the heartbeat has beaten twice more (it records a gap on the
+  /// read that ends it).
+  double longest_gap_ms() {
+    const std::uint64_t beats = page_->beats.load();
+    const auto deadline = Clock::now() + 10s;
+    while (page_->beats.load() < beats + 2 && Clock::now() < deadline) std::this_thread::sleep_for(50us);
+    return static_cast<double>(page_->longest_gap_ns.load()) / 1e6;
+  }
+
+ private:
+  std::string read_line(std::chrono::seconds timeout) {
+    std::string line;
+    const auto deadline = Clock::now() + timeout;
+    char c;
+    for (;;) {
+      pollfd p{stdout_fd_, POLLIN, 0};
+      if (Clock::now() > deadline) throw std::runtime_error("target did not print its ready line");
+      if (poll(&p, 1, 100) <= 0) continue;
+      if (read(stdout_fd_, &c, 1) != 1) throw std::runtime_error("target exited before its ready line");
+      if (c == '\n') return line;
+      line += c;
+    }
+  }
+
+  std::string heartbeat_path_;
+  HeartbeatPage* page_ = nullptr;
+  pid_t pid_ = -1;
+  int stdin_fd_ = -1;
+  int stdout_fd_ = -1;
+  std::string ready_;
+};
+
+/// Waits until at most `running` threads of `pid` are in state R (the sleepers have settled).
+void wait_settled(pid_t pid, int running) {
+  const auto deadline = Clock::now() + 120s;
+  while (Clock::now() < deadline) {
+    int r = 0;
+    const std::string dir = "/proc/" + std::to_string(pid) + "/task";
+    std::vector<std::string> tids;
+    if (auto* d = opendir(dir.c_str())) {
+      while (auto* e = readdir(d))
+        if (e->d_name[0] != '.') tids.emplace_back(e->d_name);
+      closedir(d);
+    }
+    for (const auto& tid : tids) {
+      std::ifstream stat(dir + "/" + tid + "/stat");
+      std::string text((std::istreambuf_iterator<char>(stat)), {});
+      const auto close_paren = text.rfind(')');
+      if (close_paren != std::string::npos && close_paren + 2 < text.size() && text[close_paren + 2] == 'R') ++r;
+    }
+    if (r <= running) return;
+    std::this_thread::sleep_for(100ms);
+  }
+}
+
+// ---- frames of gmr and eu-stack --------------------------------------------------------------------
+
+struct Frame {
+  std::uint64_t pc = 0;
+  std::string function;  // "" when the tool has no name
+  bool inlined = false;   // gmr only (eu-stack does not mark inlined frames)
+  std::string module;     // gmr only
+  std::string location;   // "file:line[:column]", "" when none
+};
+using Stacks = std::map<long, std::vector<Frame>>;
+
+bool starts_with_hex(const std::string& s, std::size_t pos) {
+  return pos + 2 < s.size() && s[pos] == '0' && s[pos + 1] == 'x' && std::isxdigit(static_cast<unsigned char>(s[pos + 2]));
+}
+
+// "#3 0x00007f…  function+0x1d (/module) at file:line:col"; "function [inlined] (…)"; "?? (/module+0x…)".
+std::optional<Frame> parse_gmr_frame(const std::string& line) {
+  std::size_t pos = line.find(' ');
+  if (pos == std::string::npos) return std::nullopt;
+  pos = line.find_first_not_of(' ', pos);
+  if (pos == std::string::npos || !starts_with_hex(line, pos)) return std::nullopt;
+  Frame f;
+  std::size_t end = 0;
+  f.pc = std::stoull(line.substr(pos), &end, 16);
+  std::string rest = line.substr(pos + end + 1);
+  std::size_t module_at = std::string::npos;
+  for (std::size_t p = rest.find(" ("); p != std::string::npos; p = rest.find(" (", p + 1)) {
+    if (p + 2 < rest.size() && (rest[p + 2] == '/' || rest[p + 2] == '[' || rest.compare(p + 2, 10, "no module)") == 0)) {
+      module_at = p;
+      break;
+    }
+  }
+  if (module_at == std::string::npos) return std::nullopt;
+  std::string name = rest.substr(0, module_at);
+  const std::size_t module_end = rest.find(')', module_at);
+  if (module_end == std::string::npos) return std::nullopt;
+  f.module = rest.substr(module_at + 2, module_end - module_at - 2);
+  if (auto plus = f.module.rfind("+0x"); plus != std::string::npos) f.module.resize(plus);
+  if (rest.compare(module_end + 1, 4, " at ") == 0) f.location = rest.substr(module_end + 5);
+  constexpr std::string_view inlined = " [inlined]";
+  if (name.ends_with(inlined)) {
+    f.inlined = true;
+    name.resize(name.size() - inlined.size());
+  } else if (auto plus = name.rfind("+0x"); plus != std::string::npos) {
+    name.resize(plus);
+  }
+  if (name != "??") f.function = name;
+  return f;
+}
+
+Stacks parse_gmr(const std::string& text) {
+  Stacks stacks;
+  std::istringstream in(text);
+  std::vector<Frame>* current = nullptr;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("------") && line.find(" Thread ") != std::string::npos) {
+      current = &stacks[std::stol(line.substr(line.find(" Thread ") + 8))];
+    } else if (current != nullptr && line.starts_with('#')) {
+      if (auto f = parse_gmr_frame(line)) current->push_back(*f);
+    }
+  }
+  return stacks;
+}
+
+// "TID 123:", "#0  0x00007f… name", then with -s "    file:line:col".
+Stacks parse_eu_stack(const std::string& text) {
+  Stacks stacks;
+  std::istringstream in(text);
+  std::vector<Frame>* current = nullptr;
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("TID ")) {
+      current = &stacks[std::stol(line.substr(4))];
+    } else if (current != nullptr && line.starts_with('#')) {
+      std::size_t pos = line.find_first_of(' ');
+      pos = line.find_first_not_of(' ', pos);
+      if (pos == std::string::npos || !starts_with_hex(line, pos)) continue;
+      Frame f;
+      std::size_t end = 0;
+      f.pc = std::stoull(line.substr(pos), &end, 16);
+      if (pos + end + 1 < line.size()) f.function = line.substr(pos + end + 1);
+      current->push_back(f);
+    } else if (current != nullptr && line.starts_with("    ") && !current->empty()) {
+      current->back().location = line.substr(4);
+    }
+  }
+  return stacks;
+}
+
+bool same_frame(const Frame& g, const Frame& e, const std::string& executable, int& aliases) {
+  if (g.pc != e.pc || g.location != e.location) return false;
+  if (g.function == e.function) return true;
+  // oracle_test.cpp's one allowed difference: a real frame outside the target's executable named by its
+  // ELF symbol (gmr) or by its DWARF subprogram (eu-stack), both names of one function.
+  if (!g.inlined && !g.function.empty() && !e.function.empty() && g.module != executable) {
+    ++aliases;
+    return true;
+  }
+  return false;
+}
+
+struct Agreement {
+  int threads = 0;
+  int moving_compared_outside = 0;  // moving threads whose innermost frames differed (allowed)
+  int aliases = 0;
+  std::vector<std::string> problems;
+};
+
+std::string describe(const std::vector<Frame>& frames) {
+  std::ostringstream out;
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    char pc[32];
+    std::snprintf(pc, sizeof pc, "%#llx", static_cast<unsigned long long>(frames[i].pc));
+    out << "      #" << i << ' ' << pc << ' ' << (frames[i].function.empty() ? "??" : frames[i].function)
+        << (frames[i].location.empty() ? "" : " at " + frames[i].location) << '\n';
+  }
+  return out.str();
+}
+
+/// Every thread in both, with the same frames. A thread in `moving` (busy on the CPU, or the heartbeat)
+/// ran between the two tools: its innermost frames may differ, every frame outside them must agree.
+Agreement compare(const Stacks& gmr, const Stacks& eu, const std::set<long>& moving, const std::string& executable) {
+  Agreement a;
+  for (const auto& [tid, frames] : eu)
+    if (!gmr.contains(tid)) a.problems.push_back("thread " + std::to_string(tid) + " missing from gmr's report");
+  for (const auto& [tid, g] : gmr) {
+    auto it = eu.find(tid);
+    if (it == eu.end()) {
+      a.problems.push_back("thread " + std::to_string(tid) + " missing from eu-stack's output");
+      continue;
+    }
+    const auto& e = it->second;
+    ++a.threads;
+    int aliases = 0;
+    bool equal = g.size() == e.size();
+    for (std::size_t i = 0; equal && i < g.size(); ++i) equal = same_frame(g[i], e[i], executable, aliases);
+    if (equal) {
+      a.aliases += aliases;
+      continue;
+    }
+    if (moving.contains(tid)) {
+      std::size_t common = 0;
+      aliases = 0;
+      while (common < g.size() && common < e.size() &&
+             same_frame(g[g.size() - 1 - common], e[e.size() - 1 - common], executable, aliases))
+        ++common;
+      // At least the thread's entry and the frames down to its moving part agree.
+      if (common >= 2 && common + 4 >= std::min(g.size(), e.size())) {
+        ++a.moving_compared_outside;
+        a.aliases += aliases;
+        continue;
+      }
+    }
+    a.problems.push_back("thread " + std::to_string(tid) + " differs:\n    gmr:\n" + describe(g) + "    eu-stack:\n" + describe(e));
+  }
+  return a;
+}
+
+// ---- statistics and the table ------------------------------------------------------------------------
+
+struct Series {
+  std::vector<double> values;
+  void add(double v) { values.push_back(v); }
+  double median() const {
+    auto v = values;
+    std::sort(v.begin(), v.end());
+    if (v.empty()) return NAN;
+    return v.size() % 2 ? v[v.size() / 2] : (v[v.size() / 2 - 1] + v[v.size() / 2]) / 2;
+  }
+  double min() const { return values.empty() ? NAN : *std::min_element(values.begin(), values.end()); }
+  double max() const { return values.empty() ? NAN : *std::max_element(values.begin(), values.end()); }
+};
+
+struct ToolStats {
+  Series wall_s, stop_ms, rss_mb, self_stop_ms;
+  int failures = 0;
+  int timeouts = 0;
+};
+
+std::string fixed(double v, int digits) {
+  if (std::isnan(v)) return "–";
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%.*f", digits, v);
+  return buf;
+}
+
+int digits_for(double v) { return v >= 100 ? 0 : v >= 10 ? 1 : v >= 1 ? 2 : 3; }
+
+std::string spread(const Series& s) {
+  if (s.values.empty()) return "–";
+  const double m = s.median();
+  return fixed(m, digits_for(m)) + " (" + fixed(s.min(), digits_for(s.min())) + "–" + fixed(s.max(), digits_for(s.max())) + ")";
+}
+
+struct Goal {
+  std::optional<double> wall_fraction_of_eu;  // gmr wall <= this × eu-stack wall
+  std::optional<double> stop_ms;              // gmr heartbeat stop window <= this
+};
+
+struct Case {
+  std::string key;    // for --cases
+  std::string title;
+  std::vector<std::string> argv;
+  std::vector<std::string> env;
+  bool ready_line = true;
+  int busy = 0;
+  int runs = 5;
+  int gdb_runs = 5;
+  std::chrono::seconds timeout{600};
+  Goal goal;
+  bool large_dwarf = false;
+};
+
+struct CaseResult {
+  Case c;
+  bool skipped = false;
+  std::string skip_reason;
+  std::map<std::string, ToolStats> tools;
+  double idle_gap_ms = NAN;
+  Agreement agreement;
+  int rounds_compared = 0;
+  std::string extra;  // e.g. the size of the DWARF
+};
+
+const std::vector<std::string> tool_names = {"gmr", "eu-stack", "gdb"};
+
+std::optional<double> parse_gmr_stop_window(const std::string& out) {
+  const auto at = out.find("stop window  = ");
+  if (at == std::string::npos) return std::nullopt;
+  return std::stod(out.substr(at + 15));
+}
+
+std::set<long> moving_threads(const Target& target) {
+  std::set<long> moving{target.heartbeat_tid()};
+  std::istringstream in(target.ready());
+  std::string word;
+  bool after = false;
+  while (in >> word) {
+    if (after) moving.insert(std::stol(word));
+    if (word == "moving") after = true;
+  }
+  return moving;
+}
+
+std::string executable_of(pid_t pid) {
+  char buf[4096];
+  const ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string();
+}
+
+/// Total size of the .debug_* sections of an ELF file (section headers read directly).
+std::optional<std::uint64_t> debug_section_bytes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::string data((std::istreambuf_iterator<char>(in)), {});
+  if (data.size() < 64 || data.compare(0, 4, "\x7f" "ELF") != 0 || data[4] != 2) return std::nullopt;
+  auto u16 = [&](std::size_t o) { std::uint16_t v; std::memcpy(&v, data.data() + o, 2); return v; };
+  auto u32 = [&](std::size_t o) { std::uint32_t v; std::memcpy(&v, data.data() + o, 4); return v; };
+  auto u64 = [&](std::size_t o) { std::uint64_t v; std::memcpy(&v, data.data() + o, 8); return v; };
+  const std::uint64_t shoff = u64(0x28);
+  const std::uint16_t shentsize = u16(0x3a), shnum = u16(0x3c), shstrndx = u16(0x3e);
+  if (shoff + std::uint64_t{shnum} * shentsize > data.size() || shstrndx >= shnum) return std::nullopt;
+  const std::uint64_t strtab = u64(shoff + std::uint64_t{shstrndx} * shentsize + 0x18);
+  std::uint64_t total = 0;
+  for (std::uint16_t i = 0; i < shnum; ++i) {
+    const std::size_t h = shoff + std::size_t{i} * shentsize;
+    const char* name = data.data() + strtab + u32(h);
+    if (std::strncmp(name, ".debug_", 7) == 0) total += u64(h + 0x20);
+  }
+  return total;
+}
+
+CaseResult run_case(const Case& c, const std::string& gmr) {
+  CaseResult result;
+  result.c = c;
+  if (access(c.argv[0].c_str(), X_OK) != 0) {
+    result.skipped = true;
+    result.skip_reason = c.argv[0] + " is not installed";
+    return result;
+  }
+  if (c.large_dwarf)
+    if (auto bytes = debug_section_bytes(c.argv[0]))
+      result.extra = "debug sections (.debug_*) of " + c.argv[0].substr(c.argv[0].rfind('/') + 1) + ": " +
+                     fixed(static_cast<double>(*bytes) / 1e6, 1) + " MB";
+
+  std::cerr << "== " << c.title << ": starting the target\n";
+  Target target(c.argv, c.env, c.ready_line);
+  wait_settled(target.pid(), c.busy + 2);
+  std::this_thread::sleep_for(c.ready_line ? 500ms : 1s);
+  const std::string pid = std::to_string(target.pid());
+  const std::set<long> moving = moving_threads(target);
+  const std::string executable = executable_of(target.pid());
+
+  target.reset_heartbeat();
+  std::this_thread::sleep_for(300ms);
+  result.idle_gap_ms = target.longest_gap_ms();
+
+  const std::map<std::string, std::vector<std::string>> commands = {
+      {"gmr", {gmr, "dump", pid}},
+      {"eu-stack", {"eu-stack", "-p", pid, "-s", "-i"}},
+      {"gdb", {"gdb", "-p", pid, "-batch", "-ex", "thread apply all bt"}},
+  };
+  for (int round = 0; round < c.runs; ++round) {
+    std::map<std::string, std::string> outputs;
+    for (std::size_t k = 0; k < tool_names.size(); ++k) {
+      const std::string& tool = tool_names[(k + static_cast<std::size_t>(round)) % tool_names.size()];
+      if (tool == "gdb" && round >= c.gdb_runs) continue;
+      ToolStats& stats = result.tools[tool];
+      target.reset_heartbeat();
+      ToolRun run = run_tool(commands.at(tool), c.timeout);
+      const double gap = target.longest_gap_ms();
+      std::cerr << "   round " << round + 1 << " " << tool << ": " << fixed(run.wall_s, 3) << " s, stop "
+                << fixed(gap, 2) << " ms, " << run.peak_rss_kb / 1024 << " MB\n";
+      if (run.timed_out) {
+        ++stats.timeouts;
+        kill(target.pid(), SIGCONT);  // a killed gdb may leave its tracees stopped
+        continue;
+      }
+      const bool ok = WIFEXITED(run.status) && WEXITSTATUS(run.status) == 0;
+      if (!ok) {
+        ++stats.failures;
+        std::cerr << "   " << tool << " failed (status " << run.status << "): " << run.err.substr(0, 300) << '\n';
+      }
+      stats.wall_s.add(run.wall_s);
+      stats.stop_ms.add(gap);
+      stats.rss_mb.add(static_cast<double>(run.peak_rss_kb) / 1024.0);
+      if (tool == "gmr")
+        if (auto self = parse_gmr_stop_window(run.out)) stats.self_stop_ms.add(*self);
+      if (ok) outputs[tool] = std::move(run.out);
+    }
+    if (outputs.contains("gmr") && outputs.contains("eu-stack")) {
+      Agreement a = compare(parse_gmr(outputs["gmr"]), parse_eu_stack(outputs["eu-stack"]), moving, executable);
+      ++result.rounds_compared;
+      result.agreement.threads += a.threads;
+      result.agreement.moving_compared_outside += a.moving_compared_outside;
+      result.agreement.aliases += a.aliases;
+      for (auto& p : a.problems) result.agreement.problems.push_back("round " + std::to_string(round + 1) + ": " + p);
+    }
+  }
+  return result;
+}
+
+std::string ratio(double a, double b) {
+  if (std::isnan(a) || std::isnan(b) || b == 0) return "–";
+  const double r = a / b;
+  return r >= 0.1 ? fixed(r, 2) : fixed(r, 3);
+}
+
+void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
+  out << "| case | tool | wall s: median (min–max) | stop window ms: heartbeat median (min–max) | gmr's own figure ms | peak RSS MB |\n";
+  out << "|---|---|---|---|---|---|\n";
+  for (const auto& r : results) {
+    if (r.skipped) {
+      out << "| " << r.c.title << " | skipped: " << r.skip_reason << " | | | | |\n";
+      continue;
+    }
+    for (const auto& tool : tool_names) {
+      auto it = r.tools.find(tool);
+      if (it == r.tools.end()) continue;
+      const ToolStats& s = it->second;
+      std::string wall = spread(s.wall_s);
+      if (s.timeouts) wall += " +" + std::to_string(s.timeouts) + " timed out (>" + std::to_string(r.c.timeout.count()) + " s)";
+      if (s.failures) wall += " (" + std::to_string(s.failures) + " failed)";
+      out << "| " << r.c.title << " | " << tool << " | " << wall << " | " << spread(s.stop_ms) << " | "
+          << (tool == "gmr" ? spread(s.self_stop_ms) : "") << " | " << spread(s.rss_mb) << " |\n";
+    }
+  }
+  out << "\n| case | gmr/eu-stack wall | gmr/gdb wall | gmr/eu-stack stop | gmr/gdb stop | gmr/eu-stack RSS | idle gap ms | goals (wall vs eu-stack, stop window, RSS ≤ eu-stack) | frames vs eu-stack |\n";
+  out << "|---|---|---|---|---|---|---|---|---|\n";
+  for (const auto& r : results) {
+    if (r.skipped) continue;
+    auto median = [&](const std::string& tool, Series ToolStats::*series) {
+      auto it = r.tools.find(tool);
+      return it == r.tools.end() ? NAN : (it->second.*series).median();
+    };
+    const double gw = median("gmr", &ToolStats::wall_s), ew = median("eu-stack", &ToolStats::wall_s),
+                 dw = median("gdb", &ToolStats::wall_s);
+    const double gs = median("gmr", &ToolStats::stop_ms), es = median("eu-stack", &ToolStats::stop_ms),
+                 ds = median("gdb", &ToolStats::stop_ms);
+    const double gm = median("gmr", &ToolStats::rss_mb), em = median("eu-stack", &ToolStats::rss_mb);
+    std::vector<std::string> goals;
+    if (r.c.goal.wall_fraction_of_eu) {
+      const bool met = gw <= *r.c.goal.wall_fraction_of_eu * ew;
+      goals.push_back(std::string(met ? "met" : "MISSED") + " wall ≤ " + ratio(*r.c.goal.wall_fraction_of_eu, 1));
+    }
+    if (r.c.goal.stop_ms) {
+      const bool met = gs <= *r.c.goal.stop_ms;
+      goals.push_back(std::string(met ? "met" : "MISSED") + " stop ≤ " + fixed(*r.c.goal.stop_ms, 0) + " ms");
+    }
+    goals.push_back(std::string(gm <= em ? "met" : "MISSED") + " RSS");
+    std::string goal_text;
+    for (const auto& g : goals) goal_text += (goal_text.empty() ? "" : ", ") + g;
+    std::string frames;
+    if (r.rounds_compared == 0) {
+      frames = "not compared";
+    } else if (r.agreement.problems.empty()) {
+      frames = "agree: " + std::to_string(r.agreement.threads) + " thread stacks in " + std::to_string(r.rounds_compared) +
+               " rounds";
+      if (r.agreement.moving_compared_outside)
+        frames += " (" + std::to_string(r.agreement.moving_compared_outside) + " moving, compared outside their moving frames)";
+    } else {
+      frames = "DISAGREE: " + std::to_string(r.agreement.problems.size()) + " thread stacks";
+    }
+    out << "| " << r.c.title << " | " << ratio(gw, ew) << " | " << ratio(gw, dw) << " | " << ratio(gs, es) << " | "
+        << ratio(gs, ds) << " | " << ratio(gm, em) << " | " << fixed(r.idle_gap_ms, 2) << " | " << goal_text << " | "
+        << frames << " |\n";
+  }
+  for (const auto& r : results)
+    if (!r.extra.empty()) out << "\n" << r.c.title << ": " << r.extra << "\n";
+}
+
+std::string machine_line() {
+  utsname u{};
+  uname(&u);
+  std::ifstream loadavg("/proc/loadavg");
+  std::string l1, l5, l15;
+  loadavg >> l1 >> l5 >> l15;
+  std::ifstream cpuinfo("/proc/cpuinfo");
+  std::string model;
+  for (std::string line; std::getline(cpuinfo, line);)
+    if (line.starts_with("model name")) {
+      model = line.substr(line.find(':') + 2);
+      break;
+    }
+  return std::to_string(std::thread::hardware_concurrency()) + " CPUs (" + model + "), Linux " + u.release +
+         ", load average " + l1 + " " + l5 + " " + l15;
+}
+
+void usage(std::ostream& out) {
+  out << "usage: gmr_bench [--cases LIST] [--runs N] [--gdb-runs N] [--timeout S] [--gmr PATH]\n"
+         "  LIST: comma-separated of 10,100,1000,10000,depth200,large,redis (default: all)\n"
+         "  --runs N: rounds per case (default: 5; 3 for 1000 and 10000)\n"
+         "  --gdb-runs N: at most N of the rounds run gdb too (default: every round)\n"
+         "  --timeout S: seconds before a tool run is killed and counted as timed out (default 600)\n";
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string gmr = GMR_BINARY;
+  std::set<std::string> wanted;
+  std::optional<int> runs, gdb_runs;
+  std::optional<int> timeout;
+  for (int i = 1; i < argc; ++i) {
+    const std::string arg = argv[i];
+    auto value = [&]() -> std::string {
+      if (i + 1 >= argc) {
+        usage(std::cerr);
+        std::exit(64);
+      }
+      return argv[++i];
+    };
+    if (arg == "--cases") {
+      std::istringstream in(value());
+      for (std::string c; std::getline(in, c, ',');) wanted.insert(c);
+    } else if (arg == "--runs") {
+      runs = std::stoi(value());
+    } else if (arg == "--gdb-runs") {
+      gdb_runs = std::stoi(value());
+    } else if (arg == "--timeout") {
+      timeout = std::stoi(value());
+    } else if (arg == "--gmr") {
+      gmr = value();
+    } else if (arg == "--help" || arg == "-h") {
+      usage(std::cout);
+      return 0;
+    } else {
+      usage(std::cerr);
+      return 64;
+    }
+  }
+
+  const std::string target = BENCH_TARGET;
+  std::vector<Case> cases = {
+      {"10", "10 threads", {target, "10", "20", "2"}, {}, true, 2, 5, 5, 600s, {0.5, 1.0}},
+      {"100", "100 threads", {target, "100", "20", "2"}, {}, true, 2, 5, 5, 600s, {0.25, 2.0}},
+      {"1000", "1,000 threads", {target, "1000", "20", "2"}, {}, true, 2, 3, 3, 600s, {0.1, 12.0}},
+      {"10000", "10,000 threads", {target, "10000", "20", "2"}, {}, true, 2, 3, 3, 600s, {0.1, 120.0}},
+      {"depth200", "depth 200 (10 threads)", {target, "10", "200", "2"}, {}, true, 2, 5, 5, 600s, {}},
+      {"large", "large DWARF (20 threads)", {BENCH_LARGE, "20", "10", "2"}, {}, true, 2, 5, 5, 600s, {0.5, 2.0}, true},
+      {"redis", "redis-server", {"/usr/bin/redis-server", "--port", "0", "--save", "", "--appendonly", "no",
+                                 "--daemonize", "no", "--loglevel", "warning"},
+       {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, false, 0, 5, 5, 600s, {}},
+  };
+
+  std::cout << "gmr_bench: " << machine_line() << "\n";
+  std::vector<CaseResult> results;
+  int status = 0;
+  for (Case c : cases) {
+    if (!wanted.empty() && !wanted.contains(c.key)) continue;
+    if (runs) c.runs = *runs;
+    c.gdb_runs = std::min(c.runs, gdb_runs.value_or(c.runs));
+    if (timeout) c.timeout = std::chrono::seconds(*timeout);
+    try {
+      results.push_back(run_case(c, gmr));
+    } catch (const std::exception& e) {
+      std::cerr << "gmr_bench: " << c.title << ": " << e.what() << '\n';
+      status = 1;
+      continue;
+    }
+    for (const auto& p : results.back().agreement.problems) std::cerr << "gmr_bench: " << c.title << ": " << p << '\n';
+    if (!results.back().agreement.problems.empty()) status = 1;
+  }
+  std::cout << "load average at the end: " << machine_line().substr(machine_line().rfind("load average") + 13) << "\n\n";
+  print_report(results, std::cout);
+  return status;
+}
