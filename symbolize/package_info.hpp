@@ -1,4 +1,4 @@
-// Which Debian package installed a file, asked of dpkg's own tool.
+// Which Debian package installed a file, read from dpkg's database.
 #pragma once
 
 #include <chrono>
@@ -12,9 +12,10 @@ struct DebianPackage {
   std::optional<std::string> version;  // dpkg-query -W ${Version}
 };
 
-/// The package owning `path`: `dpkg-query -S` on the path, its realpath, and their /usr-merged
-/// counterparts (/bin ↔ /usr/bin), then `dpkg-query -W -f='${Version}'`. nullopt when dpkg is absent or
-/// does not know the file. Each dpkg-query run is bounded by `timeout`.
+/// The package owning `path`, as `dpkg-query -S` names it: the package whose file list
+/// (/var/lib/dpkg/info/*.list) holds the path, its realpath, or their /usr-merged counterparts
+/// (/bin ↔ /usr/bin), then `dpkg-query -W -f='${Version}'` (bounded by `timeout`). nullopt when dpkg is
+/// absent or does not know the file.
 std::optional<DebianPackage> debian_package(const std::string& path,
                                             std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
 
