@@ -57,10 +57,10 @@ void read_process_header(pid_t pid, Snapshot& snap) {
   if (uname(&u) == 0) snap.kernel_release = u.release;
 }
 
-const Mapping* mapping_of(const std::vector<Mapping>& maps, std::uint64_t address) {
-  auto it = std::upper_bound(maps.begin(), maps.end(), address,
-                             [](std::uint64_t a, const Mapping& m) { return a < m.start; });
-  if (it == maps.begin()) return nullptr;
+const MapRange* range_of(const std::vector<MapRange>& ranges, std::uint64_t address) {
+  auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
+                             [](std::uint64_t a, const MapRange& m) { return a < m.start; });
+  if (it == ranges.begin()) return nullptr;
   --it;
   return address < it->end ? &*it : nullptr;
 }
@@ -84,10 +84,21 @@ void copy_pointed_words(pid_t pid, Snapshot& snap) {
       if (copies[next]) thread->pointed_words.push_back(std::move(*copies[next]));
 }
 
-/// Everything done while the target is frozen: registers, maps, stacks, vDSO. No file or debug-info I/O
-/// beyond /proc/PID/maps.
-void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const CaptureOptions& options,
-                       Snapshot& snap) {
+/// Raw bytes taken while frozen, turned into the Snapshot's maps and copies after release.
+struct FrozenBytes {
+  std::string maps_text;
+  std::vector<ThreadSnapshot*> stack_owners;  // request i belongs to stack_owners[i]
+  bool vdso_requested = false;                // then the request after the stacks
+  std::vector<ThreadSnapshot*> waiters;       // then one request each: the words their syscall points at
+  std::optional<RangeCopies> copies;
+};
+
+/// Everything done while the target is frozen: registers, the maps text, stacks and vDSO copied into one
+/// buffer. No file or debug-info I/O beyond /proc/PID/maps; no parsing or allocation per mapping or thread
+/// beyond what bounds the copies.
+FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const CaptureOptions& options,
+                              Snapshot& snap) {
+  snap.threads.reserve(freezer.threads().size());
   for (const auto& [tid, held] : freezer.threads()) {
     if (held.exited()) continue;
     ThreadSnapshot t;
@@ -104,14 +115,17 @@ void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const 
     snap.threads.push_back(std::move(t));
   }
 
-  snap.maps = read_maps(pid);
+  FrozenBytes frozen;
+  if (auto maps = read_file("/proc/" + std::to_string(pid) + "/maps")) frozen.maps_text = std::move(*maps);
+  const std::vector<MapRange> ranges = parse_map_ranges(frozen.maps_text);
 
   std::vector<RangeRequest> requests;
-  std::vector<ThreadSnapshot*> owners;
+  requests.reserve(snap.threads.size() + 1);
+  frozen.stack_owners.reserve(snap.threads.size());
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
     const std::uint64_t sp = t.registers->rsp;
-    const Mapping* m = mapping_of(snap.maps, sp);
+    const MapRange* m = range_of(ranges, sp);
     if (!m) {
       t.error = "stack pointer is in no mapping: stack not copied";
       continue;
@@ -120,35 +134,44 @@ void copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const 
     const std::uint64_t end = std::min<std::uint64_t>(m->end, start + options.max_stack);
     t.stack_truncated = end < m->end;
     requests.push_back({start, static_cast<std::size_t>(end - start)});
-    owners.push_back(&t);
+    frozen.stack_owners.push_back(&t);
   }
-  const Mapping* vdso = nullptr;
-  for (const auto& m : snap.maps)
-    if (m.path == "[vdso]") vdso = &m;
-  if (vdso) requests.push_back({vdso->start, static_cast<std::size_t>(vdso->end - vdso->start)});
-
+  const MapRange* vdso = nullptr;
+  for (const auto& m : ranges)
+    if (m.vdso) vdso = &m;
+  if (vdso) {
+    requests.push_back({vdso->start, static_cast<std::size_t>(vdso->end - vdso->start)});
+    frozen.vdso_requested = true;
+  }
   // Lock analysis: the words a blocked syscall points at, in the same batch as the stacks.
-  std::vector<ThreadSnapshot*> waiters;
   for (auto& t : snap.threads)
     if (t.registers)
       if (auto request = syscall_memory_request(*t.registers)) {
         requests.push_back(*request);
-        waiters.push_back(&t);
+        frozen.waiters.push_back(&t);
       }
+  frozen.copies = copy_ranges_in_one_buffer(pid, requests);
+  return frozen;
+}
 
-  auto copies = copy_ranges(pid, requests);
-  for (std::size_t i = 0; i < owners.size(); ++i) {
-    if (copies[i]) {
-      owners[i]->stack = std::move(*copies[i]);
+/// After release: parses the maps and gives each thread its stack copy.
+void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
+  snap.maps = parse_maps(frozen.maps_text);
+  std::sort(snap.maps.begin(), snap.maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
+  const RangeCopies& copies = *frozen.copies;
+  for (std::size_t i = 0; i < frozen.stack_owners.size(); ++i) {
+    auto copy = copies.take(i);
+    if (copy) {
+      frozen.stack_owners[i]->stack = std::move(*copy);
     } else {
-      owners[i]->error = std::string("stack could not be read: ") + std::strerror(copies[i].error());
+      frozen.stack_owners[i]->error = std::string("stack could not be read: ") + std::strerror(copy.error());
     }
   }
-  if (vdso && copies[owners.size()]) snap.vdso = std::move(*copies[owners.size()]);
-  const std::size_t first_wait = owners.size() + (vdso ? 1 : 0);
-  for (std::size_t i = 0; i < waiters.size(); ++i)
-    if (copies[first_wait + i]) waiters[i]->syscall_memory = std::move(*copies[first_wait + i]);
-  copy_pointed_words(pid, snap);
+  const std::size_t first_wait = frozen.stack_owners.size() + (frozen.vdso_requested ? 1 : 0);
+  if (frozen.vdso_requested)
+    if (auto copy = copies.take(first_wait - 1)) snap.vdso = std::move(*copy);
+  for (std::size_t i = 0; i < frozen.waiters.size(); ++i)
+    if (auto copy = copies.take(first_wait + i)) frozen.waiters[i]->syscall_memory = std::move(*copy);
 }
 
 /// Runs on the tracer thread: freeze, copy, let go.
@@ -163,11 +186,20 @@ std::expected<void, AttachError> freeze_and_copy(pid_t pid, const CaptureOptions
     return std::unexpected(frozen.error());
   }
   snap.captured_at = std::chrono::system_clock::now();
-  copy_frozen_state(pid, kernel, freezer, options, snap);
+  FrozenBytes bytes = copy_frozen_state(pid, kernel, freezer, options, snap);
   snap.symbols = read_symbol_values(pid, options.symbols, options.max_config_bytes);
+  // Rarely (a PI-mutex EDEADLK wait) a second batch needs the stacks and maps while still frozen.
+  const bool second_batch = std::any_of(snap.threads.begin(), snap.threads.end(), [](const ThreadSnapshot& t) {
+    return t.registers && may_need_pointed_words(*t.registers);
+  });
+  if (second_batch) {
+    finish_copy(bytes, snap);
+    copy_pointed_words(pid, snap);
+  }
   freezer.release();
   const auto released = std::chrono::steady_clock::now();
   if (auto first = freezer.first_interrupt()) snap.stop_window = released - *first;
+  if (!second_batch) finish_copy(bytes, snap);
   return {};
 }
 

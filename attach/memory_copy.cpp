@@ -8,15 +8,28 @@
 
 namespace gmr::attach {
 
-std::vector<std::expected<MemoryCopy, int>> copy_ranges(pid_t pid, std::span<const RangeRequest> requests) {
-  std::vector<std::expected<MemoryCopy, int>> results;
-  results.reserve(requests.size());
+RangeCopies::RangeCopies(std::span<const RangeRequest> requests) {
+  results_.reserve(requests.size());
+  std::size_t total = 0;
   for (const auto& r : requests) {
-    MemoryCopy copy;
-    copy.start = r.start;
-    copy.bytes.resize(r.size);
-    results.emplace_back(std::move(copy));
+    results_.push_back({r.start, total, 0, 0});
+    total += r.size;
   }
+  buffer_ = std::make_unique_for_overwrite<std::byte[]>(total);
+}
+
+std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
+  const Result& r = results_.at(i);
+  if (r.error != 0) return std::unexpected(r.error);
+  MemoryCopy copy;
+  copy.start = r.start;
+  copy.bytes.assign(buffer_.get() + r.offset, buffer_.get() + r.offset + r.read);
+  return copy;
+}
+
+RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> requests) {
+  RangeCopies copies(requests);
+  auto& results = copies.results_;
 
   std::vector<iovec> local;
   std::vector<iovec> remote;
@@ -27,7 +40,7 @@ std::vector<std::expected<MemoryCopy, int>> copy_ranges(pid_t pid, std::span<con
     remote.clear();
     std::size_t wanted = 0;
     for (std::size_t i = next; i < next + count; ++i) {
-      local.push_back({results[i]->bytes.data(), requests[i].size});
+      local.push_back({copies.buffer_.get() + results[i].offset, requests[i].size});
       remote.push_back({reinterpret_cast<void*>(requests[i].start), requests[i].size});
       wanted += requests[i].size;
     }
@@ -35,25 +48,36 @@ std::vector<std::expected<MemoryCopy, int>> copy_ranges(pid_t pid, std::span<con
     if (got < 0 && errno == EINTR) continue;
     if (got < 0) {
       // Nothing of the first range could be read; the rest of the batch is tried again after it.
-      results[next] = std::unexpected(errno);
+      results[next].error = errno;
       ++next;
       continue;
     }
     // The kernel stops at the first unreadable byte: ranges before it are whole, that one is cut short.
     std::size_t left = static_cast<std::size_t>(got);
     std::size_t i = next;
-    for (; i < next + count && left >= requests[i].size; ++i) left -= requests[i].size;
+    for (; i < next + count && left >= requests[i].size; ++i) {
+      results[i].read = requests[i].size;
+      left -= requests[i].size;
+    }
     if (static_cast<std::size_t>(got) == wanted) {
       next += count;
       continue;
     }
     if (left > 0) {
-      results[i]->bytes.resize(left);
+      results[i].read = left;
     } else {
-      results[i] = std::unexpected(EFAULT);
+      results[i].error = EFAULT;
     }
     next = i + 1;
   }
+  return copies;
+}
+
+std::vector<std::expected<MemoryCopy, int>> copy_ranges(pid_t pid, std::span<const RangeRequest> requests) {
+  const RangeCopies copies = copy_ranges_in_one_buffer(pid, requests);
+  std::vector<std::expected<MemoryCopy, int>> results;
+  results.reserve(copies.size());
+  for (std::size_t i = 0; i < copies.size(); ++i) results.push_back(copies.take(i));
   return results;
 }
 

@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <expected>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -18,6 +19,32 @@ struct RangeRequest {
   std::uint64_t start = 0;
   std::size_t size = 0;
 };
+
+/// The bytes of every request in one buffer, allocated once and not zero-filled: nothing but the copy
+/// itself happens while the target is frozen. `take` makes the MemoryCopy values afterwards.
+class RangeCopies {
+ public:
+  RangeCopies(std::span<const RangeRequest> requests);
+
+  /// Request `i`: the bytes read (a prefix when the range's tail is unreadable), or the errno of a range
+  /// of which nothing could be read.
+  std::expected<MemoryCopy, int> take(std::size_t i) const;
+  std::size_t size() const { return results_.size(); }
+
+ private:
+  friend RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> requests);
+  struct Result {
+    std::uint64_t start = 0;
+    std::size_t offset = 0;  // in buffer_
+    std::size_t read = 0;
+    int error = 0;
+  };
+  std::unique_ptr<std::byte[]> buffer_;
+  std::vector<Result> results_;
+};
+
+/// For the frozen window: every range read into one buffer, MemoryCopy values made later with take().
+RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> requests);
 
 /// One result per request, in order: the bytes read (a prefix when the range's tail is unreadable), or
 /// the errno of a range of which nothing could be read.

@@ -1,6 +1,8 @@
 #include "attach/proc_parse.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cstring>
 
 namespace gmr::attach {
 namespace {
@@ -121,6 +123,47 @@ std::optional<SyscallLine> parse_syscall(std::string_view text) {
   s.sp = values[values.size() - 2];
   s.pc = values[values.size() - 1];
   return s;
+}
+
+// Hand-rolled: this runs while the target is frozen, over two lines per thread.
+std::vector<MapRange> parse_map_ranges(std::string_view text) {
+  std::vector<MapRange> ranges;
+  const char* p = text.data();
+  const char* const end_of_text = p + text.size();
+  auto hex_digit = [](char c) -> int {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    return -1;
+  };
+  while (p < end_of_text) {
+    const char* eol = static_cast<const char*>(std::memchr(p, '\n', static_cast<std::size_t>(end_of_text - p)));
+    if (eol == nullptr) eol = end_of_text;
+    const std::string_view line(p, static_cast<std::size_t>(eol - p));
+    p = eol + 1;
+
+    // "START-END PERMS OFFSET DEV INODE [PATH]": the range, then the path after the fifth field.
+    std::uint64_t bounds[2] = {0, 0};
+    std::size_t i = 0;
+    bool ok = true;
+    for (int k = 0; k < 2 && ok; ++k) {
+      const std::size_t first = i;
+      for (int d; i < line.size() && (d = hex_digit(line[i])) >= 0 && i - first < 16; ++i)
+        bounds[k] = bounds[k] << 4 | static_cast<std::uint64_t>(d);
+      ok = i > first && i < line.size() && line[i] == (k == 0 ? '-' : ' ');
+      ++i;
+    }
+    if (!ok || bounds[1] < bounds[0]) continue;
+    int fields = 1;  // the range; then perms, offset, device, inode
+    while (i < line.size() && fields < 5) {
+      while (i < line.size() && line[i] != ' ') ++i;
+      while (i < line.size() && line[i] == ' ') ++i;
+      ++fields;
+    }
+    if (fields < 5) continue;
+    ranges.push_back({bounds[0], bounds[1], line.substr(i) == "[vdso]"});
+  }
+  std::sort(ranges.begin(), ranges.end(), [](const MapRange& a, const MapRange& b) { return a.start < b.start; });
+  return ranges;
 }
 
 std::vector<Mapping> parse_maps(std::string_view text) {

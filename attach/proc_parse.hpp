@@ -43,6 +43,16 @@ std::optional<SyscallLine> parse_syscall(std::string_view text);
 /// Lines that do not parse are skipped.
 std::vector<Mapping> parse_maps(std::string_view text);
 
+/// Only the address range of each line of /proc/PID/maps, and whether it is the vDSO: cheap enough for
+/// the frozen window (no strings), where it bounds the stack copies; parse_maps runs after release.
+struct MapRange {
+  std::uint64_t start = 0;
+  std::uint64_t end = 0;
+  bool vdso = false;
+};
+/// The ranges of the well-formed lines, sorted by start.
+std::vector<MapRange> parse_map_ranges(std::string_view text);
+
 /// NUL-separated arguments; a missing final NUL is tolerated.
 std::vector<std::string> parse_cmdline(std::string_view bytes);
 

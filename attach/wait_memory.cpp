@@ -57,12 +57,15 @@ std::optional<RangeRequest> syscall_memory_request(const user_regs_struct& regs)
   return std::nullopt;
 }
 
+bool may_need_pointed_words(const user_regs_struct& regs) {
+  return in_futex_call(regs) && static_cast<std::uint32_t>(regs.rdx) == 0 && regs.rdi >= regs.rsp;
+}
+
 std::vector<RangeRequest> pointed_word_requests(const ThreadSnapshot& thread, const std::vector<Mapping>& maps) {
   std::vector<RangeRequest> requests;
-  if (!thread.registers || !thread.stack || !in_futex_call(*thread.registers)) return requests;
+  if (!thread.registers || !thread.stack || !may_need_pointed_words(*thread.registers)) return requests;
   const user_regs_struct& regs = *thread.registers;
-  if (static_cast<std::uint32_t>(regs.rdx) != 0 || !thread.stack->contains(regs.rdi, 4) || regs.rdi < regs.rsp)
-    return requests;
+  if (!thread.stack->contains(regs.rdi, 4)) return requests;
   std::vector<std::uint64_t> seen;
   // The mutex pointer may still sit in a callee-saved register of pthread_mutex_lock, or be spilled above SP.
   for (std::uint64_t value : {regs.rbx, regs.rbp, regs.r12, regs.r13, regs.r14, regs.r15})

@@ -37,6 +37,10 @@ std::optional<RangeRequest> syscall_memory_request(const user_regs_struct& regs)
 inline constexpr std::size_t pointed_words_before = 16;
 std::vector<RangeRequest> pointed_word_requests(const ThreadSnapshot& thread, const std::vector<Mapping>& maps);
 
+/// From the registers alone: whether pointed_word_requests() may ask for anything (a futex wait for 0 on a
+/// word at or above SP), so that the stacks and maps are needed before the target is let go.
+bool may_need_pointed_words(const user_regs_struct& regs);
+
 /// Whether syscall `number` takes the file descriptor it blocks on as its first argument (read, recv,
 /// accept, epoll_wait…).
 bool takes_fd_argument(long number);

@@ -88,6 +88,25 @@ TEST_SUITE("attach::proc_parse") {
     CHECK(maps[4].end - maps[4].start == 0x2000);
   }
 
+  TEST_CASE("map ranges: the lines parse_maps keeps, sorted, the vDSO marked") {
+    const std::string text =
+        "7ffd00100000-7ffd00102000 r-xp 00000000 00:00 0                          [vdso]\n"
+        "55d0c0001000-55d0c0002000 r-xp 00001000 fd:01 1234  /opt/my app/[vdso]\n"
+        "garbage line\n"
+        "55d0c0000000-55d0c0001000 r--p 00000000 fd:01 1234  /opt/my app/bin (deleted)\n";
+    const auto ranges = parse_map_ranges(text);
+    const auto maps = parse_maps(text);
+    REQUIRE(ranges.size() == 3);
+    REQUIRE(maps.size() == 3);
+    CHECK(ranges[0].start == 0x55d0c0000000);
+    CHECK(ranges[0].end == 0x55d0c0001000);
+    CHECK(ranges[1].start == 0x55d0c0001000);
+    CHECK_FALSE(ranges[1].vdso);
+    CHECK(ranges[2].start == 0x7ffd00100000);
+    CHECK(ranges[2].end == 0x7ffd00102000);
+    CHECK(ranges[2].vdso);
+  }
+
   TEST_CASE("cmdline: NUL-separated, final NUL optional") {
     CHECK(parse_cmdline(std::string_view("a\0b c\0", 6)) == std::vector<std::string>{"a", "b c"});
     CHECK(parse_cmdline(std::string_view("a\0b", 3)) == std::vector<std::string>{"a", "b"});
