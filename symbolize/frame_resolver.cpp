@@ -39,6 +39,13 @@ const std::vector<report::Frame>& FrameResolver::resolve(const RawFrame& raw) {
   return it->second;
 }
 
+CuScopes& FrameResolver::scopes_of(Dwarf_Die cu) {
+  // A CU's DIE address (in libdw's copy of .debug_info) is unique for the life of the Dwfl.
+  auto& scopes = cu_scopes_[cu.addr];
+  if (!scopes) scopes = std::make_unique<CuScopes>(CuScopes::build(cu));
+  return *scopes;
+}
+
 FrameResolver::ModuleInfo& FrameResolver::module_info(Dwfl_Module* module) {
   auto it = modules_.find(module);
   if (it != modules_.end()) return it->second;
@@ -87,7 +94,7 @@ std::vector<report::Frame> FrameResolver::resolve_uncached(const RawFrame& raw) 
     comp_dir = compilation_dir(cu->first);
     const auto& [cu_die, dwarf_bias] = *cu;
     const Dwarf_Addr dwarf_pc = pc - dwarf_bias;
-    const std::vector<FunctionScope> chain = inline_chain(cu_die, dwarf_pc);
+    const std::vector<FunctionScope> chain = inline_chain(scopes_of(cu_die), dwarf_pc);
     SourcePosition position = line_at(cu_die, dwarf_pc);
     for (const FunctionScope& scope : chain) {
       if (!scope.inlined) {

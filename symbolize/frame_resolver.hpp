@@ -1,5 +1,6 @@
 // Naming raw frames: module, symbol, inlined calls, file:line:col, source text. Each distinct raw frame is
-// resolved once (threads of a pool share their pcs); each module's symbol table is built once.
+// resolved once (threads of a pool share their pcs); each module's symbol table and each CU's scope tree
+// are built once.
 #pragma once
 
 #include <elfutils/libdwfl.h>
@@ -15,6 +16,7 @@
 
 #include "report/report.hpp"
 #include "symbolize/cu_ranges.hpp"
+#include "symbolize/cu_scopes.hpp"
 #include "symbolize/source_lines.hpp"
 #include "symbolize/symbol_table.hpp"
 #include "symbolize/unwinder.hpp"
@@ -45,12 +47,14 @@ class FrameResolver {
   ModuleInfo& module_info(Dwfl_Module* module);
   std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> find_cu(Dwfl_Module* module, ModuleInfo& info, std::uint64_t pc);
   std::vector<report::Frame> resolve_uncached(const RawFrame& raw);
+  CuScopes& scopes_of(Dwarf_Die cu);
 
   Dwfl* dwfl_;
   SourceLines* sources_;
   std::unordered_map<Dwfl_Module*, ModuleInfo> modules_;
   std::map<std::pair<std::uint64_t, bool>, std::vector<report::Frame>> cache_;
   std::set<std::string> modules_without_aranges_;
+  std::unordered_map<const void*, std::unique_ptr<CuScopes>> cu_scopes_;  // by the CU DIE's address
 };
 
 }  // namespace gmr::symbolize

@@ -3,7 +3,6 @@
 #include <dwarf.h>
 
 #include "symbolize/demangle.hpp"
-#include "symbolize/dwfl_handles.hpp"
 
 namespace gmr::symbolize {
 namespace {
@@ -46,35 +45,21 @@ SourcePosition call_site(Dwarf_Die* die) {
 
 }  // namespace
 
-std::vector<FunctionScope> inline_chain(Dwarf_Die cu, Dwarf_Addr dwarf_pc) {
+std::vector<FunctionScope> inline_chain(CuScopes& scopes, Dwarf_Addr dwarf_pc) {
   std::vector<FunctionScope> chain;
-  Dwarf_Die* raw = nullptr;
-  const int count = dwarf_getscopes(&cu, dwarf_pc, &raw);
-  MallocPtr<Dwarf_Die> scopes{raw};
-  if (count <= 0) return chain;
-
-  int innermost = 0;
-  while (innermost < count && !is_function(&scopes.get()[innermost])) ++innermost;
-  if (innermost == count) return chain;
-
-  // dwarf_getscopes continues past an inlined instance into its abstract origin's scopes, not into the
-  // caller: the concrete chain of callers comes from dwarf_getscopes_die on the innermost instance.
-  Dwarf_Die* chain_raw = nullptr;
-  const int chain_count = dwarf_getscopes_die(&scopes.get()[innermost], &chain_raw);
-  MallocPtr<Dwarf_Die> concrete{chain_raw};
-  if (chain_count <= 0) return chain;
-
-  for (int i = 0; i < chain_count; ++i) {
-    Dwarf_Die* die = &concrete.get()[i];
-    if (!is_function(die)) continue;
+  // The innermost function DIE covering the address and the DIEs containing it (dwarf_getscopes, then
+  // dwarf_getscopes_die on that DIE: the concrete callers, not an inlined function's abstract origin).
+  std::vector<Dwarf_Die> path = scopes.path(dwarf_pc);
+  for (Dwarf_Die& die : path) {
+    if (!is_function(&die)) continue;
     FunctionScope scope;
-    scope.name = die_name(die);
-    scope.inlined = dwarf_tag(die) == DW_TAG_inlined_subroutine;
+    scope.name = die_name(&die);
+    scope.inlined = dwarf_tag(&die) == DW_TAG_inlined_subroutine;
     if (scope.inlined) {
-      scope.call_site = call_site(die);
+      scope.call_site = call_site(&die);
     } else {
       Dwarf_Addr entry = 0;
-      if (dwarf_entrypc(die, &entry) == 0) scope.entry_pc = entry;
+      if (dwarf_entrypc(&die, &entry) == 0) scope.entry_pc = entry;
     }
     chain.push_back(std::move(scope));
     if (!chain.back().inlined) break;  // the out-of-line function ends the chain

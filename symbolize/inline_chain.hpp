@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "symbolize/cu_scopes.hpp"
+
 namespace gmr::symbolize {
 
 struct SourcePosition {
@@ -26,7 +28,8 @@ struct FunctionScope {
 
 /// The function scopes containing `dwarf_pc` (an address in the CU's own DWARF address space), innermost
 /// first; the last is the DW_TAG_subprogram when DWARF has one. Empty when no function DIE covers it.
-std::vector<FunctionScope> inline_chain(Dwarf_Die cu, Dwarf_Addr dwarf_pc);
+/// `scopes` is the CU's scope tree (built once per CU).
+std::vector<FunctionScope> inline_chain(CuScopes& scopes, Dwarf_Addr dwarf_pc);
 
 /// The line-table row for `dwarf_pc` in `cu`; all absent when the CU has no row for it.
 SourcePosition line_at(Dwarf_Die cu, Dwarf_Addr dwarf_pc);
