@@ -69,8 +69,35 @@ std::vector<std::string> environment_with(const std::vector<std::string>& extra)
   return env;
 }
 
+std::string self_path() {
+  char buf[4096];
+  const ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, static_cast<std::size_t>(n)) : std::string("gmr_bench");
+}
+
+/// `gmr_bench --measure FILE CMD…`: runs CMD and writes its peak RSS in KiB to FILE. The tools are started
+/// through this small fresh process because a child's ru_maxrss also counts the RSS its parent had when
+/// it was spawned (the kernel keeps the old mm's high-water mark across exec): the driver itself grows to
+/// hundreds of MB holding the outputs of 10,000 threads.
+int measure_main(const std::string& file, char** argv) {
+  pid_t pid = 0;
+  if (posix_spawnp(&pid, argv[0], nullptr, nullptr, argv, environ) != 0) return 127;
+  int status = 0;
+  rusage usage{};
+  while (wait4(pid, &status, 0, &usage) < 0 && errno == EINTR) {
+  }
+  std::ofstream(file) << usage.ru_maxrss << '\n';
+  return WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+}
+
 /// Runs argv to completion (stdin /dev/null), collecting stdout and stderr; kills it after `timeout`.
-ToolRun run_tool(const std::vector<std::string>& argv, std::chrono::seconds timeout) {
+ToolRun run_tool(const std::vector<std::string>& tool_argv, std::chrono::seconds timeout) {
+  char rss_path[] = "/tmp/gmr-bench-rss-XXXXXX";
+  const int rss_fd = mkstemp(rss_path);
+  if (rss_fd < 0) throw std::runtime_error("mkstemp");
+  close(rss_fd);
+  std::vector<std::string> argv = {self_path(), "--measure", rss_path};
+  argv.insert(argv.end(), tool_argv.begin(), tool_argv.end());
   ToolRun run;
   int out_pipe[2], err_pipe[2];
   if (pipe2(out_pipe, O_CLOEXEC) != 0 || pipe2(err_pipe, O_CLOEXEC) != 0) throw std::runtime_error("pipe");
@@ -79,11 +106,16 @@ ToolRun run_tool(const std::vector<std::string>& argv, std::chrono::seconds time
   posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
   posix_spawn_file_actions_adddup2(&actions, out_pipe[1], 1);
   posix_spawn_file_actions_adddup2(&actions, err_pipe[1], 2);
+  posix_spawnattr_t attributes;
+  posix_spawnattr_init(&attributes);
+  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);  // its own group: a timeout kills the tool too
+  posix_spawnattr_setpgroup(&attributes, 0);
   auto args = c_argv(argv);
   const auto start = Clock::now();
   pid_t pid = 0;
-  const int rc = posix_spawnp(&pid, args[0], &actions, nullptr, args.data(), environ);
+  const int rc = posix_spawnp(&pid, args[0], &actions, &attributes, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attributes);
   close(out_pipe[1]);
   close(err_pipe[1]);
   if (rc != 0) {
@@ -99,7 +131,6 @@ ToolRun run_tool(const std::vector<std::string>& argv, std::chrono::seconds time
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(start + timeout - Clock::now());
     if (left.count() <= 0) {
       run.timed_out = true;
-      kill(pid, SIGKILL);
       break;
     }
     if (poll(fds, 2, static_cast<int>(std::min<long long>(left.count(), 1000))) < 0 && errno != EINTR) break;
@@ -117,11 +148,12 @@ ToolRun run_tool(const std::vector<std::string>& argv, std::chrono::seconds time
   }
   for (auto& f : fds)
     if (f.fd >= 0) close(f.fd);
-  rusage usage{};
-  while (wait4(pid, &run.status, 0, &usage) < 0 && errno == EINTR) {
+  if (run.timed_out) kill(-pid, SIGKILL);
+  while (waitpid(pid, &run.status, 0) < 0 && errno == EINTR) {
   }
   run.wall_s = std::chrono::duration<double>(Clock::now() - start).count();
-  run.peak_rss_kb = usage.ru_maxrss;
+  std::ifstream(rss_path) >> run.peak_rss_kb;
+  unlink(rss_path);
   return run;
 }
 
@@ -688,6 +720,7 @@ void usage(std::ostream& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc > 3 && std::string(argv[1]) == "--measure") return measure_main(argv[2], argv + 3);
   std::string gmr = GMR_BINARY;
   std::set<std::string> wanted;
   std::optional<int> runs, gdb_runs;
@@ -730,7 +763,9 @@ int main(int argc, char** argv) {
       {"10000", "10,000 threads", {target, "10000", "20", "2"}, {}, true, 2, 1, 1, 300s, {0.1, 120.0}},
       {"depth200", "depth 200 (10 threads)", {target, "10", "200", "2"}, {}, true, 2, 5, 5, 600s, {}},
       {"large", "large DWARF (20 threads)", {BENCH_LARGE, "20", "10", "2"}, {}, true, 2, 3, 3, 600s, {0.5, 2.0}, true},
-      {"redis", "redis-server", {"/usr/bin/redis-server", "--port", "0", "--save", "", "--appendonly", "no",
+      // No TCP port; a server that listens nowhere exits, hence the socket.
+      {"redis", "redis-server", {"/usr/bin/redis-server", "--port", "0", "--unixsocket", "/tmp/gmr-bench-redis.sock",
+                                 "--save", "", "--appendonly", "no",
                                  "--daemonize", "no", "--loglevel", "warning"},
        {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, false, 0, 5, 5, 600s, {}},
   };
