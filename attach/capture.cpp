@@ -49,6 +49,7 @@ void read_process_header(pid_t pid, Snapshot& snap) {
   const std::string dir = "/proc/" + std::to_string(pid);
   if (auto cmdline = read_file(dir + "/cmdline")) snap.cmdline = parse_cmdline(*cmdline);
   snap.exe_path = read_executable(pid, &snap.exe_deleted);
+  snap.shares_gmr_root = shares_root_with_self(pid);
   if (auto status = read_file(dir + "/status")) {
     auto s = parse_status(*status);
     if (s.uids) snap.uid = (*s.uids)[0];

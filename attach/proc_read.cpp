@@ -2,6 +2,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -109,6 +110,26 @@ std::optional<std::string> read_executable(pid_t pid, bool* deleted) {
   if (was_deleted) exe.resize(exe.size() - suffix.size());
   if (deleted) *deleted = was_deleted;
   return exe;
+}
+
+bool shares_root_with_self(pid_t pid) {
+  const std::string dir = "/proc/" + std::to_string(pid);
+  struct stat theirs {}, ours {};
+  if (::stat((dir + "/root").c_str(), &theirs) != 0 || ::stat("/", &ours) != 0) return false;
+  if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) return false;
+  char a[64], b[64];
+  const ssize_t na = readlink((dir + "/ns/mnt").c_str(), a, sizeof a);
+  const ssize_t nb = readlink("/proc/self/ns/mnt", b, sizeof b);
+  return na > 0 && na == nb && std::string_view(a, static_cast<std::size_t>(na)) == std::string_view(b, static_cast<std::size_t>(nb));
+}
+
+Snapshot read_layout(pid_t pid) {
+  Snapshot layout;
+  layout.pid = pid;
+  layout.maps = read_maps(pid);
+  layout.exe_path = read_executable(pid, &layout.exe_deleted);
+  layout.shares_gmr_root = shares_root_with_self(pid);
+  return layout;
 }
 
 std::vector<ProcessFacts> read_process_tree(pid_t pid) {

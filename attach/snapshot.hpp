@@ -123,6 +123,10 @@ struct Snapshot {
   bool exe_deleted = false;
   std::optional<uid_t> uid;             // real uid of the target
   std::string kernel_release;           // uname -r of the machine gmr ran on
+  // The target sees the file system as gmr does (same root directory, same mount namespace): a path from
+  // its maps or its executable link names the same file for gmr. False for a containerised or chrooted
+  // target, whose paths must only be opened inside /proc/PID/root.
+  bool shares_gmr_root = false;
 
   std::chrono::system_clock::time_point captured_at;
   // From the first PTRACE_INTERRUPT sent to the last thread let go: an upper bound of how long any

@@ -171,8 +171,7 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
 int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   attach::CaptureOptions capture = plan.capture;
   // Known symbols are looked up in the files before the freeze, so that only memory reads happen during it.
-  capture.symbols = symbolize::plan_known_symbols(pid, attach::read_maps(pid), attach::read_executable(pid),
-                                                  plan.config_symbol);
+  capture.symbols = symbolize::plan_known_symbols(attach::read_layout(pid), plan.config_symbol);
   auto snapshot = attach::capture(pid, capture);
   if (!snapshot) return fail(plan, dump_error(pid, snapshot.error()), exit_code_for(snapshot.error()));
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.

@@ -70,17 +70,12 @@ int scan_module(Dwfl_Module* module, void**, const char* name, Dwarf_Addr start,
 
 }  // namespace
 
-std::vector<attach::SymbolRead> plan_known_symbols(pid_t pid, const std::vector<attach::Mapping>& maps,
-                                   const std::optional<std::string>& executable, const std::string& config_symbol) {
+std::vector<attach::SymbolRead> plan_known_symbols(const attach::Snapshot& layout, const std::string& config_symbol) {
   std::vector<attach::SymbolRead> plan;
-  attach::Snapshot layout;  // only what a libdwfl session needs to find the modules' files
-  layout.pid = pid;
-  layout.maps = maps;
-  layout.exe_path = executable;
   auto session = SnapshotDwfl::open(layout);
   if (!session) return plan;
 
-  ScanContext ctx{&config_symbol, &executable, {}};
+  ScanContext ctx{&config_symbol, &layout.exe_path, {}};
   dwfl_getmodules((*session)->dwfl(), scan_module, &ctx, 0);
 
   for (auto& [name, found] : ctx.found) {

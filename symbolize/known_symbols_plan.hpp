@@ -3,7 +3,7 @@
 // exported or local (.dynsym, .symtab, or the separate debug file's .symtab), with the read layout their
 // DWARF type calls for (else the ELF symbol size, as a char array).
 //
-// Reads files only; the maps come from attach::read_maps() taken just before the freeze.
+// Reads files only; `layout` comes from attach::read_layout() taken just before the freeze.
 #pragma once
 
 #include <sys/types.h>
@@ -21,7 +21,6 @@ inline constexpr std::string_view section_symbol_prefix = "gmr_section_";
 
 /// What to read while frozen: one entry per distinct name; the executable's definition wins, then the
 /// first module in address order. A symbol whose type is not a string is planned with `refused` set.
-std::vector<attach::SymbolRead> plan_known_symbols(pid_t pid, const std::vector<attach::Mapping>& maps,
-                                   const std::optional<std::string>& executable, const std::string& config_symbol);
+std::vector<attach::SymbolRead> plan_known_symbols(const attach::Snapshot& layout, const std::string& config_symbol);
 
 }  // namespace gmr::symbolize

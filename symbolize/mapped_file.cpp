@@ -1,13 +1,21 @@
 #include "symbolize/mapped_file.hpp"
 
 #include <fcntl.h>
+#include <linux/openat2.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <vector>
 
 namespace gmr::symbolize {
 namespace {
+
+struct Candidate {
+  std::string path;     // what is opened (and named, unless the plain path is the same file)
+  bool in_root = false; // resolve `path` inside /proc/PID/root instead of gmr's own root
+};
 
 std::string map_files_path(pid_t pid, const attach::Mapping& mapping) {
   char buf[96];
@@ -16,22 +24,40 @@ std::string map_files_path(pid_t pid, const attach::Mapping& mapping) {
   return buf;
 }
 
-std::vector<std::string> candidate_paths(const attach::Snapshot& snapshot, const attach::Mapping& mapping) {
-  std::vector<std::string> paths;
+std::vector<Candidate> candidates(const attach::Snapshot& snapshot, const attach::Mapping& mapping) {
+  std::vector<Candidate> out;
   if (!mapping.deleted) {
-    paths.push_back("/proc/" + std::to_string(snapshot.pid) + "/root" + mapping.path);
-    paths.push_back(mapping.path);
-    // A chroot inside a private mount namespace: the maps path is the file's path in the target's mount
-    // namespace, reachable neither way. map_files opens the mapped file itself (needs CAP_SYS_ADMIN or
-    // CAP_CHECKPOINT_RESTORE; it names no path, so it comes last). Valid only while the mapping exists:
-    // build_report runs right after the capture.
-    paths.push_back(map_files_path(snapshot.pid, mapping));
+    out.push_back({mapping.path, true});
+    // A path named by the target means the same file to gmr only when they share a root and mount namespace.
+    if (snapshot.shares_gmr_root) out.push_back({mapping.path, false});
+    // A chroot inside a private mount namespace: the maps path may lead nowhere from outside. map_files opens
+    // the mapped file itself (needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE); valid while the mapping exists.
+    out.push_back({map_files_path(snapshot.pid, mapping), false});
   } else {
     if (snapshot.exe_deleted && snapshot.exe_path == mapping.path)
-      paths.push_back("/proc/" + std::to_string(snapshot.pid) + "/exe");
-    paths.push_back(map_files_path(snapshot.pid, mapping));
+      out.push_back({"/proc/" + std::to_string(snapshot.pid) + "/exe", false});
+    out.push_back({map_files_path(snapshot.pid, mapping), false});
   }
-  return paths;
+  return out;
+}
+
+/// Opens `c` as a regular file, or nothing: an O_PATH open first (no side effects, never blocks on a FIFO
+/// or device), then a read-only reopen of that very file. In-root paths resolve with RESOLVE_IN_ROOT, so an
+/// absolute symlink in a container leads to the container's file, never to gmr's.
+UniqueFd open_regular(pid_t pid, const Candidate& c, struct stat& st) {
+  UniqueFd path_fd;
+  if (c.in_root) {
+    UniqueFd root{::open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+    if (!root.valid()) return {};
+    open_how how{};
+    how.flags = O_PATH | O_CLOEXEC;
+    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+    path_fd.reset(static_cast<int>(::syscall(SYS_openat2, root.get(), c.path.c_str(), &how, sizeof how)));
+  } else {
+    path_fd.reset(::open(c.path.c_str(), O_PATH | O_CLOEXEC));
+  }
+  if (!path_fd.valid() || ::fstat(path_fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) return {};
+  return UniqueFd{::open(("/proc/self/fd/" + std::to_string(path_fd.get())).c_str(), O_RDONLY | O_CLOEXEC)};
 }
 
 bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == b.st_dev && a.st_ino == b.st_ino; }
@@ -40,19 +66,17 @@ bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == 
 
 std::optional<OpenedFile> open_mapped_file(const attach::Snapshot& snapshot, const attach::Mapping& mapping) {
   std::optional<OpenedFile> fallback;
-  for (const std::string& path : candidate_paths(snapshot, mapping)) {
-    // stat first: opening a mapped character device may block or have side effects.
+  for (const Candidate& c : candidates(snapshot, mapping)) {
     struct stat st{};
-    if (::stat(path.c_str(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
-    UniqueFd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
+    UniqueFd fd = open_regular(snapshot.pid, c, st);
     if (!fd.valid()) continue;
-    if (::fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) continue;
 
     // Name the file by its plain path when that is the very same file, so that libdwfl's debuglink search
-    // looks next to it and under /usr/lib/debug<dir>.
-    std::string name = path;
+    // looks next to it and under /usr/lib/debug<dir>; a container's file by its path through the
+    // target's root, so that the search stays in the container.
+    std::string name = c.in_root ? "/proc/" + std::to_string(snapshot.pid) + "/root" + c.path : c.path;
     struct stat plain{};
-    if (path != mapping.path && !mapping.deleted && ::stat(mapping.path.c_str(), &plain) == 0 && same_file(st, plain))
+    if (snapshot.shares_gmr_root && !mapping.deleted && ::stat(mapping.path.c_str(), &plain) == 0 && same_file(st, plain))
       name = mapping.path;
 
     OpenedFile opened{std::move(fd), std::move(name)};

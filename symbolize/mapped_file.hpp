@@ -16,7 +16,8 @@ struct OpenedFile {
 };
 
 /// Opens the regular file mapped by `mapping` of `snapshot`'s process. Tries, in order:
-/// a live file: /proc/PID/root/<path>, then <path>;
+/// a live file: <path> resolved inside /proc/PID/root (RESOLVE_IN_ROOT), then <path> in gmr's own root only
+/// when the target shares it (Snapshot::shares_gmr_root), then /proc/PID/map_files/<start>-<end>;
 /// a "(deleted)" file: /proc/PID/exe (when it is the executable), then /proc/PID/map_files/<start>-<end>.
 /// A candidate whose inode matches the mapping's wins; otherwise the first regular file that opens (inodes
 /// differ on overlay file systems). Never opens devices or FIFOs. nullopt: nothing usable could be opened.

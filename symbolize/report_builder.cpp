@@ -52,8 +52,9 @@ report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOpti
 
 // dpkg-query takes tens of milliseconds: it runs while the frames are being named.
 std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
-  // A deleted executable is not the file dpkg now has under that name.
-  if (!snapshot.exe_path || snapshot.exe_deleted) return {};
+  // A deleted executable is not the file dpkg now has under that name; nor is one in another root (a
+  // container's /usr/bin/python3 belongs to the container's packages, not this machine's).
+  if (!snapshot.exe_path || snapshot.exe_deleted || !snapshot.shares_gmr_root) return {};
   return std::async(std::launch::async, [path = *snapshot.exe_path] { return debian_package(path); });
 }
 

@@ -21,7 +21,7 @@ namespace {
 
 report::Report dump_config(pid_t pid, const std::string& symbol, std::size_t max_bytes = 1024 * 1024) {
   attach::CaptureOptions options;
-  options.symbols = symbolize::plan_known_symbols(pid, attach::read_maps(pid), attach::read_executable(pid), symbol);
+  options.symbols = symbolize::plan_known_symbols(attach::read_layout(pid), symbol);
   options.max_config_bytes = max_bytes;
   auto snapshot = attach::capture(pid, options);
   REQUIRE(snapshot);

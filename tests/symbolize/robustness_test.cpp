@@ -110,6 +110,7 @@ TEST_CASE("without .debug_aranges, lines and inlined frames are found through th
   constexpr std::uint64_t base = 0x5500'0000'0000;
   attach::Snapshot offline;
   offline.pid = 999999;  // no such process: files are opened by path
+  offline.shares_gmr_root = true;
   attach::Mapping mapping;
   mapping.start = base;
   mapping.end = base + 0x10'0000;

@@ -18,6 +18,7 @@ namespace gmr::test {
 inline attach::Snapshot self_snapshot() {
   attach::Snapshot snapshot;
   snapshot.pid = getpid();
+  snapshot.shares_gmr_root = true;
   std::ifstream in("/proc/self/maps");
   std::stringstream text;
   text << in.rdbuf();
