@@ -1,4 +1,4 @@
-// An owned file descriptor, closed on destruction.
+// An owned file descriptor, closed on destruction; -1 means none. Used by attach/ and symbolize/.
 #pragma once
 
 #include <unistd.h>
@@ -21,7 +21,10 @@ class UniqueFd {
   ~UniqueFd() { reset(); }
 
   int get() const { return fd_; }
-  explicit operator bool() const { return fd_ >= 0; }
+  bool valid() const { return fd_ >= 0; }
+  explicit operator bool() const { return valid(); }
+  /// Gives up ownership (e.g. to libdwfl's find_elf, which closes what it is handed).
+  int release() { return std::exchange(fd_, -1); }
   void reset(int fd = -1) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;
