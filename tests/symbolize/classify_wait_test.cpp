@@ -23,7 +23,7 @@ attach::MemoryCopy words(std::uint64_t start, std::vector<std::uint32_t> values)
   attach::MemoryCopy copy;
   copy.start = start;
   copy.bytes.resize(values.size() * 4);
-  std::memcpy(copy.bytes.data(), values.data(), copy.bytes.size());
+  if (!values.empty()) std::memcpy(copy.bytes.data(), values.data(), copy.bytes.size());  // memcpy(nullptr, …, 0) is UB
   return copy;
 }
 
