@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "attach/kernel.hpp"
-#include "attach/unique_fd.hpp"
+#include "attach/base/unique_fd.hpp"
 
 namespace gmr::attach {
 

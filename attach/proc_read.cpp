@@ -11,7 +11,7 @@
 #include <memory>
 
 #include "attach/proc_parse.hpp"
-#include "attach/unique_fd.hpp"
+#include "attach/base/unique_fd.hpp"
 
 namespace gmr::attach {
 namespace {

@@ -11,7 +11,7 @@
 
 #include "attach/proc_parse.hpp"
 #include "attach/proc_read.hpp"
-#include "attach/root_path.hpp"
+#include "attach/base/open_in_root.hpp"
 
 namespace gmr::attach {
 namespace {

@@ -17,14 +17,14 @@
 #include "attach/proc_read.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/version.hpp"
-#include "report/json_renderer.hpp"
-#include "report/output_format.hpp"
-#include "report/render.hpp"
-#include "report/report_file.hpp"
-#include "report/sections.hpp"
-#include "report/grouping.hpp"
+#include "report/render/json_renderer.hpp"
+#include "report/render/output_format.hpp"
+#include "report/render/render.hpp"
+#include "report/render/report_file.hpp"
+#include "report/render/sections.hpp"
+#include "report/build/grouping.hpp"
 #include "symbolize/known_symbols_plan.hpp"
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 
 namespace gmr::cli {
 namespace {
@@ -33,7 +33,7 @@ namespace {
 struct DumpPlan {
   std::vector<pid_t> pids;
   attach::CaptureOptions capture;
-  symbolize::BuildOptions build;
+  report::BuildOptions build;
   report::OutputFormat format = report::OutputFormat::text;
   report::SectionSet sections = report::SectionSet::all();
   std::string output_dir;  // empty: stdout
@@ -176,7 +176,7 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   if (!snapshot) return fail(plan, dump_error(pid, snapshot.error()), exit_code_for(snapshot.error()));
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
   try {
-    report::Report report = symbolize::build_report(*snapshot, plan.build);
+    report::Report report = report::build_report(*snapshot, plan.build);
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
     return emit(plan, report, report.partial() ? exit_partial : exit_complete);

@@ -1,5 +1,5 @@
-// The Report: what gmr prints, as plain data. Built by symbolize/ from a Snapshot plus files on disk;
-// rendered by report/ (text and JSON; folded later) without touching the process or libdw.
+// The Report: what gmr prints, as plain data. Built by report/build/ from a Snapshot and symbolize/'s named
+// frames; rendered by report/render/ (text, JSON, folded) without touching the process or libdw.
 // An absent optional means "not known" and is shown as such; no "" or 0 stands in for unknown.
 #pragma once
 

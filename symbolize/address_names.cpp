@@ -1,12 +1,20 @@
 #include "symbolize/address_names.hpp"
 
 #include <algorithm>
+#include <cinttypes>
+#include <cstdio>
 
-#include "report/format.hpp"
 #include "symbolize/demangle.hpp"
 
 namespace gmr::symbolize {
 namespace {
+
+std::string hex_text(std::uint64_t value) {
+  char buf[24];
+  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
+  return buf;
+}
+
 
 const attach::Mapping* mapping_of(const std::vector<attach::Mapping>& maps, std::uint64_t address) {
   auto it = std::upper_bound(maps.begin(), maps.end(), address,
@@ -53,13 +61,13 @@ std::optional<std::string> AddressNamer::symbol_name(std::uint64_t address) {
   auto hit = found->second.lookup(address);
   if (!hit) return std::nullopt;
   std::string text = demangle(*hit->name);
-  if (address != hit->start) text += "+" + report::format_hex(address - hit->start);
+  if (address != hit->start) text += "+" + hex_text(address - hit->start);
   return text;
 }
 
 std::string AddressNamer::name(std::uint64_t address) {
   if (auto symbol = symbol_name(address)) return *symbol;
-  const std::string hex = report::format_hex(address);
+  const std::string hex = hex_text(address);
   auto stack = std::ranges::upper_bound(stacks_, address, {}, &Stack::start);
   if (stack != stacks_.begin() && address < std::prev(stack)->end)
     return "stack of thread " + std::to_string(std::prev(stack)->tid) + " " + hex;

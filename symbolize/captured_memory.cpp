@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "symbolize/mapped_file.hpp"
+#include "attach/mapped_file.hpp"
 
 namespace gmr::symbolize {
 namespace {
@@ -78,7 +78,7 @@ int CapturedMemory::file_for(const attach::Mapping& mapping) {
   auto found = open_files_.find(key);
   if (found == open_files_.end()) {
     auto opened = open_mapped_file(snapshot_, mapping);
-    found = open_files_.emplace(key, opened ? std::move(opened->fd) : UniqueFd{}).first;
+    found = open_files_.emplace(key, opened ? std::move(opened->fd) : attach::UniqueFd{}).first;
   }
   return found->second.get();
 }

@@ -9,7 +9,7 @@
 #include <vector>
 
 #include "attach/snapshot.hpp"
-#include "symbolize/dwfl_handles.hpp"
+#include "attach/base/unique_fd.hpp"
 
 namespace gmr::symbolize {
 
@@ -43,7 +43,7 @@ class CapturedMemory {
   std::uint64_t longest_stack_ = 0;    // bounds the backward scan over overlapping copies
   std::optional<Span> vdso_;
   std::vector<FileSpan> files_;        // read-only file-backed mappings, sorted by start, disjoint
-  std::map<std::string, UniqueFd> open_files_;  // by dev:inode:path; an invalid fd = tried and failed
+  std::map<std::string, attach::UniqueFd> open_files_;  // by dev:inode:path; an invalid fd = tried and failed
 };
 
 }  // namespace gmr::symbolize

@@ -2,7 +2,7 @@
 
 #include <cxxabi.h>
 
-#include "symbolize/dwfl_handles.hpp"
+#include "attach/base/malloc_ptr.hpp"
 
 namespace gmr::symbolize {
 
@@ -10,7 +10,7 @@ std::string demangle(std::string_view name) {
   if (!name.starts_with("_Z")) return std::string(name);
   const std::string mangled(name);
   int status = 0;
-  MallocPtr<char> demangled{abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status)};
+  attach::MallocPtr<char> demangled{abi::__cxa_demangle(mangled.c_str(), nullptr, nullptr, &status)};
   if (status != 0 || !demangled) return mangled;
   return demangled.get();
 }

@@ -1,16 +1,11 @@
-// Owning handles for the C resources symbolize/ uses: a libdwfl session, a libelf descriptor, a file
-// descriptor, and malloc'd memory handed out by C libraries (dwarf_getscopes, __cxa_demangle).
+// Owning handles for the libdw/libelf resources symbolize/ uses: a libdwfl session and a libelf descriptor.
+// (File descriptors and malloc'd memory: attach/base/unique_fd.hpp, attach/base/malloc_ptr.hpp.)
 #pragma once
 
 #include <elfutils/libdwfl.h>
 #include <libelf.h>
-#include <unistd.h>
 
-#include <cstdlib>
 #include <memory>
-#include <utility>
-
-#include "attach/unique_fd.hpp"
 
 namespace gmr::symbolize {
 
@@ -23,13 +18,5 @@ struct ElfDeleter {
   void operator()(Elf* elf) const { elf_end(elf); }
 };
 using ElfPtr = std::unique_ptr<Elf, ElfDeleter>;
-
-struct FreeDeleter {
-  void operator()(void* p) const { std::free(p); }
-};
-template <typename T>
-using MallocPtr = std::unique_ptr<T, FreeDeleter>;
-
-using UniqueFd = attach::UniqueFd;
 
 }  // namespace gmr::symbolize

@@ -24,7 +24,7 @@ std::optional<std::string> readable_path(const std::string& file, const std::opt
   return std::nullopt;
 }
 
-void set_position(report::Frame& frame, const SourcePosition& position) {
+void set_position(NamedFrame& frame, const SourcePosition& position) {
   frame.file = position.file;
   frame.line = position.line;
   frame.column = position.column;
@@ -32,7 +32,7 @@ void set_position(report::Frame& frame, const SourcePosition& position) {
 
 }  // namespace
 
-const std::vector<report::Frame>& FrameResolver::resolve(const RawFrame& raw) {
+const std::vector<NamedFrame>& FrameResolver::resolve(const RawFrame& raw) {
   const auto key = std::pair(raw.pc, raw.is_activation);
   auto it = cache_.find(key);
   if (it == cache_.end()) it = cache_.emplace(key, resolve_uncached(raw)).first;
@@ -69,9 +69,9 @@ std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> FrameResolver::find_cu(Dwfl_Modu
   return std::pair(*cu, bias);
 }
 
-std::vector<report::Frame> FrameResolver::resolve_uncached(const RawFrame& raw) {
+std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
   const std::uint64_t pc = raw.lookup_pc();
-  report::Frame outer;
+  NamedFrame outer;
   outer.pc = raw.pc;
 
   Dwfl_Module* module = dwfl_addrmodule(dwfl_, pc);
@@ -88,7 +88,7 @@ std::vector<report::Frame> FrameResolver::resolve_uncached(const RawFrame& raw) 
     outer.function_offset = raw.pc - symbol->start;
   }
 
-  std::vector<report::Frame> frames;
+  std::vector<NamedFrame> frames;
   std::optional<std::string> comp_dir;
   if (auto cu = find_cu(module, info, pc)) {
     comp_dir = compilation_dir(cu->first);
@@ -107,7 +107,7 @@ std::vector<report::Frame> FrameResolver::resolve_uncached(const RawFrame& raw) 
         }
         break;
       }
-      report::Frame inlined = outer;
+      NamedFrame inlined = outer;
       inlined.inlined = true;
       inlined.function = scope.name;
       inlined.function_offset.reset();
@@ -120,7 +120,7 @@ std::vector<report::Frame> FrameResolver::resolve_uncached(const RawFrame& raw) 
   frames.push_back(std::move(outer));
 
   if (sources_ != nullptr)
-    for (report::Frame& frame : frames)
+    for (NamedFrame& frame : frames)
       if (frame.file && frame.line)
         if (auto path = readable_path(*frame.file, comp_dir)) frame.source = sources_->line(*path, *frame.line);
   return frames;

@@ -14,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-#include "report/report.hpp"
+#include "symbolize/named_frame.hpp"
 #include "symbolize/cu_ranges.hpp"
 #include "symbolize/cu_scopes.hpp"
 #include "symbolize/source_lines.hpp"
@@ -30,7 +30,7 @@ class FrameResolver {
 
   /// The frames for `raw`, innermost (most deeply inlined) first, the out-of-line function last; `index`
   /// is left 0 for the caller to number. Never empty. The reference stays valid for the resolver's life.
-  const std::vector<report::Frame>& resolve(const RawFrame& raw);
+  const std::vector<NamedFrame>& resolve(const RawFrame& raw);
 
   /// Remarks worth a line in the report (e.g. modules whose CUs had to be found without .debug_aranges).
   std::vector<std::string> notes() const;
@@ -46,13 +46,13 @@ class FrameResolver {
 
   ModuleInfo& module_info(Dwfl_Module* module);
   std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> find_cu(Dwfl_Module* module, ModuleInfo& info, std::uint64_t pc);
-  std::vector<report::Frame> resolve_uncached(const RawFrame& raw);
+  std::vector<NamedFrame> resolve_uncached(const RawFrame& raw);
   CuScopes& scopes_of(Dwarf_Die cu);
 
   Dwfl* dwfl_;
   SourceLines* sources_;
   std::unordered_map<Dwfl_Module*, ModuleInfo> modules_;
-  std::map<std::pair<std::uint64_t, bool>, std::vector<report::Frame>> cache_;
+  std::map<std::pair<std::uint64_t, bool>, std::vector<NamedFrame>> cache_;
   std::set<std::string> modules_without_aranges_;
   std::unordered_map<const void*, std::unique_ptr<CuScopes>> cu_scopes_;  // by the CU DIE's address
 };

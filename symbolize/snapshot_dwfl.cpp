@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstring>
 
-#include "symbolize/mapped_file.hpp"
+#include "attach/mapped_file.hpp"
 
 namespace gmr::symbolize {
 namespace {

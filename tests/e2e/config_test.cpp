@@ -12,7 +12,7 @@
 #include "support/process.hpp"
 #include "support/report_view.hpp"
 #include "symbolize/known_symbols_plan.hpp"
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 
 using namespace gmr;
 using namespace gmr::test;
@@ -25,10 +25,10 @@ report::Report dump_config(pid_t pid, const std::string& symbol, std::size_t max
   options.max_config_bytes = max_bytes;
   auto snapshot = attach::capture(pid, options);
   REQUIRE(snapshot);
-  symbolize::BuildOptions build;
+  report::BuildOptions build;
   build.config_symbol = symbol;
   build.source_lines = false;
-  return symbolize::build_report(*snapshot, build);
+  return report::build_report(*snapshot, build);
 }
 
 const report::ConfigBlock& only_block(const report::Report& r) {

@@ -13,9 +13,9 @@
 #include <nlohmann/json.hpp>
 
 #include "cli/exit_codes.hpp"
-#include "report/format.hpp"
-#include "report/render.hpp"
-#include "report/text_renderer.hpp"
+#include "report/render/format.hpp"
+#include "report/render/render.hpp"
+#include "report/render/text_renderer.hpp"
 #include "support/json_schema.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"

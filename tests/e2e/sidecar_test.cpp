@@ -13,7 +13,7 @@
 
 #include "attach/capture.hpp"
 #include "support/process.hpp"
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 
 namespace fs = std::filesystem;
 using namespace gmr;
@@ -41,9 +41,9 @@ report::Report dump_files(pid_t pid, attach::SidecarRequest request = {}) {
   options.sidecars = std::move(request);
   auto snapshot = attach::capture(pid, options);
   REQUIRE(snapshot);
-  symbolize::BuildOptions build;
+  report::BuildOptions build;
   build.source_lines = false;
-  return symbolize::build_report(*snapshot, build);
+  return report::build_report(*snapshot, build);
 }
 
 /// The file blocks (the fixture's own gmr_config symbol is not planned in these dumps).

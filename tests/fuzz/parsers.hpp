@@ -1,4 +1,4 @@
-// The fuzz targets: every parser of untrusted text (attach/proc_parse.hpp; report/ini.hpp for the
+// The fuzz targets: every parser of untrusted text (attach/proc_parse.hpp; report/build/ini.hpp for the
 // configuration files read from the target's root), fed arbitrary bytes, with the
 // properties its result must keep whatever the input. Shared by the libFuzzer harnesses (harness/, built
 // by .ci/fuzz with clang) and by the regression replay in the normal suite (replay_test.cpp), which runs
@@ -10,7 +10,7 @@
 #include <string_view>
 
 #include "attach/proc_parse.hpp"
-#include "report/ini.hpp"
+#include "report/build/ini.hpp"
 
 namespace gmr::fuzz {
 

@@ -100,7 +100,7 @@ TEST_SUITE("man") {
   TEST_CASE("every key of the JSON schema is documented in gmr.1") {
     const std::string page = read_source("man/gmr.1");
     std::set<std::string> keys;
-    collect_keys(nlohmann::json::parse(read_source("report/gmr-report.schema.json")), keys);
+    collect_keys(nlohmann::json::parse(read_source("report/render/gmr-report.schema.json")), keys);
     REQUIRE(keys.size() > 50);
     for (const auto& key : keys) {
       const std::regex bold{"\\.BR? " + key + "( |$)", std::regex::multiline};

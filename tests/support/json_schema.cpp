@@ -37,7 +37,7 @@ SchemaCheck check_schema(const std::string& json_lines, bool whole_document) {
     out << (whole_document ? nlohmann::json::parse(json_lines).dump() + "\n" : json_lines);
   }
   const RunResult result = run_command({"python3", std::string{GMR_SOURCE_DIR} + "/tests/support/validate_json.py",
-                                        std::string{GMR_SOURCE_DIR} + "/report/gmr-report.schema.json", path});
+                                        std::string{GMR_SOURCE_DIR} + "/report/render/gmr-report.schema.json", path});
   ::unlink(path);
   if (result.exit_code != 0 && result.err.find("Traceback") != std::string::npos)
     throw std::runtime_error("the JSON Schema validator failed (python3-jsonschema installed?): " + result.err);

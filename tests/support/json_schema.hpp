@@ -1,4 +1,4 @@
-// Test support: validating gmr's JSON output against report/gmr-report.schema.json with python3-jsonschema.
+// Test support: validating gmr's JSON output against report/render/gmr-report.schema.json with python3-jsonschema.
 #pragma once
 
 #include <nlohmann/json.hpp>

@@ -3,7 +3,7 @@
 #include <cstdio>
 #include <stdexcept>
 
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 
 namespace gmr::test {
 
@@ -14,7 +14,7 @@ attach::Snapshot capture_or_throw(pid_t pid) {
   return std::move(*snapshot);
 }
 
-report::Report dump_in_process(pid_t pid) { return symbolize::build_report(capture_or_throw(pid), {}); }
+report::Report dump_in_process(pid_t pid) { return report::build_report(capture_or_throw(pid), {}); }
 
 std::string basename_of(const std::optional<std::string>& path) {
   if (!path) return "";

@@ -10,7 +10,7 @@
 #include <fstream>
 #include <sstream>
 
-#include "self_snapshot.hpp"
+#include "support/self_snapshot.hpp"
 #include "support/process.hpp"
 #include "symbolize/frame_resolver.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
@@ -71,8 +71,8 @@ TEST_CASE("a return address inside an inlined call gives the inlined frame, then
 
   const auto& frames = resolver.resolve({ra, false});
   REQUIRE(frames.size() == 2);
-  const report::Frame& inlined = frames[0];
-  const report::Frame& outer = frames[1];
+  const symbolize::NamedFrame& inlined = frames[0];
+  const symbolize::NamedFrame& outer = frames[1];
   const std::string source = __FILE__;
 
   CHECK(inlined.inlined);
@@ -91,7 +91,7 @@ TEST_CASE("a return address inside an inlined call gives the inlined frame, then
   CHECK(outer.source ==
         std::optional<std::string>("const std::uintptr_t ra = inlined_layer(); /* @line:" "symtest_outer_call */"));
 
-  for (const report::Frame& frame : frames) {
+  for (const symbolize::NamedFrame& frame : frames) {
     CHECK(frame.pc == ra);  // the real pc, not the adjusted one
     CHECK(frame.module == snapshot.exe_path);
     CHECK(frame.module_offset == outer.module_offset);
@@ -105,7 +105,7 @@ TEST_CASE("a return address inside an inlined call gives the inlined frame, then
   REQUIRE(oracle.exit_code == 0);
   std::istringstream lines(oracle.out);
   std::string function, position;
-  for (const report::Frame& frame : frames) {
+  for (const symbolize::NamedFrame& frame : frames) {
     REQUIRE(std::getline(lines, function));
     REQUIRE(std::getline(lines, position));
     INFO("eu-addr2line: ", function, " at ", position);

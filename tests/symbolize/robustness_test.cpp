@@ -9,7 +9,7 @@
 #include "support/process.hpp"
 #include "support/report_view.hpp"
 #include "symbolize/frame_resolver.hpp"
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
 
 namespace {
@@ -43,7 +43,7 @@ TEST_CASE("a thread whose stack copy is missing keeps its innermost frames and g
     }
   REQUIRE(victim != 0);
 
-  const report::Report report = symbolize::build_report(snapshot, {});
+  const report::Report report = report::build_report(snapshot, {});
   for (const auto& thread : report.threads) {
     INFO(test::describe_frames(thread));
     if (thread.tid != victim) {

@@ -12,7 +12,7 @@
 #include "symbolize/build_id.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
 #include "symbolize/symbol_table.hpp"
-#include "self_snapshot.hpp"
+#include "support/self_snapshot.hpp"
 
 namespace {
 

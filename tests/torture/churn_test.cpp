@@ -12,7 +12,7 @@
 #include "attach/capture.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 #include "torture/torture.hpp"
 
 namespace {
@@ -52,7 +52,7 @@ TEST_CASE("dumps during thread churn are complete or clearly partial, and the ta
   const long churned_before = std::stol(fixture.command("churned"));
   const auto started = std::chrono::steady_clock::now();
 
-  symbolize::BuildOptions build;
+  report::BuildOptions build;
   build.source_lines = false;
   build.max_frames = 32;
   int failures = 0, wrong = 0, partial = 0, kids_seen = 0;
@@ -75,7 +75,7 @@ TEST_CASE("dumps during thread churn are complete or clearly partial, and the ta
       if (t.freeze == attach::FreezeState::frozen && t.registers && !t.stack && !t.error) ++wrong;
     }
     if (i % 20 != 0) continue;  // naming every 20th: ~0.3 s each
-    const report::Report report = symbolize::build_report(*snapshot, build);
+    const report::Report report = report::build_report(*snapshot, build);
     partial += report.partial();
     for (const auto& thread : report.threads) {
       INFO(describe_frames(thread));

@@ -11,7 +11,7 @@
 #include "cli/exit_codes.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 
 namespace {
 
@@ -25,9 +25,9 @@ report::Report dump(pid_t pid, std::size_t max_frames = 256, std::size_t max_sta
   capture.max_stack = max_stack;
   auto snapshot = attach::capture(pid, capture);
   if (!snapshot) throw std::runtime_error("capture failed: " + snapshot.error().message);
-  symbolize::BuildOptions build;
+  report::BuildOptions build;
   build.max_frames = max_frames;
-  return symbolize::build_report(*snapshot, build);
+  return report::build_report(*snapshot, build);
 }
 
 bool in_libc(const report::Frame& frame) { return basename_of(frame.module).starts_with("libc.so"); }

@@ -22,7 +22,7 @@
 #include "attach/capture.hpp"
 #include "cli/exit_codes.hpp"
 #include "support/process.hpp"
-#include "symbolize/report_builder.hpp"
+#include "report/build/report_builder.hpp"
 #include "torture/torture.hpp"
 
 namespace {
@@ -122,7 +122,7 @@ TEST_CASE("repeated dumps of a busy target under SIGUSR1, SIGUSR2 and SIGCHLD lo
   REQUIRE(tids.size() == 4);
 
   int dumps = 0, reports = 0, incomplete = 0, missing_threads = 0, failures = 0;
-  symbolize::BuildOptions build;
+  report::BuildOptions build;
   build.source_lines = false;
   build.max_frames = 32;
   {
@@ -137,7 +137,7 @@ TEST_CASE("repeated dumps of a busy target under SIGUSR1, SIGUSR2 and SIGCHLD lo
       ++dumps;
       if (snapshot_tids(*snapshot) != tids) ++missing_threads;
       if (i % 50 == 0 || i + 1 == in_process) {
-        const report::Report report = symbolize::build_report(*snapshot, build);
+        const report::Report report = report::build_report(*snapshot, build);
         ++reports;
         if (listed_tids(report) != tids) ++missing_threads;
       }

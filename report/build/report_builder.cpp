@@ -1,0 +1,179 @@
+#include "report/build/report_builder.hpp"
+
+#include <algorithm>
+#include <future>
+#include <memory>
+#include <optional>
+
+#include "symbolize/address_names.hpp"
+#include "symbolize/build_id.hpp"
+#include "report/build/config_sections.hpp"
+#include "symbolize/frame_resolver.hpp"
+#include "report/build/lock_analysis.hpp"
+#include "report/build/package_info.hpp"
+#include "symbolize/snapshot_dwfl.hpp"
+#include "symbolize/source_lines.hpp"
+#include "report/build/thread_facts.hpp"
+#include "symbolize/unwinder.hpp"
+#include "report/build/user_names.hpp"
+
+namespace gmr::report {
+namespace {
+
+std::optional<std::string> target_name(const attach::Snapshot& snapshot) {
+  for (const auto& thread : snapshot.threads)
+    if (thread.facts.tid == snapshot.pid) return thread.facts.name;
+  for (const auto& process : snapshot.processes)
+    if (process.pid == snapshot.pid) return process.name;
+  return std::nullopt;
+}
+
+report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOptions& options) {
+  report::Capture capture;
+  capture.pid = snapshot.pid;
+  capture.cmdline = snapshot.cmdline;
+  capture.name = target_name(snapshot);
+  capture.uid = snapshot.uid;
+  if (snapshot.uid) capture.user = user_name(*snapshot.uid);
+  capture.thread_filter = options.threads;
+  capture.captured_at = snapshot.captured_at;
+  for (const auto& thread : snapshot.threads)
+    capture.threads_found += thread.freeze != attach::FreezeState::exited;
+  capture.threads_frozen = snapshot.frozen_count();
+  capture.stop_window = snapshot.stop_window;
+  capture.consistent = snapshot.consistent();
+  capture.was_group_stopped = snapshot.was_group_stopped;
+  capture.notes = snapshot.notes;
+  const std::size_t exited = snapshot.threads.size() - capture.threads_found;
+  if (exited == 1) capture.notes.push_back("1 thread exited during the capture and is not shown");
+  if (exited > 1) capture.notes.push_back(std::to_string(exited) + " threads exited during the capture and are not shown");
+  return capture;
+}
+
+// dpkg-query takes tens of milliseconds: it runs while the frames are being named.
+std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
+  // A deleted executable is not the file dpkg now has under that name; nor is one in another root (a
+  // container's /usr/bin/python3 belongs to the container's packages, not this machine's).
+  if (!snapshot.exe_path || snapshot.exe_deleted || !snapshot.shares_gmr_root) return {};
+  return std::async(std::launch::async, [path = *snapshot.exe_path] { return debian_package(path); });
+}
+
+report::Package package_section(const attach::Snapshot& snapshot, Dwfl* dwfl,
+                                std::future<std::optional<DebianPackage>> owner) {
+  report::Package package;
+  package.executable = snapshot.exe_path;
+  package.executable_deleted = snapshot.exe_deleted;
+  package.kernel_release = snapshot.kernel_release;
+  if (snapshot.exe_path && dwfl != nullptr)
+    if (Dwfl_Module* module = symbolize::find_module(dwfl, *snapshot.exe_path)) package.build_id = symbolize::build_id_hex(module);
+  if (owner.valid())
+    if (auto found = owner.get()) {
+      package.package = found->name;
+      package.package_version = found->version;
+    }
+  return package;
+}
+
+std::vector<report::Process> processes_section(const attach::Snapshot& snapshot) {
+  std::vector<report::Process> processes;
+  for (const auto& facts : snapshot.processes) {
+    report::Process process;
+    process.pid = facts.pid;
+    process.ppid = facts.ppid;
+    process.depth = facts.depth;
+    process.uid = facts.uid;
+    if (facts.uid) process.user = user_name(*facts.uid);
+    process.state = facts.state;
+    process.name = facts.name;
+    process.cmdline = facts.cmdline;
+    processes.push_back(std::move(process));
+  }
+  return processes;
+}
+
+report::Frame report_frame(const symbolize::NamedFrame& named, int index) {
+  report::Frame frame;
+  frame.index = index;
+  frame.pc = named.pc;
+  frame.inlined = named.inlined;
+  frame.function = named.function;
+  frame.function_offset = named.function_offset;
+  frame.module = named.module;
+  frame.module_offset = named.module_offset;
+  frame.build_id = named.build_id;
+  frame.file = named.file;
+  frame.line = named.line;
+  frame.column = named.column;
+  frame.source = named.source;
+  return frame;
+}
+
+void add_frames(report::Thread& thread, const symbolize::RawUnwind& unwind, symbolize::FrameResolver& resolver,
+                std::size_t max_frames) {
+  thread.frames_truncated = unwind.truncated;
+  for (const symbolize::RawFrame& raw : unwind.frames) {
+    for (const symbolize::NamedFrame& named : resolver.resolve(raw)) {
+      if (thread.frames.size() == max_frames) {
+        thread.frames_truncated = true;
+        return;
+      }
+      thread.frames.push_back(report_frame(named, static_cast<int>(thread.frames.size())));
+    }
+  }
+}
+
+}  // namespace
+
+report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options) {
+  report::Report report;
+  report.gmr_version = GMR_VERSION;
+  report.capture = capture_header(snapshot, options);
+  auto package_owner = start_package_lookup(snapshot);
+
+  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  Dwfl* dwfl = session ? (*session)->dwfl() : nullptr;
+  symbolize::SourceLines sources;
+  std::optional<symbolize::FrameResolver> resolver;
+  if (dwfl != nullptr) resolver.emplace(dwfl, options.source_lines ? &sources : nullptr);
+
+  const auto selected = [&](pid_t tid) {
+    return !options.threads || std::ranges::find(*options.threads, tid) != options.threads->end();
+  };
+  for (const auto& thread : snapshot.threads) {
+    if (thread.freeze == attach::FreezeState::exited || !selected(thread.facts.tid)) continue;
+    report::Thread out = thread_facts(thread);
+    if (thread.freeze == attach::FreezeState::frozen) {
+      if (!thread.registers) {
+        if (!thread.error) out.errors.push_back("no registers were captured");
+      } else if (!session) {
+        out.errors.push_back("cannot unwind: " + session.error());
+      } else if ((*session)->unwind_unavailable()) {
+        out.errors.push_back(*(*session)->unwind_unavailable());
+      } else {
+        const symbolize::RawUnwind unwind = symbolize::unwind_thread(**session, thread.facts.tid, options.max_frames);
+        add_frames(out, unwind, *resolver, options.max_frames);
+        if (unwind.error) out.errors.push_back(*unwind.error);
+      }
+    }
+    report.threads.push_back(std::move(out));
+  }
+
+  symbolize::AddressNamer names(dwfl, snapshot);
+  analyse_locks(snapshot, names, report);
+
+  report.package = package_section(snapshot, dwfl, std::move(package_owner));
+  report.processes = processes_section(snapshot);
+  const report::SecretMask mask(!options.show_secrets, options.mask_keys);
+  ConfigSections config = config_sections(snapshot, options.config_symbol, mask);
+  report.package.product = std::move(config.product);
+  report.package.vendor = std::move(config.vendor);
+  report.package.version = std::move(config.version);
+  report.configuration = std::move(config.configuration);
+  report.custom_sections = std::move(config.custom);
+  report.secrets_shown = options.show_secrets;
+  if (resolver)
+    for (auto& note : resolver->notes()) report.capture.notes.push_back(std::move(note));
+  return report;
+}
+
+}  // namespace gmr::report

@@ -1,0 +1,97 @@
+#include "report/render/report_file.hpp"
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+
+namespace gmr::report {
+namespace {
+
+constexpr unsigned max_attempts = 1000;
+
+bool safe_byte(char c, bool first) {
+  if (c == '.') return !first;
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '+' ||
+         c == '-';
+}
+
+std::string sanitized(std::string_view name) {
+  std::string out;
+  for (char c : name) out += safe_byte(c, out.empty()) ? c : '_';
+  return out;
+}
+
+std::string utc_compact(std::chrono::system_clock::time_point time) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(time);
+  std::tm utc{};
+  gmtime_r(&seconds, &utc);
+  char text[32];
+  std::strftime(text, sizeof text, "%Y%m%d%H%M%S", &utc);
+  return text;
+}
+
+std::string errno_message(const std::string& what, const std::string& path, int error) {
+  return what + " " + path + ": " + std::strerror(error);
+}
+
+// Writes all of `content`, retrying short writes and EINTR.
+bool write_all(int fd, std::string_view content) {
+  while (!content.empty()) {
+    const ssize_t n = ::write(fd, content.data(), content.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    content.remove_prefix(static_cast<std::size_t>(n));
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string report_program_name(const Report& report) {
+  if (report.package.executable) {
+    const auto& path = *report.package.executable;
+    const auto base = sanitized(std::string_view{path}.substr(path.rfind('/') + 1));
+    if (!base.empty()) return base;
+  }
+  if (report.capture.name) {
+    auto name = sanitized(*report.capture.name);
+    if (!name.empty()) return name;
+  }
+  return "pid" + std::to_string(report.capture.pid);
+}
+
+std::string report_file_name(std::string_view program, std::chrono::system_clock::time_point time,
+                             std::string_view extension, unsigned attempt) {
+  std::string name = std::string{program} + "_gurumeditation_" + utc_compact(time);
+  if (attempt > 0) name += "." + std::to_string(attempt);
+  return name + std::string{extension};
+}
+
+std::expected<std::string, FileError> write_report_file(const std::string& directory, std::string_view program,
+                                                        std::chrono::system_clock::time_point time,
+                                                        std::string_view extension, std::string_view content) {
+  const std::string prefix = directory.empty() || directory.back() == '/' ? directory : directory + "/";
+  for (unsigned attempt = 0; attempt < max_attempts; ++attempt) {
+    const std::string path = prefix + report_file_name(program, time, extension, attempt);
+    // O_EXCL also refuses a dangling symlink planted under that name.
+    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0 && errno == EEXIST) continue;
+    if (fd < 0) return std::unexpected(FileError{errno_message("cannot create", path, errno), errno});
+    const bool written = write_all(fd, content);
+    const int write_errno = errno;
+    const bool closed = ::close(fd) == 0;
+    if (written && closed) return path;
+    const int error = written ? errno : write_errno;
+    ::unlink(path.c_str());
+    return std::unexpected(FileError{errno_message("cannot write", path, error), error});
+  }
+  return std::unexpected(FileError{"cannot create a report file in " + directory + ": " +
+                                       report_file_name(program, time, extension) + " and " +
+                                       std::to_string(max_attempts - 1) + " numbered variants exist",
+                                   EEXIST});
+}
+
+}  // namespace gmr::report

@@ -1,0 +1,256 @@
+#include "report/render/report_json.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+
+#include "report/render/format.hpp"
+
+namespace gmr::report {
+namespace {
+
+using json = nlohmann::ordered_json;
+
+template <typename T>
+json or_null(const std::optional<T>& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
+json hex_or_null(const std::optional<std::uint64_t>& value) {
+  return value ? json(format_hex(*value)) : json(nullptr);
+}
+
+json micros_or_null(const std::optional<std::chrono::microseconds>& value) {
+  return value ? json(value->count()) : json(nullptr);
+}
+
+// The kernel shows no argv for a kernel thread or a zombie, and none could be read from a vanished process:
+// there is no command line to give, so null (never [] standing for it).
+json argv_or_null(const std::vector<std::string>& argv) {
+  return argv.empty() ? json(nullptr) : json(argv);
+}
+
+json state_json(std::optional<char> state) {
+  return state ? json(std::string(1, *state)) : json(nullptr);
+}
+
+json state_name_json(std::optional<char> state, const std::optional<std::string>& name) {
+  if (name) return *name;
+  if (state)
+    if (auto known = report::state_name(*state)) return std::string{*known};
+  return nullptr;
+}
+
+}  // namespace
+
+void to_json(json& out, const Frame& frame) {
+  out = json{
+      {"index", frame.index},
+      {"pc", format_address(frame.pc)},
+      {"function", or_null(frame.function)},
+      {"function_offset", hex_or_null(frame.function_offset)},
+      {"module", or_null(frame.module)},
+      {"module_offset", hex_or_null(frame.module_offset)},
+      {"build_id", or_null(frame.build_id)},
+      {"file", or_null(frame.file)},
+      {"line", or_null(frame.line)},
+      {"column", or_null(frame.column)},
+      {"inlined", frame.inlined},
+      {"source", or_null(frame.source)},
+  };
+}
+
+void to_json(json& out, const BlockedSyscall& syscall) {
+  json args = json::array();
+  for (auto arg : syscall.args) args.push_back(format_hex(arg));
+  out = json{{"number", syscall.number}, {"name", or_null(syscall.name)}, {"args", std::move(args)}};
+}
+
+namespace {
+
+std::string_view wait_kind_name(Wait::Kind kind) {
+  switch (kind) {
+    case Wait::Kind::mutex: return "mutex";
+    case Wait::Kind::join: return "join";
+    case Wait::Kind::condition: return "condition";
+    case Wait::Kind::futex: return "futex";
+    case Wait::Kind::syscall: return "syscall";
+  }
+  return "syscall";
+}
+
+}  // namespace
+
+void to_json(json& out, const WaitedFd& fd) { out = json{{"fd", fd.fd}, {"target", or_null(fd.target)}}; }
+
+void to_json(json& out, const Wait& wait) {
+  out = json{
+      {"kind", wait_kind_name(wait.kind)},
+      {"syscall", wait.syscall},
+      {"address", hex_or_null(wait.address)},
+      {"object", or_null(wait.object)},
+      {"priority_inheritance", wait.priority_inheritance},
+      {"kernel_deadlock", wait.kernel_deadlock},
+      {"thread", or_null(wait.thread)},
+      {"foreign_owner", or_null(wait.foreign_owner)},
+      {"fds", wait.fds},
+  };
+}
+
+void to_json(json& out, const HeldLock& lock) {
+  out = json{
+      {"address", format_hex(lock.address)},
+      {"object", lock.object},
+      {"waiters", lock.waiters},
+      {"recursion", or_null(lock.recursion)},
+      {"priority_inheritance", lock.priority_inheritance},
+  };
+}
+
+void to_json(json& out, const Deadlock& deadlock) { out = json{{"threads", deadlock.threads}}; }
+
+void to_json(json& out, const Thread& thread) {
+  out = json{
+      {"tid", thread.tid},
+      {"name", or_null(thread.name)},
+      {"frozen", thread.frozen},
+      {"state", state_json(thread.state)},
+      {"state_name", state_name_json(thread.state, thread.state_name)},
+      {"cpu_user_us", micros_or_null(thread.cpu_user)},
+      {"cpu_system_us", micros_or_null(thread.cpu_system)},
+      {"syscall", or_null(thread.syscall)},
+      {"wchan", or_null(thread.wchan)},
+      {"stop", or_null(thread.stop)},
+      {"errors", thread.errors},
+      {"frames", thread.frames},
+      {"frames_truncated", thread.frames_truncated},
+      {"wait", or_null(thread.wait)},
+      {"holds", thread.holds},
+  };
+}
+
+void to_json(json& out, const Package& package) {
+  json debian = nullptr;
+  if (package.package) debian = json{{"name", *package.package}, {"version", or_null(package.package_version)}};
+  out = json{
+      {"product", or_null(package.product)},
+      {"vendor", or_null(package.vendor)},
+      {"version", or_null(package.version)},
+      {"executable", or_null(package.executable)},
+      {"executable_deleted", package.executable_deleted},
+      {"build_id", or_null(package.build_id)},
+      {"debian_package", std::move(debian)},
+      {"kernel_release", package.kernel_release.empty() ? json(nullptr) : json(package.kernel_release)},
+  };
+}
+
+void to_json(json& out, const Process& process) {
+  out = json{
+      {"pid", process.pid},
+      {"ppid", process.ppid},
+      {"depth", process.depth},
+      {"uid", or_null(process.uid)},
+      {"user", or_null(process.user)},
+      {"state", state_json(process.state)},
+      {"name", or_null(process.name)},
+      {"cmdline", argv_or_null(process.cmdline)},
+  };
+}
+
+void to_json(json& out, const Capture& capture) {
+  out = json{
+      {"captured_at", format_utc_timestamp(capture.captured_at)},
+      {"consistent", capture.consistent},
+      {"stop_window_us", std::chrono::duration_cast<std::chrono::microseconds>(capture.stop_window).count()},
+      {"threads_found", capture.threads_found},
+      {"threads_frozen", capture.threads_frozen},
+      {"was_group_stopped", capture.was_group_stopped},
+      {"thread_filter", or_null(capture.thread_filter)},
+      {"notes", capture.notes},
+  };
+}
+
+void to_json(json& out, const DumpError& error) {
+  out = json{
+      {"kind", error.kind},
+      {"message", error.message},
+      {"errno", or_null(error.errno_value)},
+      {"tracer_pid", or_null(error.tracer_pid)},
+      {"process_pid", or_null(error.process_pid)},
+      {"signal", or_null(error.signal)},
+  };
+}
+
+void to_json(json& out, const ConfigSource& source) {
+  out = json{
+      {"kind", source.kind == ConfigSource::Kind::symbol ? "symbol" : "file"},
+      {"name", source.name},
+      {"module", or_null(source.module)},
+      {"type", or_null(source.type)},
+      {"found_by", or_null(source.found_by)},
+      {"resolved", or_null(source.resolved)},
+  };
+}
+
+void to_json(json& out, const ConfigOption& option) {
+  out = json{{"key", option.key}, {"values", option.values}, {"masked", option.masked}};
+}
+
+void to_json(json& out, const ConfigGroup& group) {
+  out = json{{"name", group.name}, {"options", group.options}};
+}
+
+void to_json(json& out, const ConfigBlock& block) {
+  out = json{
+      {"source", block.source},
+      {"groups", block.groups},
+      {"text", or_null(block.text)},
+      {"truncated", block.truncated},
+      {"error", or_null(block.error)},
+  };
+}
+
+void to_json(json& out, const CustomSection& section) {
+  out = json{{"title", section.title}, {"content", section.content}};
+}
+
+json groups_json(const Report& report) {
+  if (report.groups.empty()) return nullptr;
+  json groups = json::array();
+  for (const auto& group : report.groups) {
+    json names = json::array();
+    const Thread* first = nullptr;
+    for (pid_t tid : group.tids) {
+      auto it = std::ranges::find(report.threads, tid, &Thread::tid);
+      if (it == report.threads.end()) continue;
+      if (first == nullptr) first = &*it;
+      auto seen = std::ranges::find_if(names, [&](const json& n) { return n["name"] == or_null(it->name); });
+      if (seen == names.end())
+        names.push_back(json{{"name", or_null(it->name)}, {"count", 1}});
+      else
+        (*seen)["count"] = (*seen)["count"].get<int>() + 1;
+    }
+    groups.push_back(json{
+        {"count", group.tids.size()},
+        {"tids", group.tids},
+        {"names", std::move(names)},
+        {"frames", first != nullptr ? json(first->frames) : json::array()},
+    });
+  }
+  return groups;
+}
+
+json target_json(const Report& report) {
+  const Capture& capture = report.capture;
+  return json{
+      {"pid", capture.pid},
+      {"name", or_null(capture.name)},
+      {"exe", or_null(report.package.executable)},
+      {"exe_deleted", report.package.executable_deleted},
+      {"cmdline", argv_or_null(capture.cmdline)},
+      {"uid", or_null(capture.uid)},
+      {"user", or_null(capture.user)},
+  };
+}
+
+}  // namespace gmr::report

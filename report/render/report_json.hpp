@@ -1,0 +1,40 @@
+// JSON beside the Report types (nlohmann ADL serializers), the pieces of a gmr.report/1 object. The
+// whole object, with its envelope and section selection, is built by report/json_renderer.hpp.
+// Contract (also gmr(1) OUTPUT and report/render/gmr-report.schema.json): snake_case keys; every key present;
+// an unknown value is null, never "" or 0; target addresses and offsets are "0x…" strings; durations are
+// integers with their unit in the key (_us); enums are stable lowercase strings. ordered_json keeps the
+// keys in the documented order, for people reading the output and for the golden files.
+#pragma once
+
+#include <nlohmann/json_fwd.hpp>
+
+#include "report/dump_error.hpp"
+#include "report/report.hpp"
+
+namespace gmr::report {
+
+void to_json(nlohmann::ordered_json& out, const Frame& frame);
+void to_json(nlohmann::ordered_json& out, const BlockedSyscall& syscall);
+void to_json(nlohmann::ordered_json& out, const WaitedFd& fd);
+void to_json(nlohmann::ordered_json& out, const Wait& wait);
+void to_json(nlohmann::ordered_json& out, const HeldLock& lock);
+void to_json(nlohmann::ordered_json& out, const Thread& thread);
+void to_json(nlohmann::ordered_json& out, const Deadlock& deadlock);
+void to_json(nlohmann::ordered_json& out, const Package& package);
+void to_json(nlohmann::ordered_json& out, const Process& process);
+void to_json(nlohmann::ordered_json& out, const Capture& capture);
+void to_json(nlohmann::ordered_json& out, const DumpError& error);
+void to_json(nlohmann::ordered_json& out, const ConfigSource& source);
+void to_json(nlohmann::ordered_json& out, const ConfigOption& option);
+void to_json(nlohmann::ordered_json& out, const ConfigGroup& group);
+void to_json(nlohmann::ordered_json& out, const ConfigBlock& block);
+void to_json(nlohmann::ordered_json& out, const CustomSection& section);
+
+/// The "groups" value: null without --group, else each group with its count, tids, names (with counts) and
+/// the frames of its first thread.
+nlohmann::ordered_json groups_json(const Report& report);
+
+/// The "target" object: who was dumped (pid, name, exe, exe_deleted, cmdline, uid, user).
+nlohmann::ordered_json target_json(const Report& report);
+
+}  // namespace gmr::report

@@ -1,0 +1,391 @@
+#include "report/render/text_renderer.hpp"
+
+#include <algorithm>
+#include <string>
+
+#include "report/render/config_text.hpp"
+#include "report/render/format.hpp"
+#include "report/render/layout.hpp"
+
+namespace gmr::report {
+
+namespace {
+
+using layout::field;
+
+std::string or_unknown(const std::optional<std::string>& value) {
+  return value ? printable(*value) : "unknown";
+}
+
+std::string command_or_unknown(const std::vector<std::string>& argv) {
+  return argv.empty() ? "unknown" : format_command_line(argv);
+}
+
+std::string join(const std::vector<std::string>& words, std::string_view separator) {
+  std::string joined;
+  for (const auto& word : words) joined += (joined.empty() ? "" : std::string{separator}) + word;
+  return joined;
+}
+
+// ---- header ------------------------------------------------------------------------------------
+
+std::string consistency(const Report& report) {
+  if (report.capture.consistent) return "yes";
+  std::vector<std::string> not_frozen;
+  for (const auto& thread : report.threads)
+    if (!thread.frozen) not_frozen.push_back(std::to_string(thread.tid));
+  if (!not_frozen.empty())
+    return "no: " + std::string{not_frozen.size() == 1 ? "thread " : "threads "} + join(not_frozen, ", ") +
+           " not frozen";
+  const auto& capture = report.capture;
+  if (capture.threads_frozen < capture.threads_found)
+    return "no: only " + std::to_string(capture.threads_frozen) + " of " +
+           std::to_string(capture.threads_found) + " threads frozen";
+  return "no: see notes";
+}
+
+void render_notes(const Capture& capture, std::ostream& out) {
+  if (!capture.was_group_stopped && capture.notes.empty()) return;
+  out << field("notes", "");
+  if (capture.was_group_stopped) out << "  process was stopped before gmr (left stopped)\n";
+  for (const auto& note : capture.notes) out << "  " << printable(note) << '\n';
+}
+
+void render_header(const Report& report, std::ostream& out) {
+  const auto& capture = report.capture;
+  out << layout::section_banner("Guru Meditation Report");
+  out << field("pid", std::to_string(capture.pid));
+  out << field("command line", command_or_unknown(capture.cmdline));
+  out << field("captured at", format_utc_timestamp(capture.captured_at));
+  out << field("threads", std::to_string(capture.threads_found) + " found, " +
+                              std::to_string(capture.threads_frozen) + " frozen");
+  if (capture.thread_filter) {
+    std::vector<std::string> shown;
+    for (const auto& thread : report.threads) shown.push_back(std::to_string(thread.tid));
+    out << field("shown", (shown.empty() ? std::string{"none"} : join(shown, ", ")) + " (--threads)");
+  }
+  out << field("stop window", format_milliseconds(capture.stop_window));
+  out << field("consistent", consistency(report));
+  render_notes(capture, out);
+  if (report.secrets_shown) out << field("secrets", "shown, not masked (--show-secrets)");
+  out << field("gmr version", report.gmr_version.empty() ? "unknown" : printable(report.gmr_version));
+}
+
+// ---- package -----------------------------------------------------------------------------------
+
+std::string debian_package(const Package& package) {
+  if (!package.package) return "not known to dpkg";
+  const auto version = package.package_version ? printable(*package.package_version) : "(version unknown)";
+  return printable(*package.package) + " " + version;
+}
+
+void render_package(const Package& package, std::ostream& out) {
+  out << layout::section_banner("Package");
+  out << field("product", or_unknown(package.product));
+  out << field("vendor", or_unknown(package.vendor));
+  out << field("version", or_unknown(package.version));
+  out << field("executable", or_unknown(package.executable) + (package.executable_deleted ? " (deleted)" : ""));
+  out << field("build id", or_unknown(package.build_id));
+  out << field("package", debian_package(package));
+  out << field("kernel", package.kernel_release.empty() ? "unknown" : printable(package.kernel_release));
+}
+
+// ---- threads -----------------------------------------------------------------------------------
+
+std::string thread_title(const Thread& thread) {
+  const auto name = thread.name ? "\"" + printable(*thread.name) + "\"" : std::string{"(name unknown)"};
+  return "Thread " + std::to_string(thread.tid) + " " + name;
+}
+
+std::string cpu_times(const Thread& thread) {
+  const auto seconds = [](const auto& t) { return t ? format_seconds(*t) : std::string{"unknown"}; };
+  return "user " + seconds(thread.cpu_user) + ", system " + seconds(thread.cpu_system);
+}
+
+std::string syscall_text(const std::optional<BlockedSyscall>& syscall) {
+  if (!syscall) return "unknown";
+  std::vector<std::string> args;
+  for (auto arg : syscall->args) args.push_back(format_hex(arg));
+  const auto name = syscall->name ? printable(*syscall->name) : "syscall " + std::to_string(syscall->number);
+  return name + "(" + join(args, ", ") + ")";
+}
+
+void render_thread_facts(const Thread& thread, std::ostream& out) {
+  out << field("frozen", thread.frozen ? "yes" : "no");
+  out << field("state", format_state(thread.state, thread.state_name));
+  out << field("cpu", cpu_times(thread));
+  out << field("syscall", syscall_text(thread.syscall));
+  out << field("wchan", or_unknown(thread.wchan));
+  if (thread.stop) out << field("stop", printable(*thread.stop));
+  for (const auto& error : thread.errors) out << field("error", printable(error));
+}
+
+// ---- locks ---------------------------------------------------------------------------------------
+
+std::string thread_reference(pid_t tid, const std::vector<Thread>& threads) {
+  auto it = std::ranges::find(threads, tid, &Thread::tid);
+  const std::string name = it != threads.end() && it->name ? " \"" + printable(*it->name) + "\"" : "";
+  return "thread " + std::to_string(tid) + name;
+}
+
+std::string object_text(const Wait& wait) {
+  if (wait.object) return printable(*wait.object);
+  if (wait.address) return format_hex(*wait.address);
+  return "a mutex not identified";
+}
+
+std::string fd_text(const WaitedFd& fd) {
+  return "fd " + std::to_string(fd.fd) + ": " + (fd.target ? printable(*fd.target) : std::string{"closed since"});
+}
+
+/// "waiting to lock app::lock_b held by thread 12 \"lock-b\"": the jstack-like line of a blocked thread.
+std::string wait_text(const Wait& wait, const std::vector<Thread>& threads) {
+  switch (wait.kind) {
+    case Wait::Kind::mutex: {
+      std::string text = "waiting to lock " + object_text(wait) + (wait.priority_inheritance ? " (priority inheritance)" : "");
+      if (wait.thread)
+        text += " held by " + thread_reference(*wait.thread, threads);
+      else if (wait.foreign_owner)
+        text += " held by tid " + std::to_string(*wait.foreign_owner) + ", not a thread of this process";
+      else
+        text += " (owner unknown)";
+      if (wait.kernel_deadlock) text += "; the kernel refused it with EDEADLK and glibc waits forever";
+      return text;
+    }
+    case Wait::Kind::join: return "waiting for " + thread_reference(wait.thread.value_or(0), threads) + " to exit";
+    case Wait::Kind::condition: return "waiting on condition " + object_text(wait);
+    case Wait::Kind::futex: return "waiting on futex " + object_text(wait);
+    case Wait::Kind::syscall: {
+      std::vector<std::string> fds;
+      for (const auto& fd : wait.fds) fds.push_back(fd_text(fd));
+      return "blocked in " + printable(wait.syscall) + (fds.empty() ? "" : "(" + join(fds, ", ") + ")");
+    }
+  }
+  return "";
+}
+
+std::string held_text(const HeldLock& lock) {
+  std::vector<std::string> facts;
+  if (lock.priority_inheritance) facts.push_back("priority inheritance");
+  if (lock.recursion) facts.push_back("locked " + std::to_string(*lock.recursion) + " times");
+  facts.push_back(std::to_string(lock.waiters) + (lock.waiters == 1 ? " waiter" : " waiters"));
+  return "holds " + (lock.object.empty() ? format_hex(lock.address) : printable(lock.object)) + " (" +
+         join(facts, ", ") + ")";
+}
+
+void render_lock_lines(const Thread& thread, const std::vector<Thread>& threads, std::ostream& out) {
+  if (thread.wait) out << "- " << wait_text(*thread.wait, threads) << '\n';
+  for (const auto& lock : thread.holds) out << "- " << held_text(lock) << '\n';
+}
+
+std::string frame_function(const Frame& frame) {
+  std::string text = frame.function ? printable(*frame.function) : "??";
+  if (frame.inlined) return text + " [inlined]";
+  if (frame.function && frame.function_offset) text += "+" + format_hex(*frame.function_offset);
+  return text;
+}
+
+// The module offset is shown only for frames without a function: it is what addr2line needs then.
+std::string frame_module(const Frame& frame) {
+  if (!frame.module) return "(no module)";
+  const bool with_offset = !frame.function && frame.module_offset;
+  return "(" + printable(*frame.module) + (with_offset ? "+" + format_hex(*frame.module_offset) : "") + ")";
+}
+
+std::string frame_location(const Frame& frame) {
+  if (!frame.file) return "";
+  std::string text = " at " + printable(*frame.file);
+  if (!frame.line) return text;
+  text += ":" + std::to_string(*frame.line);
+  return frame.column ? text + ":" + std::to_string(*frame.column) : text;
+}
+
+std::string frame_index(int index, std::size_t width) {
+  std::string text = "#" + std::to_string(index);
+  if (text.size() < width + 1) text.append(width + 1 - text.size(), ' ');
+  return text;
+}
+
+std::size_t index_width(const std::vector<Frame>& frames) {
+  std::size_t width = 1;
+  for (const auto& frame : frames) width = std::max(width, std::to_string(frame.index).size());
+  return width;
+}
+
+void render_frames(const Thread& thread, std::ostream& out) {
+  if (thread.frames.empty()) out << "(no frames)\n";
+  const auto width = index_width(thread.frames);
+  for (const auto& frame : thread.frames) {
+    out << frame_index(frame.index, width) << ' ' << format_address(frame.pc) << ' ' << frame_function(frame)
+        << ' ' << frame_module(frame) << frame_location(frame) << '\n';
+    if (frame.source) out << "    `" << printable(*frame.source) << "`\n";
+  }
+  if (thread.frames_truncated) out << "... frames truncated\n";
+}
+
+void render_threads(const std::vector<Thread>& threads, std::ostream& out) {
+  out << layout::section_banner("Threads");
+  if (threads.empty()) out << "no threads\n";
+  for (std::size_t i = 0; i < threads.size(); ++i) {
+    if (i > 0) out << '\n';
+    out << layout::thread_header(thread_title(threads[i]));
+    render_thread_facts(threads[i], out);
+    render_lock_lines(threads[i], threads, out);
+    out << '\n';
+    render_frames(threads[i], out);
+  }
+}
+
+// ---- groups (--group) -----------------------------------------------------------------------------
+
+// "1001-1600, 1602": runs of consecutive tids.
+std::string tid_ranges(const std::vector<pid_t>& tids) {
+  std::vector<std::string> runs;
+  for (std::size_t i = 0; i < tids.size();) {
+    std::size_t j = i;
+    while (j + 1 < tids.size() && tids[j + 1] == tids[j] + 1) ++j;
+    runs.push_back(std::to_string(tids[i]) + (j > i ? "-" + std::to_string(tids[j]) : ""));
+    i = j + 1;
+  }
+  return join(runs, ", ");
+}
+
+// "crowd-read (600), worker (2)": each distinct name with its count, in the order first met.
+std::string name_counts(const ThreadGroup& group, const std::vector<Thread>& threads) {
+  std::vector<std::pair<std::string, std::size_t>> names;
+  for (pid_t tid : group.tids) {
+    auto it = std::ranges::find(threads, tid, &Thread::tid);
+    const std::string name = it != threads.end() && it->name ? "\"" + printable(*it->name) + "\"" : "(name unknown)";
+    auto seen = std::ranges::find(names, name, &std::pair<std::string, std::size_t>::first);
+    if (seen == names.end())
+      names.emplace_back(name, 1);
+    else
+      ++seen->second;
+  }
+  std::vector<std::string> parts;
+  for (const auto& [name, count] : names) parts.push_back(name + " (" + std::to_string(count) + ")");
+  return join(parts, ", ");
+}
+
+// A group's waits, each distinct line once with how many of its threads have it; holds name their thread.
+void render_group_lock_lines(const ThreadGroup& group, const std::vector<Thread>& threads, std::ostream& out) {
+  if (group.tids.size() == 1) {
+    if (auto it = std::ranges::find(threads, group.tids.front(), &Thread::tid); it != threads.end())
+      render_lock_lines(*it, threads, out);
+    return;
+  }
+  std::vector<std::pair<std::string, std::size_t>> waits;
+  std::vector<std::string> holds;
+  for (pid_t tid : group.tids) {
+    auto it = std::ranges::find(threads, tid, &Thread::tid);
+    if (it == threads.end()) continue;
+    if (it->wait) {
+      const std::string text = wait_text(*it->wait, threads);
+      auto seen = std::ranges::find(waits, text, &std::pair<std::string, std::size_t>::first);
+      if (seen == waits.end())
+        waits.emplace_back(text, 1);
+      else
+        ++seen->second;
+    }
+    for (const auto& lock : it->holds) holds.push_back("thread " + std::to_string(tid) + " " + held_text(lock));
+  }
+  for (const auto& [text, count] : waits)
+    out << "- " << text << " (" << count << (count == 1 ? " thread" : " threads") << ")\n";
+  for (const auto& text : holds) out << "- " << text << '\n';
+}
+
+void render_groups(const std::vector<ThreadGroup>& groups, const std::vector<Thread>& threads, std::ostream& out) {
+  out << layout::section_banner("Threads");
+  if (groups.empty()) out << "no threads\n";
+  for (std::size_t i = 0; i < groups.size(); ++i) {
+    const auto& group = groups[i];
+    auto first = std::ranges::find(threads, group.tids.front(), &Thread::tid);
+    if (first == threads.end()) continue;
+    if (i > 0) out << '\n';
+    const std::size_t n = group.tids.size();
+    out << layout::thread_header(std::to_string(n) + (n == 1 ? " thread" : " threads"));
+    out << field("tids", tid_ranges(group.tids));
+    out << field("names", name_counts(group, threads));
+    render_group_lock_lines(group, threads, out);
+    out << '\n';
+    render_frames(*first, out);
+  }
+}
+
+// ---- deadlocks ---------------------------------------------------------------------------------
+
+// jstack's "Found one Java-level deadlock:": each thread, what it waits for and who holds it, then stacks.
+void render_deadlocks(const std::vector<Deadlock>& deadlocks, const std::vector<Thread>& threads, std::ostream& out) {
+  out << layout::section_banner("Deadlocks");
+  for (std::size_t i = 0; i < deadlocks.size(); ++i) {
+    if (i > 0) out << '\n';
+    out << "Found one deadlock:\n";
+    for (pid_t tid : deadlocks[i].threads) {
+      auto it = std::ranges::find(threads, tid, &Thread::tid);
+      if (it == threads.end()) continue;
+      out << "  " << thread_reference(tid, threads) << ": " << (it->wait ? wait_text(*it->wait, threads) : "?") << '\n';
+    }
+    for (pid_t tid : deadlocks[i].threads) {
+      auto it = std::ranges::find(threads, tid, &Thread::tid);
+      if (it == threads.end()) continue;
+      out << '\n' << layout::thread_header(thread_title(*it));
+      render_frames(*it, out);
+    }
+  }
+}
+
+// ---- processes ---------------------------------------------------------------------------------
+
+std::string run_by(const Process& process) {
+  const auto uid = process.uid ? std::to_string(*process.uid) : std::string{"unknown uid"};
+  return or_unknown(process.user) + " (" + uid + ")";
+}
+
+// Like ps(1): a process without argv (kernel thread, zombie) is shown by its [name].
+std::string process_command(const Process& process) {
+  if (!process.cmdline.empty()) return format_command_line(process.cmdline);
+  return process.name ? "[" + printable(*process.name) + "]" : "unknown";
+}
+
+void render_processes(const std::vector<Process>& processes, std::ostream& out) {
+  out << layout::section_banner("Processes");
+  if (processes.empty()) out << "unknown\n";
+  for (const auto& process : processes) {
+    out << std::string(static_cast<std::size_t>(std::max(process.depth, 0)) * 4, ' ') << "Process "
+        << process.pid << " (under " << process.ppid << ") [ run by: " << run_by(process)
+        << ", state: " << format_state(process.state, std::nullopt) << " ] " << process_command(process)
+        << '\n';
+  }
+}
+
+}  // namespace
+
+void render_text(const Report& report, const SectionSet& sections, std::ostream& out) {
+  render_header(report, out);
+  if (sections.wanted(Section::package)) {
+    out << '\n';
+    render_package(report.package, out);
+  }
+  if (sections.wanted(Section::threads)) {
+    out << '\n';
+    if (report.groups.empty())
+      render_threads(report.threads, out);
+    else
+      render_groups(report.groups, report.threads, out);
+  }
+  if (sections.wanted(Section::deadlocks) && !report.deadlocks.empty()) {
+    out << '\n';
+    render_deadlocks(report.deadlocks, report.threads, out);
+  }
+  if (sections.wanted(Section::processes)) {
+    out << '\n';
+    render_processes(report.processes, out);
+  }
+  if (sections.wanted(Section::configuration)) {
+    out << '\n';
+    render_configuration(report, out);
+  }
+  if (sections.wanted(Section::custom)) render_custom_sections(report, out);
+}
+
+}  // namespace gmr::report

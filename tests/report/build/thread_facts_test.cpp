@@ -1,0 +1,112 @@
+#include <doctest/doctest.h>
+
+#include <csignal>
+
+#include "report/build/thread_facts.hpp"
+
+namespace {
+
+using namespace gmr;
+using report::thread_facts;
+
+attach::ThreadSnapshot blocked_in_futex(attach::FreezeState freeze) {
+  attach::ThreadSnapshot thread;
+  thread.facts.tid = 4242;
+  thread.facts.name = "worker";
+  thread.facts.state = 'S';
+  thread.facts.cpu_user = std::chrono::microseconds(1500);
+  thread.facts.cpu_system = std::chrono::microseconds(250);
+  thread.facts.wchan = "futex_wait_queue";
+  attach::SyscallLine line;
+  line.number = 202;
+  line.args = {0x1000, 0x80, 2, 0, 0, 0};
+  line.sp = 0x7ffd0000;
+  line.pc = 0x7f0000001234;
+  thread.facts.syscall = line;
+  thread.freeze = freeze;
+  return thread;
+}
+
+}  // namespace
+
+TEST_SUITE("report::thread_facts") {
+
+TEST_CASE("state letters are named as proc(5) names them") {
+  CHECK(report::state_name('R') == std::optional<std::string>("running"));
+  CHECK(report::state_name('S') == std::optional<std::string>("sleeping"));
+  CHECK(report::state_name('D') == std::optional<std::string>("disk sleep"));
+  CHECK(report::state_name('T') == std::optional<std::string>("stopped"));
+  CHECK(report::state_name('t') == std::optional<std::string>("tracing stop"));
+  CHECK(report::state_name('Z') == std::optional<std::string>("zombie"));
+  CHECK(report::state_name('X') == std::optional<std::string>("dead"));
+  CHECK(report::state_name('I') == std::optional<std::string>("idle"));
+  CHECK(report::state_name('P') == std::optional<std::string>("parked"));
+  CHECK(report::state_name('W') == std::optional<std::string>("waking"));
+  CHECK_FALSE(report::state_name('?').has_value());
+}
+
+TEST_CASE("signals are named SIGxxx, real-time ones relative to SIGRTMIN") {
+  CHECK(report::signal_name(SIGUSR1) == "SIGUSR1");
+  CHECK(report::signal_name(SIGTERM) == "SIGTERM");
+  CHECK(report::signal_name(SIGRTMIN) == "SIGRTMIN");
+  CHECK(report::signal_name(SIGRTMIN + 3) == "SIGRTMIN+3");
+  CHECK(report::signal_name(SIGRTMAX) == "SIGRTMAX");
+}
+
+TEST_CASE("a frozen thread's facts are copied, its blocked syscall named") {
+  const report::Thread out = thread_facts(blocked_in_futex(attach::FreezeState::frozen));
+  CHECK(out.tid == 4242);
+  CHECK(out.name == std::optional<std::string>("worker"));
+  CHECK(out.state == std::optional<char>('S'));
+  CHECK(out.state_name == std::optional<std::string>("sleeping"));
+  CHECK(out.cpu_user == std::optional(std::chrono::microseconds(1500)));
+  CHECK(out.cpu_system == std::optional(std::chrono::microseconds(250)));
+  CHECK(out.wchan == std::optional<std::string>("futex_wait_queue"));
+  REQUIRE(out.syscall.has_value());
+  CHECK(out.syscall->number == 202);
+  CHECK(out.syscall->name == std::optional<std::string>("futex"));
+  CHECK(out.syscall->args == std::vector<std::uint64_t>{0x1000, 0x80, 2, 0, 0, 0});
+  CHECK(out.frozen);
+  CHECK_FALSE(out.stop.has_value());
+  CHECK(out.errors.empty());
+  CHECK(out.frames.empty());
+}
+
+TEST_CASE("a thread that did not stop says so and keeps its /proc syscall facts") {
+  const report::Thread out = thread_facts(blocked_in_futex(attach::FreezeState::not_frozen));
+  CHECK_FALSE(out.frozen);
+  CHECK(out.errors == std::vector<std::string>{"not frozen: did not stop within the timeout"});
+  REQUIRE(out.syscall.has_value());
+  CHECK(out.syscall->name == std::optional<std::string>("futex"));
+}
+
+TEST_CASE("a thread running or blocked outside a syscall has no syscall") {
+  attach::ThreadSnapshot thread = blocked_in_futex(attach::FreezeState::frozen);
+  attach::SyscallLine running;
+  running.running = true;
+  thread.facts.syscall = running;
+  CHECK_FALSE(thread_facts(thread).syscall.has_value());
+  thread.facts.syscall = attach::SyscallLine{};  // "-1 SP PC"
+  CHECK_FALSE(thread_facts(thread).syscall.has_value());
+}
+
+TEST_CASE("how a thread was held is told when it was not a plain interrupt") {
+  attach::ThreadSnapshot thread = blocked_in_futex(attach::FreezeState::frozen);
+  thread.stop_kind = attach::StopKind::interrupt;
+  CHECK_FALSE(thread_facts(thread).stop.has_value());
+
+  thread.stop_kind = attach::StopKind::group_stop;
+  CHECK(thread_facts(thread).stop == std::optional<std::string>("group-stop (process was stopped; left stopped)"));
+
+  thread.stop_kind = attach::StopKind::signal_delivery;
+  thread.pending_signal = SIGUSR1;
+  CHECK(thread_facts(thread).stop == std::optional<std::string>("signal SIGUSR1 raced the freeze (re-delivered)"));
+}
+
+TEST_CASE("attach's error for a thread becomes one of its error lines") {
+  attach::ThreadSnapshot thread = blocked_in_futex(attach::FreezeState::frozen);
+  thread.error = "PTRACE_GETREGSET: No such process";
+  CHECK(thread_facts(thread).errors == std::vector<std::string>{"PTRACE_GETREGSET: No such process"});
+}
+
+}  // TEST_SUITE
