@@ -92,19 +92,8 @@ std::vector<report::Process> processes_section(const attach::Snapshot& snapshot)
 }
 
 report::Frame report_frame(const symbolize::NamedFrame& named, int index) {
-  report::Frame frame;
+  report::Frame frame{named};
   frame.index = index;
-  frame.pc = named.pc;
-  frame.inlined = named.inlined;
-  frame.function = named.function;
-  frame.function_offset = named.function_offset;
-  frame.module = named.module;
-  frame.module_offset = named.module_offset;
-  frame.build_id = named.build_id;
-  frame.file = named.file;
-  frame.line = named.line;
-  frame.column = named.column;
-  frame.source = named.source;
   return frame;
 }
 
