@@ -1,7 +1,9 @@
 // Everything attach/ asks of one live target process, behind one interface: ptrace requests (the Kernel
 // it opens for the tracer thread), its memory (process_vm_readv), and what its /proc directory tells.
 // LiveProcess (attach/live_process.hpp) is the real thing; tests/attach/fake_process.hpp scripts one, so
-// that capture() is unit-tested against threads that vanish, short reads and mappings that go away.
+// that capture() is unit-tested against threads that vanish, short reads and mappings that go away. The
+// files behind the target's mappings are reached through a FileSource (attach/file_source.hpp) instead:
+// symbolize/ keeps using them after the process is let go.
 //
 // Contract: no call throws. What the process no longer has (a thread gone, a mapping unmapped, the process
 // exited) reads as empty or absent, as /proc itself shows it.
