@@ -1,4 +1,5 @@
-// The process boundary of attach/: everything the freeze state machine asks of the kernel.
+// The ptrace side of the process boundary (attach/process_connection.hpp opens one per capture): everything
+// the freeze state machine asks of the kernel.
 //
 // LinuxKernel is the real thing; tests drive the state machine with a scripted fake (thread gone, signal
 // raced, EPERM…). Contract: every call is made from the one tracer thread; errors are returned as errno

@@ -9,7 +9,8 @@ namespace gmr::attach {
 class LiveMemory final : public ProcessMemory {
  public:
   explicit LiveMemory(pid_t pid) : pid_(pid) {}
-  std::expected<std::size_t, int> read_ranges(std::span<const iovec> local, std::span<const iovec> remote) const override;
+  std::expected<std::size_t, int> read_ranges(std::span<const iovec> local,
+                                              std::span<const iovec> remote) const override;
 
  private:
   pid_t pid_;

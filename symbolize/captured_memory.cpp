@@ -16,7 +16,8 @@ bool holds_word(std::uint64_t start, std::uint64_t end, std::uint64_t address) {
 
 }  // namespace
 
-CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot, const attach::FileSource& files) : file_source_(files) {
+CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot, const attach::FileSource& files)
+    : file_source_(files) {
   for (const auto& thread : snapshot.threads) {
     if (!thread.stack || thread.stack->bytes.empty()) continue;
     stacks_.push_back({thread.stack->start, thread.stack->end(), thread.stack->bytes.data()});

@@ -11,7 +11,9 @@ DumpSession::DumpSession(const attach::ProcessLayout& layout)
     : DumpSession(layout, std::make_unique<attach::LiveFiles>(layout)) {}
 
 DumpSession::DumpSession(attach::ProcessLayout layout, std::unique_ptr<const attach::FileSource> files)
-    : layout_(std::move(layout)), files_(std::move(files)), session_(symbolize::SnapshotDwfl::open(layout_.maps, *files_)) {}
+    : layout_(std::move(layout)),
+      files_(std::move(files)),
+      session_(symbolize::SnapshotDwfl::open(layout_.maps, *files_)) {}
 
 std::vector<attach::SymbolRead> DumpSession::plan_known_symbols(const std::string& config_symbol) {
   if (!session_) return {};

@@ -37,7 +37,8 @@ class FakeMemory final : public attach::ProcessMemory {
     regions[start] = std::move(bytes);
   }
 
-  std::expected<std::size_t, int> read_ranges(std::span<const iovec> local, std::span<const iovec> remote) const override {
+  std::expected<std::size_t, int> read_ranges(std::span<const iovec> local,
+                                              std::span<const iovec> remote) const override {
     ++calls;
     if (!kernel_.detached.empty()) ++calls_after_detach;
     std::size_t total = 0;
