@@ -2,22 +2,18 @@
 
 #include <signal.h>
 #include <sys/utsname.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
 #include <exception>
-#include <set>
+#include <memory>
 #include <thread>
 
 #include "attach/freezer.hpp"
-#include "attach/linux_kernel.hpp"
+#include "attach/live_process.hpp"
 #include "attach/memory_copy.hpp"
-#include "attach/permission.hpp"
 #include "attach/preflight.hpp"
 #include "attach/proc_parse.hpp"
-#include "attach/proc_read.hpp"
-#include "attach/sidecar.hpp"
 #include "attach/symbol_values.hpp"
 #include "attach/wait_memory.hpp"
 
@@ -45,15 +41,14 @@ class SignalBlock {
   sigset_t saved_;
 };
 
-void read_process_header(pid_t pid, Snapshot& snap) {
-  const std::string dir = "/proc/" + std::to_string(pid);
-  if (auto cmdline = read_file(dir + "/cmdline")) snap.cmdline = parse_cmdline(*cmdline);
-  snap.exe_path = read_executable(pid, &snap.exe_deleted);
-  snap.shares_gmr_root = shares_root_with_self(pid);
-  if (auto status = read_file(dir + "/status")) {
-    auto s = parse_status(*status);
-    if (s.uids) snap.uid = (*s.uids)[0];
+void read_process_header(ProcessConnection& process, Snapshot& snap) {
+  snap.cmdline = process.cmdline();
+  if (auto exe = process.executable()) {
+    snap.exe_path = std::move(exe->path);
+    snap.exe_deleted = exe->deleted;
   }
+  snap.shares_gmr_root = process.shares_gmr_root();
+  snap.uid = process.uid();
   utsname u{};
   if (uname(&u) == 0) snap.kernel_release = u.release;
 }
@@ -66,39 +61,69 @@ const MapRange* range_of(const std::vector<MapRange>& ranges, std::uint64_t addr
   return address < it->end ? &*it : nullptr;
 }
 
+/// A range to copy while frozen, and where its bytes go once the target is let go.
+struct FrozenRequest {
+  enum class Destination {
+    stack,           // ThreadSnapshot::stack, or its error when nothing could be read
+    vdso,            // Snapshot::vdso
+    syscall_memory,  // ThreadSnapshot::syscall_memory
+    pointed_words,   // appended to ThreadSnapshot::pointed_words
+  };
+  RangeRequest range;
+  Destination to = Destination::stack;
+  ThreadSnapshot* thread = nullptr;  // the owner; null for the vDSO
+};
+
+RangeCopies copy_requests(const ProcessMemory& memory, const std::vector<FrozenRequest>& requests) {
+  std::vector<RangeRequest> ranges;
+  ranges.reserve(requests.size());
+  for (const auto& request : requests) ranges.push_back(request.range);
+  return copy_ranges_in_one_buffer(memory, ranges);
+}
+
+/// Gives each request's copy (copies.take(i) holds requests[i]) to its owner.
+void deliver(const std::vector<FrozenRequest>& requests, const RangeCopies& copies, Snapshot& snap) {
+  using Destination = FrozenRequest::Destination;
+  for (std::size_t i = 0; i < requests.size(); ++i) {
+    const FrozenRequest& request = requests[i];
+    auto copy = copies.take(i);
+    if (!copy) {
+      if (request.to == Destination::stack)
+        request.thread->error = std::string("stack could not be read: ") + std::strerror(copy.error());
+      continue;
+    }
+    switch (request.to) {
+      case Destination::stack: request.thread->stack = std::move(*copy); break;
+      case Destination::vdso: snap.vdso = std::move(*copy); break;
+      case Destination::syscall_memory: request.thread->syscall_memory = std::move(*copy); break;
+      case Destination::pointed_words: request.thread->pointed_words.push_back(std::move(*copy)); break;
+    }
+  }
+}
+
 /// A second, rarely needed batch: candidates for the mutex of glibc's endless wait after a PI EDEADLK, found
 /// in the stacks just copied (attach/wait_memory.hpp).
-void copy_pointed_words(pid_t pid, Snapshot& snap) {
-  std::vector<RangeRequest> requests;
-  std::vector<std::pair<ThreadSnapshot*, std::size_t>> owners;  // thread, number of its requests
-  for (auto& t : snap.threads) {
-    auto mine = pointed_word_requests(t, snap.maps);
-    if (mine.empty()) continue;
-    owners.emplace_back(&t, mine.size());
-    requests.insert(requests.end(), mine.begin(), mine.end());
-  }
+void copy_pointed_words(const ProcessMemory& memory, Snapshot& snap) {
+  std::vector<FrozenRequest> requests;
+  for (auto& t : snap.threads)
+    for (const RangeRequest& range : pointed_word_requests(t, snap.maps))
+      requests.push_back({range, FrozenRequest::Destination::pointed_words, &t});
   if (requests.empty()) return;
-  auto copies = copy_ranges(pid, requests);
-  std::size_t next = 0;
-  for (auto [thread, count] : owners)
-    for (std::size_t i = 0; i < count; ++i, ++next)
-      if (copies[next]) thread->pointed_words.push_back(std::move(*copies[next]));
+  deliver(requests, copy_requests(memory, requests), snap);
 }
 
 /// Raw bytes taken while frozen, turned into the Snapshot's maps and copies after release.
 struct FrozenBytes {
   std::string maps_text;
-  std::vector<ThreadSnapshot*> stack_owners;  // request i belongs to stack_owners[i]
-  bool vdso_requested = false;                // then the request after the stacks
-  std::vector<ThreadSnapshot*> waiters;       // then one request each: the words their syscall points at
+  std::vector<FrozenRequest> requests;  // owners point into Snapshot::threads, which no longer grows
   std::optional<RangeCopies> copies;
 };
 
 /// Everything done while the target is frozen: registers, the maps text, stacks and vDSO copied into one
 /// buffer. No file or debug-info I/O beyond /proc/PID/maps; no parsing or allocation per mapping or thread
 /// beyond what bounds the copies.
-FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer, const CaptureOptions& options,
-                              Snapshot& snap) {
+FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const Freezer& freezer,
+                              const CaptureOptions& options, Snapshot& snap) {
   snap.threads.reserve(freezer.threads().size());
   for (const auto& [tid, held] : freezer.threads()) {
     if (held.exited()) continue;
@@ -117,12 +142,11 @@ FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer,
   }
 
   FrozenBytes frozen;
-  if (auto maps = read_file("/proc/" + std::to_string(pid) + "/maps")) frozen.maps_text = std::move(*maps);
+  if (auto maps = process.maps_text()) frozen.maps_text = std::move(*maps);
   const std::vector<MapRange> ranges = parse_map_ranges(frozen.maps_text);
 
-  std::vector<RangeRequest> requests;
-  requests.reserve(snap.threads.size() + 1);
-  frozen.stack_owners.reserve(snap.threads.size());
+  using Destination = FrozenRequest::Destination;
+  frozen.requests.reserve(snap.threads.size() + 1);
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
     const std::uint64_t sp = t.registers->rsp;
@@ -134,68 +158,51 @@ FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer,
     const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
     const std::uint64_t end = std::min<std::uint64_t>(m->end, start + options.max_stack);
     t.stack_truncated = end < m->end;
-    requests.push_back({start, static_cast<std::size_t>(end - start)});
-    frozen.stack_owners.push_back(&t);
+    frozen.requests.push_back({{start, static_cast<std::size_t>(end - start)}, Destination::stack, &t});
   }
   const MapRange* vdso = nullptr;
   for (const auto& m : ranges)
     if (m.vdso) vdso = &m;
-  if (vdso) {
-    requests.push_back({vdso->start, static_cast<std::size_t>(vdso->end - vdso->start)});
-    frozen.vdso_requested = true;
-  }
+  if (vdso)
+    frozen.requests.push_back({{vdso->start, static_cast<std::size_t>(vdso->end - vdso->start)}, Destination::vdso});
   // Lock analysis: the words a blocked syscall points at, in the same batch as the stacks.
   for (auto& t : snap.threads)
     if (t.registers)
-      if (auto request = syscall_memory_request(*t.registers)) {
-        requests.push_back(*request);
-        frozen.waiters.push_back(&t);
-      }
-  frozen.copies = copy_ranges_in_one_buffer(pid, requests);
+      if (auto range = syscall_memory_request(*t.registers))
+        frozen.requests.push_back({*range, Destination::syscall_memory, &t});
+  frozen.copies = copy_requests(process.memory(), frozen.requests);
   return frozen;
 }
 
-/// After release: parses the maps and gives each thread its stack copy.
+/// After release: parses the maps and gives each copy to its owner.
 void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   snap.maps = parse_maps(frozen.maps_text);
   std::sort(snap.maps.begin(), snap.maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
-  const RangeCopies& copies = *frozen.copies;
-  for (std::size_t i = 0; i < frozen.stack_owners.size(); ++i) {
-    auto copy = copies.take(i);
-    if (copy) {
-      frozen.stack_owners[i]->stack = std::move(*copy);
-    } else {
-      frozen.stack_owners[i]->error = std::string("stack could not be read: ") + std::strerror(copy.error());
-    }
-  }
-  const std::size_t first_wait = frozen.stack_owners.size() + (frozen.vdso_requested ? 1 : 0);
-  if (frozen.vdso_requested)
-    if (auto copy = copies.take(first_wait - 1)) snap.vdso = std::move(*copy);
-  for (std::size_t i = 0; i < frozen.waiters.size(); ++i)
-    if (auto copy = copies.take(first_wait + i)) frozen.waiters[i]->syscall_memory = std::move(*copy);
+  deliver(frozen.requests, *frozen.copies, snap);
 }
 
 /// Runs on the tracer thread: freeze, copy, let go.
-std::expected<void, AttachError> freeze_and_copy(pid_t pid, const CaptureOptions& options, Snapshot& snap) {
-  LinuxKernel kernel;
-  Freezer freezer(kernel, pid);
+std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, const CaptureOptions& options,
+                                                 Snapshot& snap) {
+  const std::unique_ptr<Kernel> kernel = process.open_kernel();
+  Freezer freezer(*kernel, process.pid());  // after the kernel: released before it goes
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
   auto frozen = freezer.freeze(deadline);
   if (!frozen) {
     if (frozen.error().kind == AttachErrorKind::permission_denied)
-      frozen.error().message = explain_permission(gather_permission_facts(pid));
+      frozen.error().message = process.explain_permission_denied();
     return std::unexpected(frozen.error());
   }
   snap.captured_at = std::chrono::system_clock::now();
-  FrozenBytes bytes = copy_frozen_state(pid, kernel, freezer, options, snap);
-  snap.symbols = read_symbol_values(pid, options.symbols, options.max_config_bytes);
+  FrozenBytes bytes = copy_frozen_state(process, *kernel, freezer, options, snap);
+  snap.symbols = read_symbol_values(process.memory(), options.symbols, options.max_config_bytes);
   // Rarely (a PI-mutex EDEADLK wait) a second batch needs the stacks and maps while still frozen.
   const bool second_batch = std::any_of(snap.threads.begin(), snap.threads.end(), [](const ThreadSnapshot& t) {
     return t.registers && may_need_pointed_words(*t.registers);
   });
   if (second_batch) {
     finish_copy(bytes, snap);
-    copy_pointed_words(pid, snap);
+    copy_pointed_words(process.memory(), snap);
   }
   freezer.release();
   const auto released = std::chrono::steady_clock::now();
@@ -204,25 +211,29 @@ std::expected<void, AttachError> freeze_and_copy(pid_t pid, const CaptureOptions
   return {};
 }
 
-void fill_thread_facts(pid_t pid, const std::vector<ThreadFacts>& before, Snapshot& snap) {
+/// `before`: facts read before the freeze, sorted by tid.
+void fill_thread_facts(ProcessConnection& process, const std::vector<ThreadFacts>& before, Snapshot& snap) {
   std::size_t born = 0;
+  std::vector<pid_t> captured;
+  captured.reserve(snap.threads.size());
   for (auto& t : snap.threads) {
+    captured.push_back(t.facts.tid);
     auto it = std::lower_bound(before.begin(), before.end(), t.facts.tid,
                                [](const ThreadFacts& f, pid_t tid) { return f.tid < tid; });
     if (it != before.end() && it->tid == t.facts.tid) {
       t.facts = *it;
     } else {
-      t.facts = read_thread_facts(pid, t.facts.tid);
+      t.facts = process.thread_facts(t.facts.tid);
       t.facts_before_freeze = false;
       ++born;
     }
   }
   if (born > 0)
     snap.notes.push_back(std::to_string(born) + " thread(s) appeared during the freeze: their state and CPU times were read after it");
+  std::sort(captured.begin(), captured.end());
   std::size_t gone = 0;
   for (const auto& f : before)
-    if (std::none_of(snap.threads.begin(), snap.threads.end(), [&](const ThreadSnapshot& t) { return t.facts.tid == f.tid; }))
-      ++gone;
+    if (!std::binary_search(captured.begin(), captured.end(), f.tid)) ++gone;
   if (gone > 0) snap.notes.push_back(std::to_string(gone) + " thread(s) exited during the freeze and are not shown");
 }
 
@@ -230,14 +241,19 @@ void fill_thread_facts(pid_t pid, const std::vector<ThreadFacts>& before, Snapsh
 
 std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& options) {
   if (auto refused = preflight(pid)) return std::unexpected(*refused);
+  LiveProcess process(pid);
+  return capture(process, options);
+}
 
+std::expected<Snapshot, AttachError> capture(ProcessConnection& process, const CaptureOptions& options) {
+  const pid_t pid = process.pid();
   Snapshot snap;
   snap.pid = pid;
-  read_process_header(pid, snap);
+  read_process_header(process, snap);
 
   // Facts read before the freeze: once traced, every thread's state reads as 't'.
   std::vector<ThreadFacts> before;
-  for (pid_t tid : read_thread_ids(pid)) before.push_back(read_thread_facts(pid, tid));
+  for (pid_t tid : process.thread_ids()) before.push_back(process.thread_facts(tid));
 
   std::expected<void, AttachError> result;
   std::exception_ptr failure;
@@ -247,7 +263,7 @@ std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& op
     // never reached a stop (a thread in uninterruptible sleep): nothing stays attached after capture().
     std::thread tracer([&] {
       try {
-        result = freeze_and_copy(pid, options, snap);
+        result = freeze_and_copy(process, options, snap);
       } catch (...) {
         failure = std::current_exception();
       }
@@ -257,11 +273,11 @@ std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& op
   if (failure) std::rethrow_exception(failure);
   if (!result) return std::unexpected(result.error());
 
-  fill_thread_facts(pid, before, snap);
+  fill_thread_facts(process, before, snap);
   // Read after the freeze, not while frozen (no extra /proc I/O in the stop window): an fd closed or
   // reused in between names its new target or none.
   const std::vector<int> fds = waited_fds(snap);
-  snap.fd_targets = read_fd_targets(pid, fds);
+  snap.fd_targets = read_fd_targets(process, fds);
   std::sort(snap.threads.begin(), snap.threads.end(), [pid](const ThreadSnapshot& a, const ThreadSnapshot& b) {
     if ((a.facts.tid == pid) != (b.facts.tid == pid)) return a.facts.tid == pid;
     return a.facts.tid < b.facts.tid;
@@ -272,8 +288,8 @@ std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& op
       snap.notes.push_back("thread " + std::to_string(t.facts.tid) + " did not stop within " +
                            std::to_string(options.timeout.count()) + " ms: not frozen");
   }
-  snap.processes = read_process_tree(pid);
-  snap.sidecars = read_sidecars(pid, options.sidecars, snap.cmdline, options.max_config_bytes);
+  snap.processes = process.process_tree();
+  snap.sidecars = process.sidecars(options.sidecars, snap.cmdline, options.max_config_bytes);
   return snap;
 }
 

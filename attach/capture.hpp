@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "attach/attach_error.hpp"
+#include "attach/process_connection.hpp"
 #include "attach/snapshot.hpp"
 
 namespace gmr::attach {
@@ -26,6 +27,13 @@ struct CaptureOptions {
   std::size_t max_config_bytes = 1024 * 1024;  // per symbol value and per sidecar file
 };
 
+/// The live process `pid`: preflight() first (a target gmr must not dump is never touched), then
+/// capture() over a LiveProcess.
 std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& options);
+
+/// Everything read from the target goes through `process`: before the freeze (the threads' /proc facts),
+/// while frozen (registers, /proc/PID/maps, one batch of memory copies, the known symbols' values) and
+/// after it (facts of threads born meanwhile, fd targets, processes, sidecar files).
+std::expected<Snapshot, AttachError> capture(ProcessConnection& process, const CaptureOptions& options);
 
 }  // namespace gmr::attach

@@ -1,17 +1,11 @@
 #include "attach/freezer.hpp"
 
-#include <signal.h>
-#include <sys/ptrace.h>
-#include <sys/wait.h>
-
 #include <cerrno>
 #include <cstring>
 #include <string>
 
 namespace gmr::attach {
 namespace {
-
-bool is_stop_signal(int sig) { return sig == SIGSTOP || sig == SIGTSTP || sig == SIGTTIN || sig == SIGTTOU; }
 
 AttachError error(AttachErrorKind kind, std::string message, std::optional<int> err = std::nullopt) {
   AttachError e;
@@ -108,6 +102,11 @@ std::expected<void, AttachError> Freezer::wait_for_stops(Deadline deadline) {
   while (!all_settled()) {
     const WaitResult r = kernel_.wait(deadline);
     if (r.kind == WaitResult::Kind::deadline) return {};
+    if (r.kind == WaitResult::Kind::error)
+      return std::unexpected(error(AttachErrorKind::system,
+                                   std::string("waiting for the threads of process ") + std::to_string(pid_) +
+                                       " to stop failed: " + std::strerror(r.error),
+                                   r.error));
     if (r.kind == WaitResult::Kind::signal) {
       AttachError e = error(AttachErrorKind::interrupted,
                             std::string("interrupted by ") + sigabbrev_np(r.signal) +
@@ -120,30 +119,31 @@ std::expected<void, AttachError> Freezer::wait_for_stops(Deadline deadline) {
   return {};
 }
 
-void Freezer::on_event(pid_t tid, int status) {
+void Freezer::on_event(pid_t tid, WaitStatus status) {
   // A tid never seen: a thread auto-attached by TRACECLONE whose first stop beat its parent's clone event.
   ThreadAttachment& thread = hold(tid);
-  if (WIFEXITED(status) || WIFSIGNALED(status)) {
-    thread.mark_exited();
-    return;
-  }
-  if (!WIFSTOPPED(status)) return;
-  const int sig = WSTOPSIG(status);
-  switch (status >> 16) {
-    case PTRACE_EVENT_CLONE:
+  using Kind = WaitStatus::Kind;
+  switch (status.kind()) {
+    case Kind::exited:
+    case Kind::killed:
+      thread.mark_exited();
+      break;
+    case Kind::clone_event:
       if (auto child = kernel_.clone_child(tid)) hold(*child);
       thread.mark_stopped(StopKind::clone_event);
       break;
-    case PTRACE_EVENT_STOP:
-      // SIGTRAP: our interrupt (or a new thread's first stop); a stop signal: the group was stopped.
-      thread.mark_stopped(is_stop_signal(sig) ? StopKind::group_stop : StopKind::interrupt);
+    case Kind::group_stop:
+      thread.mark_stopped(StopKind::group_stop);
       break;
-    case 0:
-      // Signal-delivery-stop: a real signal won the race. Kept, and handed back on release.
-      thread.mark_stopped(StopKind::signal_delivery, sig);
-      break;
-    default:
+    case Kind::interrupt_stop:
+    case Kind::other_event:
       thread.mark_stopped(StopKind::interrupt);
+      break;
+    case Kind::signal_stop:
+      // A real signal won the race. Kept, and handed back on release.
+      thread.mark_stopped(StopKind::signal_delivery, status.stop_signal());
+      break;
+    case Kind::other:
       break;
   }
 }

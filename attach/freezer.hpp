@@ -46,7 +46,7 @@ class Freezer {
   std::expected<void, AttachError> seize_all();
   std::expected<void, AttachError> seize_one(pid_t tid);
   std::expected<void, AttachError> wait_for_stops(Deadline deadline);
-  void on_event(pid_t tid, int status);
+  void on_event(pid_t tid, WaitStatus status);
   ThreadAttachment& hold(pid_t tid);
   bool all_settled() const;
 

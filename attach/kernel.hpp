@@ -1,4 +1,5 @@
-// The process boundary of attach/: everything the freeze state machine asks of the kernel.
+// The ptrace side of the process boundary (attach/process_connection.hpp opens one per capture): everything
+// the freeze state machine asks of the kernel.
 //
 // LinuxKernel is the real thing; tests drive the state machine with a scripted fake (thread gone, signal
 // raced, EPERM…). Contract: every call is made from the one tracer thread; errors are returned as errno
@@ -12,17 +13,30 @@
 #include <optional>
 #include <vector>
 
+#include "attach/wait_status.hpp"
+
 namespace gmr::attach {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
 /// What waiting for a tracee produced.
 struct WaitResult {
-  enum class Kind { event, deadline, signal };
+  enum class Kind {
+    event,     // a tracee changed state: `tid`, `status`
+    deadline,  // nothing happened before the deadline
+    signal,    // SIGINT, SIGTERM or SIGHUP was sent to gmr: `signal`
+    error,     // waiting itself failed (waitpid: EINVAL…): `error` is the errno; not a timeout
+  };
   Kind kind = Kind::deadline;
-  pid_t tid = 0;    // event: the thread
-  int status = 0;   // event: the raw wait status
-  int signal = 0;   // signal: SIGINT, SIGTERM or SIGHUP sent to gmr
+  pid_t tid = 0;
+  WaitStatus status;
+  int signal = 0;
+  int error = 0;
+
+  static WaitResult event(pid_t tid, WaitStatus status) { return {Kind::event, tid, status, 0, 0}; }
+  static WaitResult deadline_passed() { return {Kind::deadline, 0, WaitStatus(), 0, 0}; }
+  static WaitResult signalled(int signal) { return {Kind::signal, 0, WaitStatus(), signal, 0}; }
+  static WaitResult failed(int error) { return {Kind::error, 0, WaitStatus(), 0, error}; }
 };
 
 /// /proc/TID/status facts that tell why a seize failed.
@@ -48,7 +62,8 @@ class Kernel {
   virtual std::optional<pid_t> clone_child(pid_t tid) = 0;
   /// PTRACE_GETREGSET NT_PRSTATUS.
   virtual std::optional<user_regs_struct> registers(pid_t tid) = 0;
-  /// The next state change of any tracee, a termination signal sent to gmr, or the deadline — whichever first.
+  /// The next state change of any tracee, a termination signal sent to gmr, or the deadline — whichever
+  /// first; or the failure of waiting itself.
   virtual WaitResult wait(Deadline deadline) = 0;
   virtual ThreadLiveness liveness(pid_t tid) = 0;
   /// The id TracerPid shows for threads this tracer holds (the tracer thread's tid).

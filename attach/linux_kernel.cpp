@@ -85,7 +85,7 @@ void LinuxKernel::reap_dead_tracees(pid_t pid) {
     int status = 0;
     if (waitpid(t, &status, __WALL | WNOHANG) == t) {
       std::lock_guard lock(mutex_);
-      reaped_.push_back({WaitResult::Kind::event, t, status, 0});
+      reaped_.push_back(WaitResult::event(t, WaitStatus(status)));
     }
   }
 }
@@ -122,17 +122,18 @@ WaitResult LinuxKernel::wait(Deadline deadline) {
     // Termination signals first: the user wants out, and the target must be let go at once.
     signalfd_siginfo info;
     while (signals_ && read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-      if (info.ssi_signo != SIGCHLD) return {WaitResult::Kind::signal, 0, 0, static_cast<int>(info.ssi_signo)};
+      if (info.ssi_signo != SIGCHLD) return WaitResult::signalled(static_cast<int>(info.ssi_signo));
     }
     int status = 0;
     // __WNOTHREAD: only this thread's tracees, so children of the embedding program (e.g. a test harness
     // that forked the target) are never reaped behind its back.
     pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
-    if (tid > 0) return {WaitResult::Kind::event, tid, status, 0};
-    if (tid < 0 && errno != EINTR && errno != ECHILD) return {WaitResult::Kind::deadline, 0, 0, 0};
+    if (tid > 0) return WaitResult::event(tid, WaitStatus(status));
+    // ECHILD: no tracee has anything to report yet (or none is left); keep polling until the deadline.
+    if (tid < 0 && errno != EINTR && errno != ECHILD) return WaitResult::failed(errno);
 
     auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return {WaitResult::Kind::deadline, 0, 0, 0};
+    if (now >= deadline) return WaitResult::deadline_passed();
     auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, max_poll_slice);
     auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(slice).count();
     pollfd pfd{signals_.get(), POLLIN, 0};

@@ -24,7 +24,7 @@ std::string map_files_path(pid_t pid, const attach::Mapping& mapping) {
   return buf;
 }
 
-std::vector<Candidate> candidates(const attach::Snapshot& snapshot, const attach::Mapping& mapping) {
+std::vector<Candidate> candidates(const attach::ProcessLayout& snapshot, const attach::Mapping& mapping) {
   std::vector<Candidate> out;
   if (!mapping.deleted) {
     out.push_back({mapping.path, true});
@@ -64,7 +64,7 @@ bool same_file(const struct stat& a, const struct stat& b) { return a.st_dev == 
 
 }  // namespace
 
-std::optional<OpenedFile> open_mapped_file(const attach::Snapshot& snapshot, const attach::Mapping& mapping) {
+std::optional<OpenedFile> open_mapped_file(const attach::ProcessLayout& snapshot, const attach::Mapping& mapping) {
   std::optional<OpenedFile> fallback;
   for (const Candidate& c : candidates(snapshot, mapping)) {
     struct stat st{};

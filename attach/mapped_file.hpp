@@ -3,24 +3,18 @@
 #pragma once
 
 #include <optional>
-#include <string>
 
-#include "attach/snapshot.hpp"
-#include "attach/base/unique_fd.hpp"
+#include "attach/file_source.hpp"
+#include "attach/process_layout.hpp"
 
 namespace gmr::attach {
 
-struct OpenedFile {
-  UniqueFd fd;
-  std::string path;  // the path that was opened, for libdwfl's debuglink search and for messages
-};
-
-/// Opens the regular file mapped by `mapping` of `snapshot`'s process. Tries, in order:
+/// Opens the regular file mapped by `mapping` of `target`'s process. Tries, in order:
 /// a live file: <path> resolved inside /proc/PID/root (RESOLVE_IN_ROOT), then <path> in gmr's own root only
-/// when the target shares it (Snapshot::shares_gmr_root), then /proc/PID/map_files/<start>-<end>;
+/// when the target shares it (ProcessLayout::shares_gmr_root), then /proc/PID/map_files/<start>-<end>;
 /// a "(deleted)" file: /proc/PID/exe (when it is the executable), then /proc/PID/map_files/<start>-<end>.
 /// A candidate whose inode matches the mapping's wins; otherwise the first regular file that opens (inodes
 /// differ on overlay file systems). Never opens devices or FIFOs. nullopt: nothing usable could be opened.
-std::optional<OpenedFile> open_mapped_file(const attach::Snapshot& snapshot, const attach::Mapping& mapping);
+std::optional<OpenedFile> open_mapped_file(const attach::ProcessLayout& target, const attach::Mapping& mapping);
 
 }  // namespace gmr::attach

@@ -1,7 +1,6 @@
 #include "attach/memory_copy.hpp"
 
 #include <limits.h>
-#include <sys/uio.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -27,7 +26,7 @@ std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
   return copy;
 }
 
-RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> requests) {
+RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests) {
   RangeCopies copies(requests);
   auto& results = copies.results_;
 
@@ -44,22 +43,22 @@ RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> r
       remote.push_back({reinterpret_cast<void*>(requests[i].start), requests[i].size});
       wanted += requests[i].size;
     }
-    ssize_t got = process_vm_readv(pid, local.data(), count, remote.data(), count, 0);
-    if (got < 0 && errno == EINTR) continue;
-    if (got < 0) {
+    const auto got = memory.read_ranges(local, remote);
+    if (!got && got.error() == EINTR) continue;
+    if (!got) {
       // Nothing of the first range could be read; the rest of the batch is tried again after it.
-      results[next].error = errno;
+      results[next].error = got.error();
       ++next;
       continue;
     }
     // The kernel stops at the first unreadable byte: ranges before it are whole, that one is cut short.
-    std::size_t left = static_cast<std::size_t>(got);
+    std::size_t left = *got;
     std::size_t i = next;
     for (; i < next + count && left >= requests[i].size; ++i) {
       results[i].read = requests[i].size;
       left -= requests[i].size;
     }
-    if (static_cast<std::size_t>(got) == wanted) {
+    if (*got == wanted) {
       next += count;
       continue;
     }
@@ -71,14 +70,6 @@ RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> r
     next = i + 1;
   }
   return copies;
-}
-
-std::vector<std::expected<MemoryCopy, int>> copy_ranges(pid_t pid, std::span<const RangeRequest> requests) {
-  const RangeCopies copies = copy_ranges_in_one_buffer(pid, requests);
-  std::vector<std::expected<MemoryCopy, int>> results;
-  results.reserve(copies.size());
-  for (std::size_t i = 0; i < copies.size(); ++i) results.push_back(copies.take(i));
-  return results;
 }
 
 }  // namespace gmr::attach

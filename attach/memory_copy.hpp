@@ -2,8 +2,6 @@
 // ranges). Needs only ptrace-read permission, not a stopped thread; call it while frozen for consistency.
 #pragma once
 
-#include <sys/types.h>
-
 #include <cstddef>
 #include <cstdint>
 #include <expected>
@@ -11,6 +9,7 @@
 #include <span>
 #include <vector>
 
+#include "attach/process_memory.hpp"
 #include "attach/snapshot.hpp"
 
 namespace gmr::attach {
@@ -32,7 +31,7 @@ class RangeCopies {
   std::size_t size() const { return results_.size(); }
 
  private:
-  friend RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> requests);
+  friend RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests);
   struct Result {
     std::uint64_t start = 0;
     std::size_t offset = 0;  // in buffer_
@@ -44,10 +43,7 @@ class RangeCopies {
 };
 
 /// For the frozen window: every range read into one buffer, MemoryCopy values made later with take().
-RangeCopies copy_ranges_in_one_buffer(pid_t pid, std::span<const RangeRequest> requests);
-
-/// One result per request, in order: the bytes read (a prefix when the range's tail is unreadable), or
-/// the errno of a range of which nothing could be read.
-std::vector<std::expected<MemoryCopy, int>> copy_ranges(pid_t pid, std::span<const RangeRequest> requests);
+/// A range cut short by unreadable memory costs one more read_ranges() call for the ranges after it.
+RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests);
 
 }  // namespace gmr::attach

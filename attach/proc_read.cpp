@@ -123,15 +123,6 @@ bool shares_root_with_self(pid_t pid) {
   return na > 0 && na == nb && std::string_view(a, static_cast<std::size_t>(na)) == std::string_view(b, static_cast<std::size_t>(nb));
 }
 
-Snapshot read_layout(pid_t pid) {
-  Snapshot layout;
-  layout.pid = pid;
-  layout.maps = read_maps(pid);
-  layout.exe_path = read_executable(pid, &layout.exe_deleted);
-  layout.shares_gmr_root = shares_root_with_self(pid);
-  return layout;
-}
-
 std::vector<ProcessFacts> read_process_tree(pid_t pid) {
   std::map<pid_t, std::vector<pid_t>> children;
   for (pid_t p : numeric_entries("/proc")) {

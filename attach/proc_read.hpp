@@ -32,10 +32,6 @@ std::optional<std::string> read_executable(pid_t pid, bool* deleted = nullptr);
 /// Whether `pid` has gmr's root directory and mount namespace (see Snapshot::shares_gmr_root).
 bool shares_root_with_self(pid_t pid);
 
-/// What a libdwfl session needs to find the target's files, read before the freeze: a Snapshot with
-/// only pid, maps, exe_path/exe_deleted and shares_gmr_root filled.
-Snapshot read_layout(pid_t pid);
-
 /// The target and all its descendants, depth-first, children in pid order.
 std::vector<ProcessFacts> read_process_tree(pid_t pid);
 

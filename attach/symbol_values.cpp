@@ -1,9 +1,9 @@
 #include "attach/symbol_values.hpp"
 
+#include <algorithm>
 #include <cstring>
+#include <span>
 #include <sstream>
-
-#include "attach/memory_copy.hpp"
 
 namespace gmr::attach {
 namespace {
@@ -18,11 +18,10 @@ std::string hex(std::uint64_t v) {
   return s.str();
 }
 
-std::optional<std::string> read_exact(pid_t pid, std::uint64_t address, std::size_t size) {
-  RangeRequest request{address, size};
-  auto copies = copy_ranges(pid, {&request, 1});
-  if (!copies[0] || copies[0]->bytes.size() != size) return std::nullopt;
-  return std::string(reinterpret_cast<const char*>(copies[0]->bytes.data()), size);
+std::optional<std::string> read_exact(const MemorySource& memory, std::uint64_t address, std::size_t size) {
+  std::string bytes(size, '\0');
+  if (memory.read(address, std::as_writable_bytes(std::span(bytes))) != size) return std::nullopt;
+  return bytes;
 }
 
 std::uint64_t word(const std::string& bytes, std::size_t offset) {
@@ -33,15 +32,15 @@ std::uint64_t word(const std::string& bytes, std::size_t offset) {
 
 /// Reads from `address` up to the first NUL, at most max_bytes, in page-aligned chunks so that a string
 /// ending just before an unmapped page is still read whole.
-void read_c_string(pid_t pid, std::uint64_t address, std::size_t max_bytes, SymbolValue& value) {
+void read_c_string(const MemorySource& memory, std::uint64_t address, std::size_t max_bytes, SymbolValue& value) {
   std::string text;
   std::uint64_t at = address;
+  char buffer[chunk];
   for (;;) {
     const std::size_t to_page_end = chunk - (at % chunk);
     const std::size_t want = std::min<std::size_t>(to_page_end, max_bytes + 1 - text.size());
-    RangeRequest request{at, want};
-    auto copies = copy_ranges(pid, {&request, 1});
-    if (!copies[0] || copies[0]->bytes.empty()) {
+    const std::size_t got = memory.read(at, std::as_writable_bytes(std::span(buffer, want)));
+    if (got == 0) {
       if (text.empty()) {
         value.error = value.symbol.name + " points to " + hex(address) + ", which is not readable memory";
       } else {
@@ -51,8 +50,7 @@ void read_c_string(pid_t pid, std::uint64_t address, std::size_t max_bytes, Symb
       }
       return;
     }
-    const char* data = reinterpret_cast<const char*>(copies[0]->bytes.data());
-    const std::size_t got = copies[0]->bytes.size();
+    const char* data = buffer;
     const void* nul = std::memchr(data, '\0', got);
     if (nul) {
       text.append(data, static_cast<const char*>(nul) - data);
@@ -70,7 +68,7 @@ void read_c_string(pid_t pid, std::uint64_t address, std::size_t max_bytes, Symb
   }
 }
 
-void read_sized(pid_t pid, std::uint64_t data, std::uint64_t size, std::size_t max_bytes, SymbolValue& value) {
+void read_sized(const MemorySource& memory, std::uint64_t data, std::uint64_t size, std::size_t max_bytes, SymbolValue& value) {
   if (size > max_plausible_size) {
     value.error = value.symbol.name + " does not hold a valid " + value.symbol.type_name + " (size " + std::to_string(size) + ")";
     return;
@@ -81,7 +79,7 @@ void read_sized(pid_t pid, std::uint64_t data, std::uint64_t size, std::size_t m
     value.text = "";
     return;
   }
-  auto text = read_exact(pid, data, want);
+  auto text = read_exact(memory, data, want);
   if (!text) {
     value.error = value.symbol.name + " points to " + hex(data) + ", which is not readable memory";
     return;
@@ -90,7 +88,7 @@ void read_sized(pid_t pid, std::uint64_t data, std::uint64_t size, std::size_t m
   value.truncated = size > max_bytes;
 }
 
-SymbolValue read_one(pid_t pid, const SymbolRead& symbol, std::size_t max_bytes) {
+SymbolValue read_one(const MemorySource& memory, const SymbolRead& symbol, std::size_t max_bytes) {
   SymbolValue value;
   value.symbol = symbol;
   if (symbol.refused) {
@@ -104,7 +102,7 @@ SymbolValue read_one(pid_t pid, const SymbolRead& symbol, std::size_t max_bytes)
     value.error = symbol.name + " has size 0: nothing to read";
     return value;
   }
-  auto bytes = read_exact(pid, symbol.address, header);
+  auto bytes = read_exact(memory, symbol.address, header);
   if (!bytes) {
     value.error = symbol.name + " at " + hex(symbol.address) + " is not readable memory";
     return value;
@@ -128,14 +126,14 @@ SymbolValue read_one(pid_t pid, const SymbolRead& symbol, std::size_t max_bytes)
         break;
       }
       value.data_address = p;
-      read_c_string(pid, p, max_bytes, value);
+      read_c_string(memory, p, max_bytes, value);
       break;
     }
     case ValueLayout::std_string:
-      read_sized(pid, word(*bytes, 0), word(*bytes, 8), max_bytes, value);
+      read_sized(memory, word(*bytes, 0), word(*bytes, 8), max_bytes, value);
       break;
     case ValueLayout::std_string_view:
-      read_sized(pid, word(*bytes, 8), word(*bytes, 0), max_bytes, value);
+      read_sized(memory, word(*bytes, 8), word(*bytes, 0), max_bytes, value);
       break;
   }
   return value;
@@ -143,10 +141,11 @@ SymbolValue read_one(pid_t pid, const SymbolRead& symbol, std::size_t max_bytes)
 
 }  // namespace
 
-std::vector<SymbolValue> read_symbol_values(pid_t pid, const std::vector<SymbolRead>& symbols, std::size_t max_bytes) {
+std::vector<SymbolValue> read_symbol_values(const MemorySource& memory, const std::vector<SymbolRead>& symbols,
+                                            std::size_t max_bytes) {
   std::vector<SymbolValue> values;
   values.reserve(symbols.size());
-  for (const auto& s : symbols) values.push_back(read_one(pid, s, max_bytes));
+  for (const auto& s : symbols) values.push_back(read_one(memory, s, max_bytes));
   return values;
 }
 

@@ -2,7 +2,6 @@
 
 #include <poll.h>
 #include <sys/syscall.h>
-#include <unistd.h>
 
 #include <algorithm>
 #include <cstring>
@@ -115,16 +114,10 @@ std::vector<int> waited_fds(const Snapshot& snapshot) {
   return fds;
 }
 
-std::vector<FdTarget> read_fd_targets(pid_t pid, std::span<const int> fds) {
+std::vector<FdTarget> read_fd_targets(ProcessConnection& process, std::span<const int> fds) {
   std::vector<FdTarget> targets;
-  const std::string dir = "/proc/" + std::to_string(pid) + "/fd/";
-  for (int fd : fds) {
-    FdTarget target{fd, std::nullopt};
-    char buffer[4096];
-    const ssize_t n = readlink((dir + std::to_string(fd)).c_str(), buffer, sizeof buffer);
-    if (n > 0 && static_cast<std::size_t>(n) < sizeof buffer) target.target = std::string(buffer, static_cast<std::size_t>(n));
-    targets.push_back(std::move(target));
-  }
+  targets.reserve(fds.size());
+  for (int fd : fds) targets.push_back({fd, process.fd_target(fd)});
   return targets;
 }
 

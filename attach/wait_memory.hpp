@@ -14,6 +14,7 @@
 #include <vector>
 
 #include "attach/memory_copy.hpp"
+#include "attach/process_connection.hpp"
 #include "attach/snapshot.hpp"
 
 namespace gmr::attach {
@@ -52,7 +53,7 @@ std::vector<int> pollfd_fds(const MemoryCopy& copy);
 /// sorted, unique.
 std::vector<int> waited_fds(const Snapshot& snapshot);
 
-/// readlink /proc/PID/fd/N for each fd. An fd closed since gives an absent target.
-std::vector<FdTarget> read_fd_targets(pid_t pid, std::span<const int> fds);
+/// Where each fd points (readlink /proc/PID/fd/N). An fd closed since gives an absent target.
+std::vector<FdTarget> read_fd_targets(ProcessConnection& process, std::span<const int> fds);
 
 }  // namespace gmr::attach

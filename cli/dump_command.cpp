@@ -14,7 +14,6 @@
 #include <nlohmann/json.hpp>
 
 #include "attach/capture.hpp"
-#include "attach/proc_read.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/version.hpp"
 #include "report/render/json_renderer.hpp"
@@ -23,8 +22,7 @@
 #include "report/render/report_file.hpp"
 #include "report/render/sections.hpp"
 #include "report/build/grouping.hpp"
-#include "symbolize/known_symbols_plan.hpp"
-#include "report/build/report_builder.hpp"
+#include "report/build/dump_session.hpp"
 
 namespace gmr::cli {
 namespace {
@@ -37,7 +35,6 @@ struct DumpPlan {
   report::OutputFormat format = report::OutputFormat::text;
   report::SectionSet sections = report::SectionSet::all();
   std::string output_dir;  // empty: stdout
-  std::string config_symbol;
   bool group = false;  // --group: collapse threads with identical stacks
 };
 
@@ -79,7 +76,6 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   plan.build.show_secrets = options.show_secrets;
   plan.capture.max_config_bytes = options.max_config_bytes;
   plan.capture.sidecars.paths = options.sidecars;
-  plan.config_symbol = options.config_symbol;
   plan.build.source_lines = !options.no_source;
   if (!options.threads.empty()) {
     auto tids = parse_thread_ids(options.threads);
@@ -169,14 +165,16 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
 }
 
 int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
+  // One libdwfl session for this pid: known symbols are looked up in the files before the freeze, so that
+  // only memory reads happen during it, and the same session names the frames afterwards.
+  report::DumpSession session(pid);
   attach::CaptureOptions capture = plan.capture;
-  // Known symbols are looked up in the files before the freeze, so that only memory reads happen during it.
-  capture.symbols = symbolize::plan_known_symbols(attach::read_layout(pid), plan.config_symbol);
+  capture.symbols = session.plan_known_symbols(plan.build.config_symbol);
   auto snapshot = attach::capture(pid, capture);
   if (!snapshot) return fail(plan, dump_error(pid, snapshot.error()), exit_code_for(snapshot.error()));
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
   try {
-    report::Report report = report::build_report(*snapshot, plan.build);
+    report::Report report = session.build(*snapshot, plan.build);
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
     return emit(plan, report, report.partial() ? exit_partial : exit_complete);

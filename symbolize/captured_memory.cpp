@@ -5,8 +5,6 @@
 #include <algorithm>
 #include <cstring>
 
-#include "attach/mapped_file.hpp"
-
 namespace gmr::symbolize {
 namespace {
 
@@ -18,7 +16,8 @@ bool holds_word(std::uint64_t start, std::uint64_t end, std::uint64_t address) {
 
 }  // namespace
 
-CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot) : snapshot_(snapshot) {
+CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot, const attach::FileSource& files)
+    : file_source_(files) {
   for (const auto& thread : snapshot.threads) {
     if (!thread.stack || thread.stack->bytes.empty()) continue;
     stacks_.push_back({thread.stack->start, thread.stack->end(), thread.stack->bytes.data()});
@@ -77,7 +76,7 @@ int CapturedMemory::file_for(const attach::Mapping& mapping) {
   const std::string key = mapping.device + ":" + std::to_string(mapping.inode) + ":" + mapping.path;
   auto found = open_files_.find(key);
   if (found == open_files_.end()) {
-    auto opened = open_mapped_file(snapshot_, mapping);
+    auto opened = file_source_.open(mapping);
     found = open_files_.emplace(key, opened ? std::move(opened->fd) : attach::UniqueFd{}).first;
   }
   return found->second.get();

@@ -8,15 +8,17 @@
 #include <string>
 #include <vector>
 
-#include "attach/snapshot.hpp"
 #include "attach/base/unique_fd.hpp"
+#include "attach/file_source.hpp"
+#include "attach/snapshot.hpp"
 
 namespace gmr::symbolize {
 
 class CapturedMemory {
  public:
-  /// Indexes `snapshot`, which must outlive this object (its byte buffers are not copied).
-  explicit CapturedMemory(const attach::Snapshot& snapshot);
+  /// Indexes `snapshot`; the bytes of read-only file mappings come from `files`. Both must outlive this
+  /// object (the snapshot's byte buffers are not copied).
+  CapturedMemory(const attach::Snapshot& snapshot, const attach::FileSource& files);
 
   /// The 8 bytes at `address` (host byte order = target's, x86-64 only), or nullopt when no kept copy
   /// holds all of them. Files are opened lazily, once each.
@@ -38,7 +40,7 @@ class CapturedMemory {
   std::optional<std::uint64_t> read_file(std::uint64_t address);
   int file_for(const attach::Mapping& mapping);
 
-  const attach::Snapshot& snapshot_;
+  const attach::FileSource& file_source_;
   std::vector<Span> stacks_;           // sorted by start; copies may overlap (threads sharing a mapping)
   std::uint64_t longest_stack_ = 0;    // bounds the backward scan over overlapping copies
   std::optional<Span> vdso_;

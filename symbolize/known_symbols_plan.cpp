@@ -6,7 +6,6 @@
 #include <map>
 
 #include "symbolize/demangle.hpp"
-#include "symbolize/snapshot_dwfl.hpp"
 #include "symbolize/value_type.hpp"
 
 namespace gmr::symbolize {
@@ -70,13 +69,11 @@ int scan_module(Dwfl_Module* module, void**, const char* name, Dwarf_Addr start,
 
 }  // namespace
 
-std::vector<attach::SymbolRead> plan_known_symbols(const attach::Snapshot& layout, const std::string& config_symbol) {
+std::vector<attach::SymbolRead> plan_known_symbols(SnapshotDwfl& session, const std::optional<std::string>& executable,
+                                                   const std::string& config_symbol) {
   std::vector<attach::SymbolRead> plan;
-  auto session = SnapshotDwfl::open(layout);
-  if (!session) return plan;
-
-  ScanContext ctx{&config_symbol, &layout.exe_path, {}};
-  dwfl_getmodules((*session)->dwfl(), scan_module, &ctx, 0);
+  ScanContext ctx{&config_symbol, &executable, {}};
+  dwfl_getmodules(session.dwfl(), scan_module, &ctx, 0);
 
   for (auto& [name, found] : ctx.found) {
     attach::SymbolRead read;

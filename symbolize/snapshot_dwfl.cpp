@@ -1,9 +1,8 @@
 #include "symbolize/snapshot_dwfl.hpp"
 
 #include <algorithm>
+#include <atomic>
 #include <cstring>
-
-#include "attach/mapped_file.hpp"
 
 namespace gmr::symbolize {
 namespace {
@@ -68,9 +67,36 @@ bool same_file(const attach::Mapping& a, const attach::Mapping& b) {
   return a.inode == b.inode && a.device == b.device;
 }
 
+std::atomic<std::size_t> sessions_begun{0};
+
 }  // namespace
 
-SnapshotDwfl::SnapshotDwfl(const attach::Snapshot& snapshot) : snapshot_(snapshot), memory_(snapshot) {
+std::size_t dwfl_sessions_begun() { return sessions_begun.load(); }
+
+SnapshotDwfl::SnapshotDwfl(std::vector<attach::Mapping> maps, const attach::FileSource& files)
+    : layout_maps_(std::move(maps)), files_(files), unwind_unavailable_("cannot unwind: no snapshot was attached") {}
+
+SnapshotDwfl::~SnapshotDwfl() = default;
+
+OpenedSession SnapshotDwfl::open(std::vector<attach::Mapping> maps, const attach::FileSource& files) {
+  std::unique_ptr<SnapshotDwfl> session{new SnapshotDwfl(std::move(maps), files)};
+  session->dwfl_.reset(dwfl_begin(&module_callbacks));
+  ++sessions_begun;
+  if (!session->dwfl_) return std::unexpected(std::string("dwfl_begin: ") + dwfl_errmsg(-1));
+  if (!session->report_modules(session->layout_maps_, false))
+    return std::unexpected(std::string("reporting modules: ") + dwfl_errmsg(-1));
+  return session;
+}
+
+OpenedSession SnapshotDwfl::open(const attach::Snapshot& snapshot, const attach::FileSource& files) {
+  auto session = open(snapshot.maps, files);
+  if (session) (*session)->attach(snapshot);
+  return session;
+}
+
+void SnapshotDwfl::attach(const attach::Snapshot& snapshot) {
+  if (memory_) return;  // one snapshot per session: libdwfl attaches thread state once
+  memory_.emplace(snapshot, files_);
   for (const auto& thread : snapshot.threads)
     if (thread.freeze == attach::FreezeState::frozen && thread.registers) unwindable_.push_back(&thread);
   std::ranges::sort(unwindable_, {}, [](const attach::ThreadSnapshot* t) { return t->facts.tid; });
@@ -78,17 +104,15 @@ SnapshotDwfl::SnapshotDwfl(const attach::Snapshot& snapshot) : snapshot_(snapsho
     vdso_image_.resize(snapshot.vdso->bytes.size());
     std::memcpy(vdso_image_.data(), snapshot.vdso->bytes.data(), vdso_image_.size());
   }
-}
-
-SnapshotDwfl::~SnapshotDwfl() = default;
-
-std::expected<std::unique_ptr<SnapshotDwfl>, std::string> SnapshotDwfl::open(const attach::Snapshot& snapshot) {
-  std::unique_ptr<SnapshotDwfl> session{new SnapshotDwfl(snapshot)};
-  session->dwfl_.reset(dwfl_begin(&module_callbacks));
-  if (!session->dwfl_) return std::unexpected(std::string("dwfl_begin: ") + dwfl_errmsg(-1));
-  if (!session->report_modules()) return std::unexpected(std::string("reporting modules: ") + dwfl_errmsg(-1));
-  session->attach_threads();
-  return session;
+  if (!report_modules(snapshot.maps, true)) {
+    unwind_unavailable_ = std::string("cannot unwind: reporting modules: ") + dwfl_errmsg(-1);
+    return;
+  }
+  // A null Elf lets libdwfl take the architecture from the first module whose ELF opens.
+  if (dwfl_attach_state(dwfl_.get(), nullptr, snapshot.pid, &thread_callbacks, this))
+    unwind_unavailable_.reset();
+  else
+    unwind_unavailable_ = std::string("cannot unwind: ") + dwfl_errmsg(-1);
 }
 
 SnapshotDwfl::ModuleSource* SnapshotDwfl::add_source(const attach::Mapping* first, bool vdso) {
@@ -97,8 +121,9 @@ SnapshotDwfl::ModuleSource* SnapshotDwfl::add_source(const attach::Mapping* firs
 }
 
 // Groups consecutive mappings of one file into one module like libdwfl's own linux-proc-maps.c:
-// non-file mappings in between (.bss, gaps) do not end a group; the vDSO does.
-bool SnapshotDwfl::report_modules() {
+// non-file mappings in between (.bss, gaps) do not end a group; the vDSO does (reported or not, so that
+// both reports of a session group alike and unchanged modules are kept).
+bool SnapshotDwfl::report_modules(const std::vector<attach::Mapping>& maps, bool with_vdso) {
   Dwfl* dwfl = dwfl_.get();
   dwfl_report_begin(dwfl);
 
@@ -110,7 +135,10 @@ bool SnapshotDwfl::report_modules() {
     if (module == nullptr) return false;
     void** userdata = nullptr;
     dwfl_module_info(module, &userdata, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
-    if (*userdata == nullptr) *userdata = add_source(start, vdso);
+    if (*userdata == nullptr)
+      *userdata = add_source(start, vdso);
+    else
+      static_cast<ModuleSource*>(*userdata)->first_mapping = start;  // a module kept from the last report
     return true;
   };
   auto flush = [&] {
@@ -120,9 +148,10 @@ bool SnapshotDwfl::report_modules() {
     return ok;
   };
 
-  for (const auto& mapping : snapshot_.maps) {
+  for (const auto& mapping : maps) {
     if (mapping.path == "[vdso]") {
-      if (!flush() || !report("[vdso]", mapping.start, mapping.end, &mapping, true)) return false;
+      if (!flush()) return false;
+      if (with_vdso && !report("[vdso]", mapping.start, mapping.end, &mapping, true)) return false;
       continue;
     }
     if (!mapping.file_backed()) continue;
@@ -138,12 +167,6 @@ bool SnapshotDwfl::report_modules() {
   return dwfl_report_end(dwfl, nullptr, nullptr) == 0;
 }
 
-void SnapshotDwfl::attach_threads() {
-  // A null Elf lets libdwfl take the architecture from the first module whose ELF opens.
-  if (!dwfl_attach_state(dwfl_.get(), nullptr, snapshot_.pid, &thread_callbacks, this))
-    unwind_unavailable_ = std::string("cannot unwind: ") + dwfl_errmsg(-1);
-}
-
 int SnapshotDwfl::find_elf(const ModuleSource& source, char** file_name, Elf** elfp) {
   if (source.vdso) {
     if (vdso_image_.empty()) return -1;
@@ -151,7 +174,7 @@ int SnapshotDwfl::find_elf(const ModuleSource& source, char** file_name, Elf** e
     *file_name = nullptr;
     return -1;
   }
-  auto opened = open_mapped_file(snapshot_, *source.first_mapping);
+  auto opened = files_.open(*source.first_mapping);
   if (!opened) return -1;
   *file_name = ::strdup(opened->path.c_str());
   if (*file_name == nullptr) return -1;
@@ -159,7 +182,7 @@ int SnapshotDwfl::find_elf(const ModuleSource& source, char** file_name, Elf** e
 }
 
 bool SnapshotDwfl::read_memory(Dwarf_Addr address, Dwarf_Word* result) {
-  auto word = memory_.read_word(address);
+  auto word = memory_ ? memory_->read_word(address) : std::nullopt;
   if (!word) {
     if (!failed_read_) failed_read_ = address;
     return false;

@@ -1,36 +1,52 @@
-// A libdwfl session over a Snapshot: modules come from the captured maps, thread state (registers, stack
-// memory) from the captured copies. Works after the target has exited; never reads the live process's
-// memory or registers (files are opened through /proc/PID/root while that still resolves).
+// The one libdwfl session of a dump. It starts before the freeze over the target's layout (modules only:
+// enough to find the known symbols in the files) and is handed the Snapshot after it (the modules of the
+// frozen maps, then the thread state: registers and stack memory from the captured copies), so every ELF
+// and DWARF file is opened once per dump. Files come through an attach::FileSource; the process itself is
+// never read: unwinding works after the target has exited.
 #pragma once
 
 #include <elfutils/libdwfl.h>
 
+#include <cstddef>
 #include <expected>
 #include <memory>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "attach/file_source.hpp"
 #include "attach/snapshot.hpp"
 #include "symbolize/captured_memory.hpp"
 #include "symbolize/dwfl_handles.hpp"
 
 namespace gmr::symbolize {
 
+class SnapshotDwfl;
+/// A session, or why libdwfl could not start one.
+using OpenedSession = std::expected<std::unique_ptr<SnapshotDwfl>, std::string>;
+
 class SnapshotDwfl {
  public:
-  /// Reports every module of `snapshot.maps` and attaches the thread state. `snapshot` must outlive the
-  /// session. Fails only when libdwfl cannot start a session; a failed thread-state attach is kept as
-  /// `unwind_unavailable()` so that names can still be looked up.
-  static std::expected<std::unique_ptr<SnapshotDwfl>, std::string> open(const attach::Snapshot& snapshot);
+  /// Reports the modules of `maps` (the layout read before the freeze) without thread state; the vDSO waits
+  /// for attach(), which brings its copy. `files` must outlive the session. Fails only when libdwfl cannot
+  /// start a session or take the modules.
+  static OpenedSession open(std::vector<attach::Mapping> maps, const attach::FileSource& files);
+  /// A session over a Snapshot alone: open(snapshot.maps, files), then attach(snapshot).
+  static OpenedSession open(const attach::Snapshot& snapshot, const attach::FileSource& files);
 
   SnapshotDwfl(const SnapshotDwfl&) = delete;
   SnapshotDwfl& operator=(const SnapshotDwfl&) = delete;
   ~SnapshotDwfl();
 
+  /// After the freeze, once: reports the modules again from `snapshot.maps` — libdwfl keeps each module
+  /// whose name and address range are unchanged, with whatever it already read of its files, and drops or
+  /// adds the others (a library dlopen'ed or dlclose'd since the layout was read) — then attaches the
+  /// thread state. `snapshot` must outlive the session. A failure is kept as `unwind_unavailable()`, so
+  /// that names can still be looked up.
+  void attach(const attach::Snapshot& snapshot);
+
   Dwfl* dwfl() const { return dwfl_.get(); }
-  const attach::Snapshot& snapshot() const { return snapshot_; }
-  /// Why threads cannot be unwound in this session (dwfl_attach_state failed), if they cannot.
+  /// Why threads cannot be unwound in this session (no snapshot attached, or attaching failed), if they cannot.
   const std::optional<std::string>& unwind_unavailable() const { return unwind_unavailable_; }
 
   /// The first address the unwinder asked for that no kept copy holds, since the last forget_failed_read().
@@ -42,7 +58,7 @@ class SnapshotDwfl {
   /// Per-module context, reachable from libdwfl callbacks through the module's userdata.
   struct ModuleSource {
     SnapshotDwfl* session = nullptr;
-    const attach::Mapping* first_mapping = nullptr;  // the mapping that starts the module
+    const attach::Mapping* first_mapping = nullptr;  // the mapping that starts the module, last reported
     bool vdso = false;
   };
 
@@ -54,19 +70,23 @@ class SnapshotDwfl {
   const attach::ThreadSnapshot* const* find_thread(pid_t tid) const;
 
  private:
-  explicit SnapshotDwfl(const attach::Snapshot& snapshot);
-  bool report_modules();
-  void attach_threads();
+  SnapshotDwfl(std::vector<attach::Mapping> maps, const attach::FileSource& files);
+  bool report_modules(const std::vector<attach::Mapping>& maps, bool with_vdso);
   ModuleSource* add_source(const attach::Mapping* first, bool vdso);
 
-  const attach::Snapshot& snapshot_;
+  std::vector<attach::Mapping> layout_maps_;  // what open() reported; modules point here until attach()
+  const attach::FileSource& files_;
   std::vector<std::unique_ptr<ModuleSource>> sources_;
   std::vector<char> vdso_image_;  // elf_memory() works in place on it: must outlive the Dwfl
-  CapturedMemory memory_;
+  std::optional<CapturedMemory> memory_;
   std::vector<const attach::ThreadSnapshot*> unwindable_;  // frozen, with registers; sorted by tid
   std::optional<std::string> unwind_unavailable_;
   std::optional<Dwarf_Addr> failed_read_;
   DwflPtr dwfl_;  // last member: ended first, while everything its callbacks reach is still alive
 };
+
+/// How many libdwfl sessions (dwfl_begin calls) this process has started: lets a test show that a dump
+/// opens one per pid.
+std::size_t dwfl_sessions_begun();
 
 }  // namespace gmr::symbolize

@@ -5,6 +5,7 @@
 #include <memory>
 #include <optional>
 
+#include "attach/live_files.hpp"
 #include "symbolize/address_names.hpp"
 #include "symbolize/build_id.hpp"
 #include "report/build/config_sections.hpp"
@@ -114,12 +115,18 @@ void add_frames(report::Thread& thread, const symbolize::RawUnwind& unwind, symb
 }  // namespace
 
 report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options) {
+  const attach::LiveFiles files(attach::layout_of(snapshot));
+  symbolize::OpenedSession session = symbolize::SnapshotDwfl::open(snapshot, files);
+  return build_report(snapshot, session, options);
+}
+
+report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
+                            const BuildOptions& options) {
   report::Report report;
   report.gmr_version = GMR_VERSION;
   report.capture = capture_header(snapshot, options);
   auto package_owner = start_package_lookup(snapshot);
 
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
   Dwfl* dwfl = session ? (*session)->dwfl() : nullptr;
   symbolize::SourceLines sources;
   std::optional<symbolize::FrameResolver> resolver;

@@ -1,6 +1,7 @@
 // build_report(): turn a Snapshot into a Report — unwind every frozen thread offline with libdwfl, name
 // every frame, and fill the Package and Processes sections. Reads files (ELF, DWARF, sources, dpkg's
-// database) but never the live process: the target has been let go before this runs.
+// database) but never the live process: the target has been let go before this runs. A dump builds with
+// the libdwfl session it planned the known symbols with (report/build/dump_session.hpp).
 #pragma once
 
 #include <sys/types.h>
@@ -13,6 +14,7 @@
 
 #include "attach/snapshot.hpp"
 #include "report/report.hpp"
+#include "symbolize/snapshot_dwfl.hpp"
 
 namespace gmr::report {
 
@@ -27,6 +29,13 @@ struct BuildOptions {
   std::optional<std::vector<pid_t>> threads = {};
 };
 
+/// With `session`, which has been handed `snapshot` (SnapshotDwfl::attach); when libdwfl could not start
+/// one, `session` says why, and frozen threads carry that as their error.
+report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
+                            const BuildOptions& options);
+
+/// With a session of its own over the snapshot's files, opened as the live process `snapshot` was taken
+/// from shows them (attach::LiveFiles).
 report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions& options);
 
 }  // namespace gmr::report

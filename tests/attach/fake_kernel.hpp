@@ -2,8 +2,6 @@
 // ptrace request answers and which wait events arrive, then checks what the freezer did.
 #pragma once
 
-#include <sys/wait.h>
-
 #include <deque>
 #include <map>
 #include <set>
@@ -23,6 +21,9 @@ class FakeKernel final : public attach::Kernel {
   std::map<pid_t, std::deque<int>> seize_answers;
   std::map<pid_t, attach::ThreadLiveness> liveness_of;
   std::map<pid_t, pid_t> clone_children;
+  // Registers of each thread; a thread not listed reads as all zeros, one in registers_lost as unreadable.
+  std::map<pid_t, user_regs_struct> registers_of;
+  std::set<pid_t> registers_lost;
   std::deque<attach::WaitResult> events;
   pid_t tracer = 4242;
 
@@ -58,9 +59,13 @@ class FakeKernel final : public attach::Kernel {
     if (it == clone_children.end()) return std::nullopt;
     return it->second;
   }
-  std::optional<user_regs_struct> registers(pid_t) override { return user_regs_struct{}; }
+  std::optional<user_regs_struct> registers(pid_t tid) override {
+    if (registers_lost.contains(tid)) return std::nullopt;
+    auto it = registers_of.find(tid);
+    return it == registers_of.end() ? user_regs_struct{} : it->second;
+  }
   attach::WaitResult wait(attach::Deadline) override {
-    if (events.empty()) return {attach::WaitResult::Kind::deadline, 0, 0, 0};
+    if (events.empty()) return attach::WaitResult::deadline_passed();
     auto e = events.front();
     events.pop_front();
     return e;
@@ -71,14 +76,12 @@ class FakeKernel final : public attach::Kernel {
   }
   pid_t tracer_id() const override { return tracer; }
 
-  // Wait statuses as the kernel encodes them.
-  static int event_stop(int sig) { return ((PTRACE_EVENT_STOP << 16) | (sig << 8) | 0x7f); }
-  static int clone_stop() { return ((PTRACE_EVENT_CLONE << 16) | (SIGTRAP << 8) | 0x7f); }
-  static int signal_stop(int sig) { return (sig << 8) | 0x7f; }
-  static int exited(int code) { return (code & 0xff) << 8; }
-
-  void stop(pid_t tid, int status) { events.push_back({attach::WaitResult::Kind::event, tid, status, 0}); }
-  void signal_to_gmr(int sig) { events.push_back({attach::WaitResult::Kind::signal, 0, 0, sig}); }
+  /// The next wait reports `status` of `tid` (built with attach::WaitStatus::for_…).
+  void stop(pid_t tid, attach::WaitStatus status) {
+    events.push_back(attach::WaitResult::event(tid, status));
+  }
+  void signal_to_gmr(int sig) { events.push_back(attach::WaitResult::signalled(sig)); }
+  void wait_fails(int err) { events.push_back(attach::WaitResult::failed(err)); }
 };
 
 }  // namespace gmr::test

@@ -12,6 +12,7 @@
 using gmr::attach::AttachErrorKind;
 using gmr::attach::Freezer;
 using gmr::attach::StopKind;
+using gmr::attach::WaitStatus;
 using gmr::test::FakeKernel;
 
 namespace {
@@ -28,7 +29,7 @@ TEST_SUITE("attach::freezer") {
   TEST_CASE("seizes and interrupts every thread before waiting, then detaches each once") {
     FakeKernel k;
     k.listings = {{100, 101, 102}};
-    for (pid_t t : {100, 101, 102}) k.stop(t, FakeKernel::event_stop(SIGTRAP));
+    for (pid_t t : {100, 101, 102}) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));
@@ -48,8 +49,8 @@ TEST_SUITE("attach::freezer") {
   TEST_CASE("rescans /proc/PID/task until a pass finds nothing new") {
     FakeKernel k;
     k.listings = {{100}, {100, 101}, {100, 101}};
-    k.stop(100, FakeKernel::event_stop(SIGTRAP));
-    k.stop(101, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
     Freezer f(k, 100);
     REQUIRE(f.freeze(soon()));
     CHECK(k.seized == std::vector<pid_t>{100, 101});
@@ -59,8 +60,8 @@ TEST_SUITE("attach::freezer") {
   TEST_CASE("a signal that races the interrupt is handed back on detach, never swallowed") {
     FakeKernel k;
     k.listings = {{100, 101}};
-    k.stop(100, FakeKernel::signal_stop(SIGUSR1));
-    k.stop(101, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_signal_stop(SIGUSR1));
+    k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));
@@ -74,8 +75,8 @@ TEST_SUITE("attach::freezer") {
   TEST_CASE("a group-stopped process is detached with no signal, so it stays stopped") {
     FakeKernel k;
     k.listings = {{100, 101}};
-    k.stop(100, FakeKernel::event_stop(SIGSTOP));
-    k.stop(101, FakeKernel::event_stop(SIGSTOP));
+    k.stop(100, WaitStatus::for_event_stop(SIGSTOP));
+    k.stop(101, WaitStatus::for_event_stop(SIGSTOP));
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));
@@ -89,8 +90,8 @@ TEST_SUITE("attach::freezer") {
     FakeKernel k;
     k.listings = {{100}};
     k.clone_children[100] = 105;
-    k.stop(100, FakeKernel::clone_stop());
-    k.stop(105, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_clone_event());
+    k.stop(105, WaitStatus::for_event_stop(SIGTRAP));
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));
@@ -106,8 +107,8 @@ TEST_SUITE("attach::freezer") {
     FakeKernel k;
     k.listings = {{100}};
     k.clone_children[100] = 105;
-    k.stop(105, FakeKernel::event_stop(SIGTRAP));
-    k.stop(100, FakeKernel::clone_stop());
+    k.stop(105, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_clone_event());
     Freezer f(k, 100);
     REQUIRE(f.freeze(soon()));
     CHECK(f.threads().size() == 2);
@@ -119,8 +120,8 @@ TEST_SUITE("attach::freezer") {
     k.listings = {{100}, {100, 106}, {100, 106}};
     k.seize_errors[106] = EPERM;
     k.liveness_of[106] = {true, 'S', k.tracer};
-    k.stop(100, FakeKernel::event_stop(SIGTRAP));
-    k.stop(106, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(106, WaitStatus::for_event_stop(SIGTRAP));
     Freezer f(k, 100);
     REQUIRE(f.freeze(soon()));
     CHECK(f.threads().at(106).stopped());
@@ -132,8 +133,8 @@ TEST_SUITE("attach::freezer") {
     k.seize_errors[101] = ESRCH;
     k.seize_errors[102] = EPERM;
     k.liveness_of[102] = {true, 'Z', 0};
-    k.stop(100, FakeKernel::event_stop(SIGTRAP));
-    k.stop(103, FakeKernel::exited(0));
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(103, WaitStatus::for_exit(0));
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));
@@ -146,7 +147,7 @@ TEST_SUITE("attach::freezer") {
   TEST_CASE("a thread that does not stop by the deadline is not frozen and never detached") {
     FakeKernel k;
     k.listings = {{100, 101}};
-    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));
@@ -162,7 +163,7 @@ TEST_SUITE("attach::freezer") {
     k.listings = {{100, 101}};
     k.seize_errors[101] = EPERM;
     k.liveness_of[101] = {true, 'S', 777};
-    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
     auto r = Freezer(k, 100).freeze(soon());
     REQUIRE_FALSE(r);
     CHECK(r.error().kind == AttachErrorKind::already_traced);
@@ -189,7 +190,7 @@ TEST_SUITE("attach::freezer") {
     k.listings = {{100, 101}};
     k.seize_answers[100] = {EPERM};
     k.liveness_of[100] = {true, 'S', 0};
-    for (pid_t t : {100, 101}) k.stop(t, FakeKernel::event_stop(SIGTRAP));
+    for (pid_t t : {100, 101}) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
     Freezer f(k, 100);
     auto r = f.freeze(soon());
     REQUIRE(r);
@@ -209,8 +210,8 @@ TEST_SUITE("attach::freezer") {
   TEST_CASE("SIGINT to gmr mid-freeze: interrupted, stopped threads let go with their raced signals") {
     FakeKernel k;
     k.listings = {{100, 101, 102}};
-    k.stop(100, FakeKernel::signal_stop(SIGUSR2));
-    k.stop(101, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_signal_stop(SIGUSR2));
+    k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
     k.signal_to_gmr(SIGINT);
     {
       Freezer f(k, 100);
@@ -224,10 +225,26 @@ TEST_SUITE("attach::freezer") {
     CHECK(k.detached.size() == 2);
   }
 
+  TEST_CASE("waiting that fails is an error of its own, not a timeout; stopped threads are let go") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.wait_fails(EINVAL);
+    {
+      Freezer f(k, 100);
+      auto r = f.freeze(soon());
+      REQUIRE_FALSE(r);
+      CHECK(r.error().kind == AttachErrorKind::system);
+      CHECK(r.error().errno_value == EINVAL);
+      CHECK(r.error().message.find("failed") != std::string::npos);
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
   TEST_CASE("release is idempotent") {
     FakeKernel k;
     k.listings = {{100}};
-    k.stop(100, FakeKernel::event_stop(SIGTRAP));
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));

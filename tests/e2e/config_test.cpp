@@ -8,11 +8,9 @@
 #include <string>
 
 #include "attach/capture.hpp"
-#include "attach/proc_read.hpp"
+#include "report/build/dump_session.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
-#include "symbolize/known_symbols_plan.hpp"
-#include "report/build/report_builder.hpp"
 
 using namespace gmr;
 using namespace gmr::test;
@@ -20,15 +18,16 @@ using namespace gmr::test;
 namespace {
 
 report::Report dump_config(pid_t pid, const std::string& symbol, std::size_t max_bytes = 1024 * 1024) {
+  report::DumpSession session(pid);
   attach::CaptureOptions options;
-  options.symbols = symbolize::plan_known_symbols(attach::read_layout(pid), symbol);
+  options.symbols = session.plan_known_symbols(symbol);
   options.max_config_bytes = max_bytes;
   auto snapshot = attach::capture(pid, options);
   REQUIRE(snapshot);
   report::BuildOptions build;
   build.config_symbol = symbol;
   build.source_lines = false;
-  return report::build_report(*snapshot, build);
+  return session.build(*snapshot, build);
 }
 
 const report::ConfigBlock& only_block(const report::Report& r) {

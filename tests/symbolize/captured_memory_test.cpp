@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <fstream>
 
+#include "attach/live_files.hpp"
 #include "symbolize/captured_memory.hpp"
 
 namespace {
@@ -73,7 +74,8 @@ TEST_CASE("words are read from the copied stacks, whole words only") {
   snapshot.pid = getpid();
   snapshot.threads.push_back(thread_with_stack(1, copy_of_words(0x7000'0000, 100, 16)));
   snapshot.threads.push_back(thread_with_stack(2, copy_of_words(0x5000'0000, 500, 4)));
-  CapturedMemory memory(snapshot);
+  const attach::LiveFiles files(attach::layout_of(snapshot));
+  CapturedMemory memory(snapshot, files);
 
   CHECK(memory.read_word(0x7000'0000) == std::optional<std::uint64_t>(100));
   CHECK(memory.read_word(0x7000'0000 + 15 * 8) == std::optional<std::uint64_t>(115));
@@ -94,7 +96,8 @@ TEST_CASE("overlapping stack copies (threads whose stacks share a mapping) are a
   // one's end is only in the long one, which starts earlier.
   snapshot.threads.push_back(thread_with_stack(1, copy_of_words(0x1000, 0, 512)));
   snapshot.threads.push_back(thread_with_stack(2, copy_of_words(0x1800, 0x100, 4)));
-  CapturedMemory memory(snapshot);
+  const attach::LiveFiles files(attach::layout_of(snapshot));
+  CapturedMemory memory(snapshot, files);
   CHECK(memory.read_word(0x1800) == std::optional<std::uint64_t>(0x100));
   CHECK(memory.read_word(0x1800 + 64) == std::optional<std::uint64_t>((0x1800 + 64 - 0x1000) / 8));
 }
@@ -103,7 +106,8 @@ TEST_CASE("the vDSO copy is read when no stack holds the address") {
   attach::Snapshot snapshot;
   snapshot.pid = getpid();
   snapshot.vdso = copy_of_words(0x7fff'0000, 0xD50, 8);
-  CapturedMemory memory(snapshot);
+  const attach::LiveFiles files(attach::layout_of(snapshot));
+  CapturedMemory memory(snapshot, files);
   CHECK(memory.read_word(0x7fff'0000 + 8) == std::optional<std::uint64_t>(0xD51));
   CHECK_FALSE(memory.read_word(0x7fff'0000 + 8 * 8).has_value());
 }
@@ -114,7 +118,8 @@ TEST_CASE("read-only file mappings are read from the file at the mapping's offse
   snapshot.pid = getpid();
   snapshot.maps.push_back(file_mapping(file, 0x40'0000, 4096, "r-xp"));
   snapshot.maps.push_back(file_mapping(file, 0x40'1000, 8192, "rw-p"));  // may differ from the file
-  CapturedMemory memory(snapshot);
+  const attach::LiveFiles files(attach::layout_of(snapshot));
+  CapturedMemory memory(snapshot, files);
 
   CHECK(memory.read_word(0x40'0000) == std::optional<std::uint64_t>(0xF11E0000 + 4096));
   CHECK(memory.read_word(0x40'0000 + 4088) == std::optional<std::uint64_t>(0xF11E0000 + 4096 + 4088));
@@ -129,7 +134,8 @@ TEST_CASE("a mapped file that no longer exists reads as nothing") {
     TempFile file;
     snapshot.maps.push_back(file_mapping(file, 0x40'0000, 0, "r--p"));
   }
-  CapturedMemory memory(snapshot);
+  const attach::LiveFiles files(attach::layout_of(snapshot));
+  CapturedMemory memory(snapshot, files);
   CHECK_FALSE(memory.read_word(0x40'0000).has_value());
 }
 

@@ -64,7 +64,7 @@ TEST_SUITE("symbolize::frame_resolver") {
 TEST_CASE("a return address inside an inlined call gives the inlined frame, then its caller") {
   const std::uintptr_t ra = symtest::outer_function();
   const attach::Snapshot snapshot = test::self_snapshot();
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   symbolize::SourceLines sources;
   symbolize::FrameResolver resolver((*session)->dwfl(), &sources);
@@ -117,7 +117,7 @@ TEST_CASE("a return address inside an inlined call gives the inlined frame, then
 TEST_CASE("the build-id is the executable's NT_GNU_BUILD_ID (readelf -n)") {
   const std::uintptr_t ra = symtest::plain_function();
   const attach::Snapshot snapshot = test::self_snapshot();
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   symbolize::FrameResolver resolver((*session)->dwfl(), nullptr);
   const auto& frames = resolver.resolve({ra, false});
@@ -136,7 +136,7 @@ TEST_CASE("the build-id is the executable's NT_GNU_BUILD_ID (readelf -n)") {
 
 TEST_CASE("an activation pc is looked up as is, a return address one byte earlier") {
   const attach::Snapshot snapshot = test::self_snapshot();
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   symbolize::FrameResolver resolver((*session)->dwfl(), nullptr);
   const auto start = reinterpret_cast<std::uint64_t>(&symtest::plain_function);
@@ -153,7 +153,7 @@ TEST_CASE("an activation pc is looked up as is, a return address one byte earlie
 TEST_CASE("repeated pcs are resolved once: the same frames come back") {
   const std::uintptr_t ra = symtest::outer_function();
   const attach::Snapshot snapshot = test::self_snapshot();
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   symbolize::FrameResolver resolver((*session)->dwfl(), nullptr);
   const auto* first = &resolver.resolve({ra, false});
@@ -163,7 +163,7 @@ TEST_CASE("repeated pcs are resolved once: the same frames come back") {
 
 TEST_CASE("an address in no module has only its pc") {
   const attach::Snapshot snapshot = test::self_snapshot();
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   symbolize::FrameResolver resolver((*session)->dwfl(), nullptr);
   const auto& frames = resolver.resolve({0x1000, true});
@@ -210,7 +210,7 @@ TEST_CASE("the vDSO is named from the captured image, as nm names it") {
   }
 
   // The vDSO's bytes are all libdwfl gets: its module has no file behind it.
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   symbolize::FrameResolver resolver((*session)->dwfl(), nullptr);
   const auto& frames = resolver.resolve({snapshot.vdso->start + value + 2, true});

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "attach/live_files.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
 #include "symbolize/frame_resolver.hpp"
@@ -122,7 +123,8 @@ TEST_CASE("without .debug_aranges, lines and inlined frames are found through th
   mapping.path = copy.path.string();
   offline.maps.push_back(mapping);
 
-  auto session = symbolize::SnapshotDwfl::open(offline);
+  const attach::LiveFiles files(attach::layout_of(offline));
+  auto session = symbolize::SnapshotDwfl::open(offline, files);
   REQUIRE(session.has_value());
   symbolize::FrameResolver resolver((*session)->dwfl(), nullptr);
   // Frames #k and #k+1 (inlined, then its caller) share one pc; the frame above is a return address.

@@ -49,7 +49,7 @@ TEST_CASE("every exported libc function is found at its start and its last byte,
   const attach::Snapshot snapshot = test::self_snapshot();
   const std::string libc = test::mapped_path_ending(snapshot, "/libc.so.6");
   REQUIRE(!libc.empty());
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   Dwfl_Module* module = symbolize::find_module((*session)->dwfl(), libc);
   REQUIRE(module != nullptr);
@@ -83,7 +83,7 @@ TEST_CASE("every exported libc function is found at its start and its last byte,
 TEST_CASE("aliases are named as libdwfl's dwfl_module_addrinfo names them (eu-addr2line -S)") {
   const attach::Snapshot snapshot = test::self_snapshot();
   const std::string libc = test::mapped_path_ending(snapshot, "/libc.so.6");
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   Dwfl_Module* module = symbolize::find_module((*session)->dwfl(), libc);
   REQUIRE(module != nullptr);
@@ -130,7 +130,7 @@ TEST_CASE("aliases are named as libdwfl's dwfl_module_addrinfo names them (eu-ad
 
 TEST_CASE("addresses before the first function, or in no function, have no symbol") {
   const attach::Snapshot snapshot = test::self_snapshot();
-  auto session = symbolize::SnapshotDwfl::open(snapshot);
+  auto session = symbolize::SnapshotDwfl::open(snapshot, test::self_files());
   REQUIRE(session.has_value());
   Dwfl_Module* module = symbolize::find_module((*session)->dwfl(), *snapshot.exe_path);
   REQUIRE(module != nullptr);

@@ -1,0 +1,344 @@
+// capture() over a scripted process (tests/attach/fake_process.hpp): the races real children cannot be
+// made to lose on demand — a thread gone between listing and reading, a short process_vm_readv, a mapping
+// unmapped before its bytes are read — and what capture() makes of each, down to the Snapshot's fields.
+#include <doctest/doctest.h>
+
+#include <signal.h>
+#include <sys/syscall.h>
+
+#include <cstdio>
+#include <cstring>
+
+#include "attach/capture.hpp"
+#include "attach/wait_memory.hpp"
+#include "fake_process.hpp"
+
+using namespace gmr;
+using attach::FreezeState;
+using attach::WaitStatus;
+using test::FakeProcess;
+
+namespace {
+
+constexpr pid_t leader = 100;
+constexpr std::uint64_t page = 4096;
+constexpr std::uint64_t stack_pages = 16;
+constexpr std::uint64_t red_zone = 128;
+constexpr std::uint64_t vdso_start = 0x7fff'f000'0000;
+constexpr std::uint64_t heap_start = 0x5500'0000'0000;
+
+/// Each thread's stack mapping: 16 pages, its SP in the middle.
+std::uint64_t stack_start(pid_t tid) { return 0x7f00'0000'0000 + static_cast<std::uint64_t>(tid) * 0x10'0000; }
+std::uint64_t stack_end(pid_t tid) { return stack_start(tid) + stack_pages * page; }
+std::uint64_t sp_of(pid_t tid) { return stack_start(tid) + 8 * page; }
+
+std::string maps_line(std::uint64_t start, std::uint64_t end, const char* perms, const char* path) {
+  char line[160];
+  std::snprintf(line, sizeof line, "%llx-%llx %s 00000000 00:00 0 %s\n", static_cast<unsigned long long>(start),
+                static_cast<unsigned long long>(end), perms, path);
+  return line;
+}
+
+/// A process with the threads `tids` (each stopping at the interrupt, registers with its SP, a stack
+/// mapping whose bytes are readable), a heap and a vDSO. Tests then change what they race.
+struct Scripted {
+  FakeProcess process{leader};
+  attach::CaptureOptions options;
+
+  explicit Scripted(std::vector<pid_t> tids) {
+    process.task_listings = {tids};
+    process.kernel.listings = {tids};
+    process.maps += maps_line(heap_start, heap_start + 4 * page, "rw-p", "[heap]");
+    process.memory_of.add_region(heap_start, 4 * page);
+    for (pid_t tid : tids) {
+      attach::ThreadFacts facts;
+      facts.tid = tid;
+      facts.name = "worker-" + std::to_string(tid);
+      facts.state = 'S';
+      process.facts[tid] = facts;
+      user_regs_struct regs{};
+      regs.rsp = sp_of(tid);
+      regs.rip = 0x40'1000;
+      regs.orig_rax = static_cast<unsigned long long>(-1);  // not in a syscall
+      process.kernel.registers_of[tid] = regs;
+      process.kernel.stop(tid, WaitStatus::for_event_stop(SIGTRAP));
+      process.maps += maps_line(stack_start(tid), stack_end(tid), "rw-p", "");
+      process.memory_of.add_region(stack_start(tid), stack_pages * page);
+    }
+    process.maps += maps_line(vdso_start, vdso_start + 2 * page, "r-xp", "[vdso]");
+    process.memory_of.add_region(vdso_start, 2 * page);
+  }
+
+  attach::Snapshot capture() {
+    auto snapshot = attach::capture(process, options);
+    REQUIRE(snapshot);
+    return std::move(*snapshot);
+  }
+};
+
+const attach::ThreadSnapshot* thread_of(const attach::Snapshot& snapshot, pid_t tid) {
+  for (const auto& t : snapshot.threads)
+    if (t.facts.tid == tid) return &t;
+  return nullptr;
+}
+
+/// The copy holds what the fake memory holds at its addresses (each byte the low byte of its address).
+bool holds_target_bytes(const attach::MemoryCopy& copy) {
+  for (std::size_t i = 0; i < copy.bytes.size(); ++i)
+    if (copy.bytes[i] != static_cast<std::byte>((copy.start + i) & 0xff)) return false;
+  return true;
+}
+
+bool has_note(const attach::Snapshot& snapshot, std::string_view text) {
+  for (const auto& note : snapshot.notes)
+    if (note == text) return true;
+  return false;
+}
+
+}  // namespace
+
+TEST_SUITE("attach::capture (scripted process)") {
+  TEST_CASE("registers, stacks from SP minus the red zone, maps and the vDSO: one memory read, while frozen") {
+    Scripted s({leader, 101});
+    const attach::Snapshot snap = s.capture();
+
+    REQUIRE(snap.threads.size() == 2);
+    for (pid_t tid : {leader, 101}) {
+      const attach::ThreadSnapshot* t = thread_of(snap, tid);
+      REQUIRE(t != nullptr);
+      CHECK(t->freeze == FreezeState::frozen);
+      CHECK(t->stop_kind == attach::StopKind::interrupt);
+      CHECK(t->facts_before_freeze);
+      CHECK(t->facts.state == 'S');
+      REQUIRE(t->registers);
+      CHECK(t->registers->rsp == sp_of(tid));
+      REQUIRE(t->stack);
+      CHECK(t->stack->start == sp_of(tid) - red_zone);
+      CHECK(t->stack->end() == stack_end(tid));
+      CHECK(holds_target_bytes(*t->stack));
+      CHECK_FALSE(t->stack_truncated);
+      CHECK_FALSE(t->error);
+    }
+    REQUIRE(snap.vdso);
+    CHECK(snap.vdso->start == vdso_start);
+    CHECK(snap.vdso->bytes.size() == 2 * page);
+    CHECK(snap.maps.size() == 4);
+    CHECK(snap.threads[0].facts.tid == leader);
+    CHECK(snap.consistent());
+    CHECK(snap.notes.empty());
+    CHECK(snap.uid == std::optional<uid_t>(1000));
+
+    CHECK(s.process.kernels_opened == 1);
+    CHECK(s.process.memory_of.calls == 1);
+    CHECK(s.process.memory_of.calls_after_detach == 0);
+    CHECK(s.process.kernel.detached == std::vector<std::pair<pid_t, int>>{{leader, 0}, {101, 0}});
+  }
+
+  TEST_CASE("max_stack caps a copy, and says so") {
+    Scripted s({leader});
+    s.options.max_stack = 1024;
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.threads[0].stack);
+    CHECK(snap.threads[0].stack->bytes.size() == 1024);
+    CHECK(snap.threads[0].stack_truncated);
+  }
+
+  TEST_CASE("a thread that vanishes between listing and reading is left out, and counted in a note") {
+    Scripted s({leader, 101});
+    s.process.facts.erase(101);  // its /proc files are gone by the time they are read
+
+    SUBCASE("gone before it could be seized") {
+      s.process.kernel.seize_errors[101] = ESRCH;
+      s.process.kernel.events.pop_back();  // so it never stops
+    }
+    SUBCASE("gone while being frozen") {
+      s.process.kernel.events.pop_back();
+      s.process.kernel.stop(101, WaitStatus::for_exit(0));
+    }
+    SUBCASE("killed by a signal while being frozen") {
+      s.process.kernel.events.pop_back();
+      s.process.kernel.stop(101, WaitStatus::for_fatal_signal(SIGKILL));
+    }
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.threads.size() == 1);
+    CHECK(snap.threads[0].facts.tid == leader);
+    REQUIRE(snap.threads[0].stack);
+    CHECK(has_note(snap, "1 thread(s) exited during the freeze and are not shown"));
+    CHECK(s.process.kernel.detached == std::vector<std::pair<pid_t, int>>{{leader, 0}});
+    CHECK(s.process.memory_of.calls == 1);
+  }
+
+  TEST_CASE("a thread killed while frozen: its registers cannot be read, so it has an error and no stack") {
+    Scripted s({leader, 101});
+    s.process.kernel.registers_lost.insert(101);
+    const attach::Snapshot snap = s.capture();
+    const attach::ThreadSnapshot* t = thread_of(snap, 101);
+    REQUIRE(t != nullptr);
+    CHECK(t->freeze == FreezeState::frozen);
+    CHECK_FALSE(t->registers);
+    CHECK_FALSE(t->stack);
+    CHECK(t->error == std::optional<std::string>("registers could not be read (thread killed while frozen?)"));
+    CHECK(thread_of(snap, leader)->stack);
+  }
+
+  TEST_CASE("a short process_vm_readv: a stack's unreadable tail is cut, and the rest of the batch is still read") {
+    Scripted s({leader, 101});
+    // Only one page above the leader's SP is still readable; its mapping says eight.
+    s.process.memory_of.regions.erase(stack_start(leader));
+    s.process.memory_of.add_region(stack_start(leader), 9 * page);
+    const attach::Snapshot snap = s.capture();
+
+    const attach::ThreadSnapshot* cut = thread_of(snap, leader);
+    REQUIRE(cut->stack);
+    CHECK(cut->stack->start == sp_of(leader) - red_zone);
+    CHECK(cut->stack->bytes.size() == page + red_zone);
+    CHECK(holds_target_bytes(*cut->stack));
+    CHECK_FALSE(cut->error);
+    const attach::ThreadSnapshot* whole = thread_of(snap, 101);
+    REQUIRE(whole->stack);
+    CHECK(whole->stack->end() == stack_end(101));
+    REQUIRE(snap.vdso);
+    CHECK(snap.vdso->bytes.size() == 2 * page);
+    // The kernel stops at the first unreadable byte: one more call for the ranges after the cut.
+    CHECK(s.process.memory_of.calls == 2);
+    CHECK(s.process.memory_of.calls_after_detach == 0);
+  }
+
+  TEST_CASE("a mapping unmapped before its bytes are read: that stack is an error, everything else is copied") {
+    Scripted s({leader, 101});
+    s.process.memory_of.regions.erase(stack_start(101));  // still in the maps text, gone from memory
+    const attach::Snapshot snap = s.capture();
+
+    const attach::ThreadSnapshot* lost = thread_of(snap, 101);
+    REQUIRE(lost != nullptr);
+    CHECK(lost->freeze == FreezeState::frozen);
+    CHECK(lost->registers);
+    CHECK_FALSE(lost->stack);
+    CHECK(lost->error == std::optional<std::string>(std::string("stack could not be read: ") + std::strerror(EFAULT)));
+    CHECK(thread_of(snap, leader)->stack);
+    CHECK(snap.vdso);
+    CHECK(snap.maps.size() == 4);
+  }
+
+  TEST_CASE("a stack pointer in no mapping: nothing is requested for it") {
+    Scripted s({leader});
+    s.process.kernel.registers_of[leader].rsp = 0x1000;
+    const attach::Snapshot snap = s.capture();
+    CHECK_FALSE(snap.threads[0].stack);
+    CHECK(snap.threads[0].error == std::optional<std::string>("stack pointer is in no mapping: stack not copied"));
+    CHECK(snap.vdso);
+    CHECK(s.process.memory_of.calls == 1);
+  }
+
+  TEST_CASE("a thread born during the freeze has its facts read after it, with a note") {
+    Scripted s({leader, 101});
+    s.process.task_listings = {{leader}};  // /proc before the freeze; the freezer's rescan finds 101
+    s.process.facts[101].state = 'R';
+    const attach::Snapshot snap = s.capture();
+    const attach::ThreadSnapshot* born = thread_of(snap, 101);
+    REQUIRE(born != nullptr);
+    CHECK_FALSE(born->facts_before_freeze);
+    CHECK(born->facts.state == 'R');
+    CHECK(born->stack);
+    CHECK(thread_of(snap, leader)->facts_before_freeze);
+    CHECK(s.process.facts_read == std::vector<pid_t>{leader, 101});
+    CHECK(has_note(snap, "1 thread(s) appeared during the freeze: their state and CPU times were read after it"));
+  }
+
+  TEST_CASE("a thread that does not stop by the deadline: not frozen, nothing copied, never detached") {
+    Scripted s({leader, 101});
+    s.process.kernel.events.pop_back();
+    const attach::Snapshot snap = s.capture();
+    const attach::ThreadSnapshot* running = thread_of(snap, 101);
+    REQUIRE(running != nullptr);
+    CHECK(running->freeze == FreezeState::not_frozen);
+    CHECK_FALSE(running->registers);
+    CHECK_FALSE(running->stack);
+    CHECK(running->facts.state == 'S');  // read before the freeze
+    CHECK_FALSE(snap.consistent());
+    CHECK(has_note(snap, "thread 101 did not stop within 3000 ms: not frozen"));
+    CHECK(s.process.kernel.detached == std::vector<std::pair<pid_t, int>>{{leader, 0}});
+  }
+
+  TEST_CASE("threads are sorted leader first, then by tid; a group-stopped process is marked") {
+    Scripted s({50, leader, 150});
+    s.process.kernel.events.clear();
+    for (pid_t tid : {50, leader, 150}) s.process.kernel.stop(tid, WaitStatus::for_event_stop(SIGSTOP));
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.threads.size() == 3);
+    CHECK(snap.threads[0].facts.tid == leader);
+    CHECK(snap.threads[1].facts.tid == 50);
+    CHECK(snap.threads[2].facts.tid == 150);
+    CHECK(snap.was_group_stopped);
+    CHECK(snap.threads[0].stop_kind == attach::StopKind::group_stop);
+  }
+
+  TEST_CASE("known symbols are read while frozen, through the process's memory") {
+    Scripted s({leader});
+    constexpr std::uint64_t config = heap_start + 64;
+    const char text[] = "[DEFAULT]\nkey = value";
+    std::memcpy(s.process.memory_of.regions.at(heap_start).data() + 64, text, sizeof text);
+    attach::SymbolRead symbol;
+    symbol.name = "gmr_config";
+    symbol.address = config;
+    symbol.layout = attach::ValueLayout::char_array;
+    symbol.size = 64;
+    s.options.symbols = {symbol};
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.symbols.size() == 1);
+    CHECK(snap.symbols[0].text == std::optional<std::string>("[DEFAULT]\nkey = value"));
+    CHECK(s.process.memory_of.calls == 2);  // the batch, then the symbol
+    CHECK(s.process.memory_of.calls_after_detach == 0);
+  }
+
+  TEST_CASE("blocked threads: futex words copied in the same batch, fd targets read after the freeze") {
+    Scripted s({leader, 101});
+    auto& waiter = s.process.kernel.registers_of[leader];
+    waiter.orig_rax = SYS_futex;
+    waiter.rdi = heap_start + 256;
+    waiter.rdx = 2;
+    auto& reader = s.process.kernel.registers_of[101];
+    reader.orig_rax = SYS_read;
+    reader.rdi = 7;
+    s.process.fds[7] = "pipe:[4242]";
+    const attach::Snapshot snap = s.capture();
+
+    const attach::ThreadSnapshot* t = thread_of(snap, leader);
+    REQUIRE(t->syscall_memory);
+    CHECK(t->syscall_memory->start == heap_start + 256);
+    CHECK(t->syscall_memory->bytes.size() == attach::futex_words_size);
+    CHECK(holds_target_bytes(*t->syscall_memory));
+    CHECK(s.process.memory_of.calls == 1);
+    REQUIRE(snap.fd_targets.size() == 1);
+    CHECK(snap.fd_targets[0].fd == 7);
+    CHECK(snap.fd_targets[0].target == std::optional<std::string>("pipe:[4242]"));
+  }
+
+  TEST_CASE("glibc's endless PI wait: a second batch, still while frozen, copies the words pointers lead to") {
+    Scripted s({leader});
+    auto& regs = s.process.kernel.registers_of[leader];
+    regs.orig_rax = SYS_futex;
+    regs.rdi = sp_of(leader) + 64;  // a word of its own stack, waited on for 0
+    regs.rdx = 0;
+    regs.rbx = heap_start + 512;    // the mutex, still in a callee-saved register
+    const attach::Snapshot snap = s.capture();
+
+    const attach::ThreadSnapshot& t = snap.threads[0];
+    REQUIRE(t.pointed_words.size() == 1);
+    CHECK(t.pointed_words[0].start == heap_start + 512 - attach::pointed_words_before);
+    CHECK(holds_target_bytes(t.pointed_words[0]));
+    CHECK(s.process.memory_of.calls == 2);
+    CHECK(s.process.memory_of.calls_after_detach == 0);
+  }
+
+  TEST_CASE("EPERM on seize: capture fails with the process's explanation, having opened one kernel") {
+    Scripted s({leader});
+    s.process.kernel.seize_errors[leader] = EPERM;
+    s.process.kernel.liveness_of[leader] = {true, 'S', 0};
+    auto snap = attach::capture(s.process, s.options);
+    REQUIRE_FALSE(snap);
+    CHECK(snap.error().kind == attach::AttachErrorKind::permission_denied);
+    CHECK(snap.error().message == "permission denied (scripted)");
+    CHECK(s.process.memory_of.calls == 0);
+  }
+}
