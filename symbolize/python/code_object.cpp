@@ -7,8 +7,8 @@
 namespace gmr::symbolize::python {
 namespace {
 
-std::unexpected<DecodeError> in_code(std::uint64_t address, const char* field, const DecodeError& e) {
-  return std::unexpected(DecodeError{e.failure, "code object " + hex(address) + " " + field + ": " + e.message});
+Unexpected in_code(std::uint64_t address, const char* field, const DecodeError& e) {
+  return unexpected(DecodeError{e.failure, "code object " + hex(address) + " " + field + ": " + e.message});
 }
 
 }  // namespace
@@ -20,7 +20,7 @@ Decoded<CodeObject> read_code_object(const attach::MemorySource& memory, const P
   const std::size_t size =
       block_size({layout.object.ob_type, c.ob_size, c.firstlineno, c.filename, c.name, c.qualname, c.linetable});
   auto block = read_prefix(memory, address, size, layout.object.ob_type + 8, "code object");
-  if (!block) return std::unexpected(block.error());
+  if (!block) return unexpected(block.error());
   if (auto ok = check_exact_type(memory, layout, known, block->pointer(layout.object.ob_type), BuiltinType::code); !ok)
     return in_code(address, "type", ok.error());
   if (block->size() < size) return fail(DecodeFailure::unreadable, "code object at " + hex(address) + " is cut short");
@@ -35,7 +35,7 @@ Decoded<CodeObject> read_code_object(const attach::MemorySource& memory, const P
   if (code.firstlineno < 0)
     return fail(DecodeFailure::out_of_range, "code object " + hex(address) + " has first line " + std::to_string(code.firstlineno));
   auto start = field_address(address, c.code_adaptive, "co_code_adaptive");
-  if (!start) return std::unexpected(start.error());
+  if (!start) return unexpected(start.error());
   code.code_start = *start;
 
   auto name = read_str(memory, layout, known, block->pointer(c.name));

@@ -90,7 +90,7 @@ void visit_fields(Offsets& o, Visit visit) {
 constexpr std::uint64_t max_state_size = std::uint64_t{16} << 20;  // _PyRuntimeState, PyInterpreterState
 constexpr std::uint64_t max_object_size = std::uint64_t{64} << 10;
 
-std::unexpected<DecodeError> refuse(const std::string& why) {
+Unexpected refuse(const std::string& why) {
   return fail(DecodeFailure::unsupported, "Python 3.13 debug offsets: " + why);
 }
 
@@ -198,7 +198,7 @@ Decoded<PythonLayout> layout_from_debug_offsets(const DebugOffsets313& o, std::u
   };
   for (const auto& c : checks) {
     if (c.size > c.max_size) return refuse(std::string(c.name) + "'s struct claims " + std::to_string(c.size) + " bytes");
-    if (auto ok = check_inside(c.name, c.field, c.width, c.size); !ok) return std::unexpected(ok.error());
+    if (auto ok = check_inside(c.name, c.field, c.width, c.size); !ok) return unexpected(ok.error());
   }
   if (is.gil_runtime_state_locked < is.gil_runtime_state || is.gil_runtime_state_holder < is.gil_runtime_state)
     return refuse("the GIL's fields lie before the GIL");

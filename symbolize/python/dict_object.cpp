@@ -17,7 +17,7 @@ Decoded<std::vector<DictEntry>> keys_entries(const attach::MemorySource& memory,
                                              std::uint64_t keys, std::size_t limit) {
   const auto& k = layout.dict_keys;
   auto block = read_block(memory, keys, k.indices, "dict keys");
-  if (!block) return std::unexpected(block.error());
+  if (!block) return unexpected(block.error());
   const auto log2_size = block->get<std::uint8_t>(k.log2_size);
   const auto log2_index_bytes = block->get<std::uint8_t>(k.log2_index_bytes);
   const auto kind = block->get<std::uint8_t>(k.kind);
@@ -33,11 +33,11 @@ Decoded<std::vector<DictEntry>> keys_entries(const attach::MemorySource& memory,
   const bool general = kind == dict_keys_general;
   const std::size_t entry_size = general ? k.entry_size : k.unicode_entry_size;
   auto entries_at = field_address(keys, static_cast<std::int64_t>(k.indices) + (std::int64_t{1} << log2_index_bytes), "dict entries");
-  if (!entries_at) return std::unexpected(entries_at.error());
+  if (!entries_at) return unexpected(entries_at.error());
   std::vector<DictEntry> result;
   if (nentries == 0) return result;
   auto entries = read_block(memory, *entries_at, static_cast<std::size_t>(nentries) * entry_size, "dict entries");
-  if (!entries) return std::unexpected(entries.error());
+  if (!entries) return unexpected(entries.error());
   const std::size_t key_at = general ? 8 : 0;  // me_hash comes first in a general entry
   for (std::int64_t i = 0; i < nentries; ++i) {
     const std::size_t base = static_cast<std::size_t>(i) * entry_size;
@@ -52,14 +52,14 @@ Decoded<std::vector<DictEntry>> split_entries(const attach::MemorySource& memory
                                               std::uint64_t keys, std::uint64_t values, std::size_t capacity,
                                               std::size_t limit) {
   auto entries = keys_entries(memory, layout, keys, limit);
-  if (!entries) return std::unexpected(entries.error());
+  if (!entries) return unexpected(entries.error());
   const std::size_t n = std::min(entries->size(), capacity);
   std::vector<DictEntry> result;
   if (n == 0) return result;
   auto array_at = field_address(values, layout.dict_values.values, "dict values");
-  if (!array_at) return std::unexpected(array_at.error());
+  if (!array_at) return unexpected(array_at.error());
   auto array = read_block(memory, *array_at, n * 8, "dict values");
-  if (!array) return std::unexpected(array.error());
+  if (!array) return unexpected(array.error());
   for (std::size_t i = 0; i < n; ++i) {
     const auto value = array->pointer(i * 8);
     if ((*entries)[i].key != 0 && value != 0) result.push_back({(*entries)[i].key, value});
@@ -72,7 +72,7 @@ Decoded<std::vector<DictEntry>> split_entries(const attach::MemorySource& memory
 Decoded<std::size_t> values_capacity(const attach::MemorySource& memory, const PythonLayout& layout, std::uint64_t values) {
   if (!layout.dict_values.valid) return max_dict_entries;
   auto header = read_block(memory, values, layout.dict_values.values, "dict values");
-  if (!header) return std::unexpected(header.error());
+  if (!header) return unexpected(header.error());
   return static_cast<std::size_t>(header->get<std::uint8_t>(0));
 }
 
@@ -103,19 +103,19 @@ Decoded<std::vector<DictEntry>> dict_entries(const attach::MemorySource& memory,
   const auto& d = layout.dict;
   const std::size_t size = block_size({layout.object.ob_type, d.ma_used, d.ma_keys, d.ma_values});
   auto block = read_prefix(memory, dict, size, layout.object.ob_type + 8, "dict");
-  if (!block) return std::unexpected(block.error());
+  if (!block) return unexpected(block.error());
   if (auto ok = check_exact_type(memory, layout, known, block->pointer(layout.object.ob_type), BuiltinType::dict); !ok)
-    return std::unexpected(DecodeError{ok.error().failure, "dict at " + hex(dict) + ": " + ok.error().message});
+    return unexpected(DecodeError{ok.error().failure, "dict at " + hex(dict) + ": " + ok.error().message});
   if (block->size() < size) return fail(DecodeFailure::unreadable, "dict at " + hex(dict) + " is cut short");
   const auto keys = block->pointer(d.ma_keys);
   const auto values = block->pointer(d.ma_values);
   if (values != 0) {
     auto capacity = values_capacity(memory, layout, values);
-    if (!capacity) return std::unexpected(capacity.error());
+    if (!capacity) return unexpected(capacity.error());
     return split_entries(memory, layout, keys, values, *capacity, limit);
   }
   auto entries = keys_entries(memory, layout, keys, limit);
-  if (!entries) return std::unexpected(entries.error());
+  if (!entries) return unexpected(entries.error());
   std::erase_if(*entries, [](const DictEntry& e) { return e.key == 0 || e.value == 0; });
   return entries;
 }
@@ -123,7 +123,7 @@ Decoded<std::vector<DictEntry>> dict_entries(const attach::MemorySource& memory,
 Decoded<std::optional<std::uint64_t>> dict_get_str(const attach::MemorySource& memory, const PythonLayout& layout,
                                                    const KnownTypes& known, std::uint64_t dict, std::string_view key) {
   auto entries = dict_entries(memory, layout, known, dict);
-  if (!entries) return std::unexpected(entries.error());
+  if (!entries) return unexpected(entries.error());
   return find_str(memory, layout, known, *entries, key);
 }
 
@@ -131,19 +131,19 @@ Decoded<std::optional<std::uint64_t>> instance_attribute(const attach::MemorySou
                                                          const PythonLayout& layout, const KnownTypes& known,
                                                          std::uint64_t object, std::string_view name) {
   auto type = type_of(memory, layout, object);
-  if (!type) return std::unexpected(type.error());
+  if (!type) return unexpected(type.error());
   const auto& t = layout.type;
   auto type_block = read_block(memory, *type, block_size({t.tp_flags, t.tp_dictoffset, t.ht_cached_keys}), "type object");
-  if (!type_block) return std::unexpected(type_block.error());
+  if (!type_block) return unexpected(type_block.error());
   const auto flags = type_block->get<std::uint64_t>(t.tp_flags);
   const auto cached_keys = type_block->pointer(t.ht_cached_keys);
 
   auto in_values = [&](std::uint64_t values) -> Decoded<std::optional<std::uint64_t>> {
     if (cached_keys == 0) return fail(DecodeFailure::corrupt, "instance values without the class's shared keys");
     auto capacity = values_capacity(memory, layout, values);
-    if (!capacity) return std::unexpected(capacity.error());
+    if (!capacity) return unexpected(capacity.error());
     auto entries = split_entries(memory, layout, cached_keys, values, *capacity, max_dict_entries);
-    if (!entries) return std::unexpected(entries.error());
+    if (!entries) return unexpected(entries.error());
     return find_str(memory, layout, known, *entries, name);
   };
   auto in_dict = [&](std::uint64_t dict) -> Decoded<std::optional<std::uint64_t>> {
@@ -152,7 +152,7 @@ Decoded<std::optional<std::uint64_t>> instance_attribute(const attach::MemorySou
   };
   auto word_at = [&](std::int64_t offset) -> Decoded<std::uint64_t> {
     auto at = field_address(object, offset, "instance pre-header");
-    if (!at) return std::unexpected(at.error());
+    if (!at) return unexpected(at.error());
     return read_word(memory, *at, "instance");
   };
 
@@ -161,36 +161,36 @@ Decoded<std::optional<std::uint64_t>> instance_attribute(const attach::MemorySou
     if (dictoffset <= 0)
       return fail(DecodeFailure::unsupported, "instance at " + hex(object) + " has no dict at a fixed offset");
     auto dict = word_at(dictoffset);
-    if (!dict) return std::unexpected(dict.error());
+    if (!dict) return unexpected(dict.error());
     return in_dict(*dict);
   }
   const auto& m = layout.managed_dict;
   switch (layout.managed_dict_model) {
     case ManagedDictModel::values_pointer_then_dict: {
       auto values = word_at(m.values_pointer.value_or(0));
-      if (!values) return std::unexpected(values.error());
+      if (!values) return unexpected(values.error());
       if (*values != 0) return in_values(*values);
       break;
     }
     case ManagedDictModel::tagged_dict_or_values: {
       auto word = word_at(m.dict_pointer);
-      if (!word) return std::unexpected(word.error());
+      if (!word) return unexpected(word.error());
       if (*word & 1) return in_values(*word + 1);
       return in_dict(*word);
     }
     case ManagedDictModel::inline_values: {
       if (flags & t.flag_inline_values) {
         auto values = field_address(object, m.inline_values.value_or(0), "inline values");
-        if (!values) return std::unexpected(values.error());
+        if (!values) return unexpected(values.error());
         auto header = read_block(memory, *values, layout.dict_values.values, "inline values");
-        if (!header) return std::unexpected(header.error());
+        if (!header) return unexpected(header.error());
         if (header->get<std::uint8_t>(layout.dict_values.valid.value_or(0)) != 0) return in_values(*values);
       }
       break;
     }
   }
   auto dict = word_at(m.dict_pointer);
-  if (!dict) return std::unexpected(dict.error());
+  if (!dict) return unexpected(dict.error());
   return in_dict(*dict);
 }
 
@@ -198,9 +198,9 @@ Decoded<std::uint64_t> module_dict(const attach::MemorySource& memory, const Pyt
                                    const KnownTypes& known, std::uint64_t module) {
   const std::size_t size = block_size({layout.object.ob_type, layout.module.md_dict});
   auto block = read_prefix(memory, module, size, layout.object.ob_type + 8, "module");
-  if (!block) return std::unexpected(block.error());
+  if (!block) return unexpected(block.error());
   if (auto ok = check_exact_type(memory, layout, known, block->pointer(layout.object.ob_type), BuiltinType::module); !ok)
-    return std::unexpected(DecodeError{ok.error().failure, "module at " + hex(module) + ": " + ok.error().message});
+    return unexpected(DecodeError{ok.error().failure, "module at " + hex(module) + ": " + ok.error().message});
   if (block->size() < size) return fail(DecodeFailure::unreadable, "module at " + hex(module) + " is cut short");
   const auto dict = block->pointer(layout.module.md_dict);
   if (dict == 0) return fail(DecodeFailure::null_pointer, "module at " + hex(module) + " has no dict");

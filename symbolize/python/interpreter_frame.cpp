@@ -11,7 +11,7 @@ Decoded<InterpreterFrame> read_interpreter_frame(const attach::MemorySource& mem
   auto block = read_block(memory, address,
                           block_size({f.code, f.previous, f.frame_obj, f.instr, f.owner, f.is_entry.value_or(0)}),
                           "interpreter frame");
-  if (!block) return std::unexpected(block.error());
+  if (!block) return unexpected(block.error());
   InterpreterFrame frame;
   frame.address = address;
   frame.executable = block->pointer(f.code);

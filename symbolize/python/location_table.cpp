@@ -30,7 +30,7 @@ class Cursor {
     for (unsigned shift = 0;; shift += 6) {
       if (shift > 36) return fail(DecodeFailure::corrupt, "location table: a varint longer than 7 bytes at byte " + std::to_string(pos_));
       auto b = byte();
-      if (!b) return std::unexpected(b.error());
+      if (!b) return unexpected(b.error());
       if (*b & 0x80) return fail(DecodeFailure::corrupt, "location table: a varint runs into the next entry at byte " + std::to_string(pos_ - 1));
       value |= static_cast<std::uint64_t>(*b & 0x3f) << shift;
       if (!(*b & 0x40)) return value;
@@ -38,7 +38,7 @@ class Cursor {
   }
   Decoded<std::int64_t> signed_varint() {
     auto u = varint();
-    if (!u) return std::unexpected(u.error());
+    if (!u) return unexpected(u.error());
     const auto magnitude = static_cast<std::int64_t>(*u >> 1);
     return (*u & 1) ? -magnitude : magnitude;
   }
@@ -59,7 +59,7 @@ Decoded<void> walk(std::span<const std::byte> table, int firstlineno, Visit visi
   while (!in.at_end()) {
     const std::size_t entry_at = in.position();
     auto first = in.byte();
-    if (!first) return std::unexpected(first.error());
+    if (!first) return unexpected(first.error());
     if (!(*first & 0x80))
       return fail(DecodeFailure::corrupt, "location table: byte " + std::to_string(entry_at) + " does not start an entry");
     const unsigned code = (*first >> 3) & 15;
@@ -72,34 +72,34 @@ Decoded<void> walk(std::span<const std::byte> table, int firstlineno, Visit visi
       // no line; `line` is left as it was for the entries that follow
     } else if (code == code_long) {
       auto delta = in.signed_varint();
-      if (!delta) return std::unexpected(delta.error());
+      if (!delta) return unexpected(delta.error());
       auto end_delta = in.varint();
-      if (!end_delta) return std::unexpected(end_delta.error());
+      if (!end_delta) return unexpected(end_delta.error());
       auto col = in.varint();
-      if (!col) return std::unexpected(col.error());
+      if (!col) return unexpected(col.error());
       auto end_col = in.varint();
-      if (!end_col) return std::unexpected(end_col.error());
+      if (!end_col) return unexpected(end_col.error());
       line += *delta;
       end_line = line + static_cast<std::int64_t>(*end_delta);
       column = static_cast<std::int64_t>(*col) - 1;
       end_column = static_cast<std::int64_t>(*end_col) - 1;
     } else if (code == code_no_columns) {
       auto delta = in.signed_varint();
-      if (!delta) return std::unexpected(delta.error());
+      if (!delta) return unexpected(delta.error());
       line += *delta;
       end_line = line;
     } else if (code >= code_one_line_0) {
       line += code - code_one_line_0;
       end_line = line;
       auto col = in.byte();
-      if (!col) return std::unexpected(col.error());
+      if (!col) return unexpected(col.error());
       auto end_col = in.byte();
-      if (!end_col) return std::unexpected(end_col.error());
+      if (!end_col) return unexpected(end_col.error());
       column = *col;
       end_column = *end_col;
     } else {  // short forms 0..9: same line, column = code * 8 + the second byte's bits 4..6
       auto second = in.byte();
-      if (!second) return std::unexpected(second.error());
+      if (!second) return unexpected(second.error());
       if (*second & 0x80)
         return fail(DecodeFailure::corrupt, "location table: a short-form entry is cut short at byte " + std::to_string(entry_at));
       end_line = line;
@@ -128,7 +128,7 @@ Decoded<std::vector<LocationEntry>> decode_location_table(std::span<const std::b
     entries.push_back(e);
     return false;
   });
-  if (!done) return std::unexpected(done.error());
+  if (!done) return unexpected(done.error());
   return entries;
 }
 
@@ -140,7 +140,7 @@ Decoded<std::optional<int>> line_for_offset(std::span<const std::byte> table, in
     line = e.position.line;
     return true;
   });
-  if (!done) return std::unexpected(done.error());
+  if (!done) return unexpected(done.error());
   return line;
 }
 

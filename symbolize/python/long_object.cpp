@@ -12,9 +12,9 @@ Decoded<LongValue> read_int(const attach::MemorySource& memory, const PythonLayo
                             std::uint64_t address) {
   const auto& l = layout.long_;
   auto block = read_prefix(memory, address, l.digits + 4 * max_digits, l.digits, "int object");
-  if (!block) return std::unexpected(block.error());
+  if (!block) return unexpected(block.error());
   if (auto ok = check_exact_type(memory, layout, known, block->pointer(layout.object.ob_type), BuiltinType::int_); !ok)
-    return std::unexpected(DecodeError{ok.error().failure, "int at " + hex(address) + ": " + ok.error().message});
+    return unexpected(DecodeError{ok.error().failure, "int at " + hex(address) + ": " + ok.error().message});
 
   LongValue value;
   std::uint64_t ndigits = 0;

@@ -36,18 +36,18 @@ std::optional<std::uint64_t> KnownTypes::address_of(BuiltinType type) const {
 
 Decoded<std::uint64_t> type_of(const attach::MemorySource& memory, const PythonLayout& layout, std::uint64_t object) {
   auto at = field_address(object, layout.object.ob_type, "ob_type");
-  if (!at) return std::unexpected(at.error());
+  if (!at) return unexpected(at.error());
   auto type = read_word(memory, *at, "object");
-  if (!type) return std::unexpected(type.error());
+  if (!type) return unexpected(type.error());
   if (*type == 0) return fail(DecodeFailure::null_pointer, "object at " + hex(object) + " has a NULL ob_type");
   return *type;
 }
 
 Decoded<std::string> type_name(const attach::MemorySource& memory, const PythonLayout& layout, std::uint64_t type) {
   auto at = field_address(type, layout.type.tp_name, "tp_name");
-  if (!at) return std::unexpected(at.error());
+  if (!at) return unexpected(at.error());
   auto name_address = read_word(memory, *at, "type object");
-  if (!name_address) return std::unexpected(name_address.error());
+  if (!name_address) return unexpected(name_address.error());
   if (*name_address == 0) return fail(DecodeFailure::null_pointer, "type at " + hex(type) + " has a NULL tp_name");
   // The name may end near the end of a mapping: take whatever prefix is readable and look for its NUL.
   std::array<std::byte, max_type_name + 1> buffer{};
@@ -71,7 +71,7 @@ Decoded<void> check_exact_type(const attach::MemorySource& memory, const PythonL
                                                " (" + hex(*address) + ")");
   }
   auto name = type_name(memory, layout, type);
-  if (!name) return std::unexpected(name.error());
+  if (!name) return unexpected(name.error());
   if (*name == builtin_type_name(expected)) return {};
   return fail(DecodeFailure::wrong_type,
               "an object of type '" + *name + "' where " + builtin_type_name(expected) + " was expected");
@@ -89,9 +89,9 @@ Decoded<bool> derives_from(const attach::MemorySource& memory, const PythonLayou
                                                std::to_string(max_base_depth));
     seen.push_back(t);
     auto at = field_address(t, layout.type.tp_base, "tp_base");
-    if (!at) return std::unexpected(at.error());
+    if (!at) return unexpected(at.error());
     auto next = read_word(memory, *at, "type object");
-    if (!next) return std::unexpected(next.error());
+    if (!next) return unexpected(next.error());
     t = *next;
   }
   return false;

@@ -5,6 +5,9 @@
 #include <string>
 
 namespace gmr::symbolize::python {
+namespace {
+constexpr std::size_t large_block = 64 << 10;
+}  // namespace
 
 Decoded<RemoteBlock> read_block(const attach::MemorySource& memory, std::uint64_t address, std::size_t size,
                                 std::string_view what) {
@@ -14,6 +17,11 @@ Decoded<RemoteBlock> read_block(const attach::MemorySource& memory, std::uint64_
                 std::string(what) + " at " + hex(address) + ": " + std::to_string(size) + " bytes is more than a decoder reads");
   if (size > 0 && address > std::numeric_limits<std::uint64_t>::max() - (size - 1))
     return fail(DecodeFailure::unreadable, std::string(what) + " at " + hex(address) + " runs past the address space");
+  // A wild length asks for megabytes: see that the last byte exists before allocating them.
+  std::byte last[1];
+  if (size > large_block && memory.read(address + size - 1, last) != 1)
+    return fail(DecodeFailure::unreadable, std::string(what) + " at " + hex(address) + " is not readable (" +
+                                               std::to_string(size) + " bytes)");
   std::vector<std::byte> bytes(size);
   const std::size_t got = size == 0 ? 0 : memory.read(address, bytes);
   if (got < size)
@@ -39,7 +47,7 @@ Decoded<RemoteBlock> read_prefix(const attach::MemorySource& memory, std::uint64
 
 Decoded<std::uint64_t> read_word(const attach::MemorySource& memory, std::uint64_t address, std::string_view what) {
   auto block = read_block(memory, address, sizeof(std::uint64_t), what);
-  if (!block) return std::unexpected(block.error());
+  if (!block) return unexpected(block.error());
   return block->pointer(0);
 }
 

@@ -10,24 +10,24 @@ namespace gmr::symbolize::python {
 Decoded<std::vector<PythonThreadName>> thread_names(const attach::MemorySource& memory, const PythonLayout& layout,
                                                     const KnownTypes& known, std::uint64_t interp) {
   auto modules_at = field_address(interp, layout.interpreter.modules, "sys.modules");
-  if (!modules_at) return std::unexpected(modules_at.error());
+  if (!modules_at) return unexpected(modules_at.error());
   auto modules = read_word(memory, *modules_at, "interpreter state");
-  if (!modules) return std::unexpected(modules.error());
+  if (!modules) return unexpected(modules.error());
   auto threading = dict_get_str(memory, layout, known, *modules, "threading");
-  if (!threading) return std::unexpected(threading.error());
+  if (!threading) return unexpected(threading.error());
   if (!*threading) return std::vector<PythonThreadName>{};
   auto globals = module_dict(memory, layout, known, **threading);
-  if (!globals) return std::unexpected(globals.error());
+  if (!globals) return unexpected(globals.error());
   auto active = dict_get_str(memory, layout, known, *globals, "_active");
-  if (!active) return std::unexpected(active.error());
+  if (!active) return unexpected(active.error());
   if (!*active) return fail(DecodeFailure::corrupt, "the threading module has no _active");
   auto entries = dict_entries(memory, layout, known, **active);
-  if (!entries) return std::unexpected(entries.error());
+  if (!entries) return unexpected(entries.error());
 
   std::vector<PythonThreadName> names;
   for (const auto& entry : *entries) {
     auto ident = read_int(memory, layout, known, entry.key);
-    if (!ident) return std::unexpected(ident.error());
+    if (!ident) return unexpected(ident.error());
     if (ident->negative) return fail(DecodeFailure::corrupt, "threading._active holds a negative ident");
     PythonThreadName thread;
     thread.ident = ident->magnitude;

@@ -61,11 +61,11 @@ Decoded<std::string> read_str(const attach::MemorySource& memory, const PythonLa
   const std::size_t header = std::max<std::size_t>(u.compact_data, u.state + 4);
   const std::size_t needed = std::max<std::size_t>(u.state + 4, layout.object.ob_type + 8);
   auto read = read_prefix(memory, address, header + speculative_data, needed, "str");
-  if (!read) return std::unexpected(read.error());
+  if (!read) return unexpected(read.error());
   const RemoteBlock& block = *read;
 
   if (auto ok = check_exact_type(memory, layout, known, block.pointer(layout.object.ob_type), BuiltinType::str); !ok)
-    return std::unexpected(DecodeError{ok.error().failure, "str at " + hex(address) + ": " + ok.error().message});
+    return unexpected(DecodeError{ok.error().failure, "str at " + hex(address) + ": " + ok.error().message});
   const auto length = block.get<std::int64_t>(u.length);
   if (length < 0) return fail(DecodeFailure::corrupt, "str at " + hex(address) + " has a negative length");
   if (static_cast<std::uint64_t>(length) > max_chars)
@@ -87,9 +87,9 @@ Decoded<std::string> read_str(const attach::MemorySource& memory, const PythonLa
   if (data_offset + size <= block.size())
     return utf8_from_code_units(std::span(block.bytes()).subspan(data_offset, size), kind, ascii);
   auto data_address = field_address(address, static_cast<std::int64_t>(data_offset), "str data");
-  if (!data_address) return std::unexpected(data_address.error());
+  if (!data_address) return unexpected(data_address.error());
   auto data = read_block(memory, *data_address, size, "str data");
-  if (!data) return std::unexpected(data.error());
+  if (!data) return unexpected(data.error());
   return utf8_from_code_units(data->bytes(), kind, ascii);
 }
 
