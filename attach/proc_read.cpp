@@ -1,36 +1,31 @@
 #include "attach/proc_read.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <memory>
 
 #include "attach/proc_parse.hpp"
-#include "attach/base/unique_fd.hpp"
+#include "attach/base/unique_dir.hpp"
 
 namespace gmr::attach {
 namespace {
 
-std::optional<pid_t> parse_pid(const char* name) {
+std::optional<pid_t> parse_pid(std::string_view name) {
   pid_t value = 0;
-  const char* end = name;
-  while (*end) ++end;
-  auto [ptr, ec] = std::from_chars(name, end, value);
+  const char* end = name.data() + name.size();
+  auto [ptr, ec] = std::from_chars(name.data(), end, value);
   if (ec != std::errc{} || ptr != end || value <= 0) return std::nullopt;
   return value;
 }
 
 std::vector<pid_t> numeric_entries(const std::string& dir) {
   std::vector<pid_t> ids;
-  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
-  if (!d) return ids;
-  while (dirent* e = readdir(d.get()))
-    if (auto id = parse_pid(e->d_name)) ids.push_back(*id);
+  UniqueDir entries = UniqueDir::open(dir);
+  while (auto name = entries.next_name())
+    if (auto id = parse_pid(*name)) ids.push_back(*id);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -46,22 +41,6 @@ std::string trim_newline(std::string s) {
 }
 
 }  // namespace
-
-std::optional<std::string> read_file(const std::string& path) {
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return std::nullopt;
-    }
-    if (n == 0) return out;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-}
 
 std::string task_path(pid_t pid, pid_t tid) {
   return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid);

@@ -1,5 +1,5 @@
 // Reading the target's /proc files. Every read may fail because the process or thread went away;
-// failures are empty optionals, never exceptions.
+// failures are empty optionals, never exceptions. The file reader itself is attach/base/read_file.hpp.
 #pragma once
 
 #include <sys/types.h>
@@ -8,12 +8,10 @@
 #include <string>
 #include <vector>
 
+#include "attach/base/read_file.hpp"
 #include "attach/snapshot.hpp"
 
 namespace gmr::attach {
-
-/// Whole file, read until EOF (procfs files report size 0). Empty optional when it cannot be opened or read.
-std::optional<std::string> read_file(const std::string& path);
 
 std::string task_path(pid_t pid, pid_t tid);  // "/proc/PID/task/TID"
 
