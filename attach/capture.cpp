@@ -46,11 +46,10 @@ class SignalBlock {
 };
 
 void read_process_header(pid_t pid, Snapshot& snap) {
-  const std::string dir = "/proc/" + std::to_string(pid);
-  if (auto cmdline = read_file(dir + "/cmdline")) snap.cmdline = parse_cmdline(*cmdline);
+  if (auto cmdline = read_file(proc_path(pid, "cmdline"))) snap.cmdline = parse_cmdline(*cmdline);
   snap.exe_path = read_executable(pid, &snap.exe_deleted);
   snap.shares_gmr_root = shares_root_with_self(pid);
-  if (auto status = read_file(dir + "/status")) {
+  if (auto status = read_file(proc_path(pid, "status"))) {
     auto s = parse_status(*status);
     if (s.uids) snap.uid = (*s.uids)[0];
   }
@@ -117,7 +116,7 @@ FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer,
   }
 
   FrozenBytes frozen;
-  if (auto maps = read_file("/proc/" + std::to_string(pid) + "/maps")) frozen.maps_text = std::move(*maps);
+  if (auto maps = read_file(proc_path(pid, "maps"))) frozen.maps_text = std::move(*maps);
   const std::vector<MapRange> ranges = parse_map_ranges(frozen.maps_text);
 
   std::vector<RangeRequest> requests;

@@ -1,5 +1,6 @@
 // Reading the target's /proc files. Every read may fail because the process or thread went away;
-// failures are empty optionals, never exceptions. The file reader itself is attach/base/read_file.hpp.
+// failures are empty optionals, never exceptions. The file reader and the /proc path names themselves are in
+// attach/base (read_file.hpp, proc_path.hpp).
 #pragma once
 
 #include <sys/types.h>
@@ -8,12 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "attach/base/proc_path.hpp"
 #include "attach/base/read_file.hpp"
 #include "attach/snapshot.hpp"
 
 namespace gmr::attach {
-
-std::string task_path(pid_t pid, pid_t tid);  // "/proc/PID/task/TID"
 
 /// Thread ids in /proc/PID/task, ascending; empty when the process is gone.
 std::vector<pid_t> read_thread_ids(pid_t pid);

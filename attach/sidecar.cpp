@@ -49,9 +49,8 @@ std::optional<std::string> readlink_string(const std::string& path) {
 
 /// The target's working directory as a path inside its own root.
 std::optional<std::string> cwd_in_root(pid_t pid) {
-  const std::string dir = "/proc/" + std::to_string(pid);
-  auto cwd = readlink_string(dir + "/cwd");
-  auto root = readlink_string(dir + "/root");
+  auto cwd = readlink_string(proc_path(pid, "cwd"));
+  auto root = readlink_string(proc_path(pid, "root"));
   if (!cwd || !root || cwd->ends_with(" (deleted)")) return std::nullopt;
   if (*root == "/") return cwd;
   if (!cwd->starts_with(*root) || (cwd->size() > root->size() && (*cwd)[root->size()] != '/')) return std::nullopt;
@@ -91,7 +90,7 @@ void read_from_target(int root_fd, const std::optional<std::string>& cwd, std::s
 
 std::vector<SidecarFile> discover_sidecars(pid_t pid, const std::vector<std::string>& cmdline) {
   std::vector<SidecarFile> files;
-  if (auto environ = read_file("/proc/" + std::to_string(pid) + "/environ")) {
+  if (auto environ = read_file(proc_path(pid, "environ"))) {
     for (const auto& entry : parse_cmdline(*environ))
       if (entry.starts_with(env_name) && entry.size() > env_name.size())
         files.push_back(found(entry.substr(env_name.size()), "GMR_SIDECAR"));
@@ -131,11 +130,12 @@ std::vector<SidecarFile> read_sidecars(pid_t pid, const SidecarRequest& request,
 
   std::vector<SidecarFile> found_files = discover_sidecars(pid, cmdline);
   if (found_files.empty()) return out;
-  UniqueFd root(open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  const UniqueFd root = open_process_root(pid);
+  const int root_error = errno;
   const auto cwd = cwd_in_root(pid);
   for (auto& file : found_files) {
     if (!root) {
-      file.error = "cannot open the target's root: " + std::string(std::strerror(errno));
+      file.error = "cannot open the target's root: " + std::string(std::strerror(root_error));
       out.push_back(std::move(file));
       continue;
     }

@@ -8,6 +8,8 @@
 #include <cstring>
 #include <string>
 
+#include "attach/base/proc_path.hpp"
+
 namespace gmr::attach {
 namespace {
 
@@ -117,7 +119,7 @@ std::vector<int> waited_fds(const Snapshot& snapshot) {
 
 std::vector<FdTarget> read_fd_targets(pid_t pid, std::span<const int> fds) {
   std::vector<FdTarget> targets;
-  const std::string dir = "/proc/" + std::to_string(pid) + "/fd/";
+  const std::string dir = proc_path(pid, "fd/");
   for (int fd : fds) {
     FdTarget target{fd, std::nullopt};
     char buffer[4096];
