@@ -57,14 +57,6 @@ void read_process_header(pid_t pid, Snapshot& snap) {
   if (uname(&u) == 0) snap.kernel_release = u.release;
 }
 
-const MapRange* range_of(const std::vector<MapRange>& ranges, std::uint64_t address) {
-  auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
-                             [](std::uint64_t a, const MapRange& m) { return a < m.start; });
-  if (it == ranges.begin()) return nullptr;
-  --it;
-  return address < it->end ? &*it : nullptr;
-}
-
 /// A second, rarely needed batch: candidates for the mutex of glibc's endless wait after a PI EDEADLK, found
 /// in the stacks just copied (attach/wait_memory.hpp).
 void copy_pointed_words(pid_t pid, Snapshot& snap) {
@@ -125,7 +117,7 @@ FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer,
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
     const std::uint64_t sp = t.registers->rsp;
-    const MapRange* m = range_of(ranges, sp);
+    const MapRange* m = find_range(ranges, sp);
     if (!m) {
       t.error = "stack pointer is in no mapping: stack not copied";
       continue;
@@ -157,7 +149,6 @@ FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer,
 /// After release: parses the maps and gives each thread its stack copy.
 void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   snap.maps = parse_maps(frozen.maps_text);
-  std::sort(snap.maps.begin(), snap.maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
   const RangeCopies& copies = *frozen.copies;
   for (std::size_t i = 0; i < frozen.stack_owners.size(); ++i) {
     auto copy = copies.take(i);

@@ -66,12 +66,10 @@ ThreadFacts read_thread_facts(pid_t pid, pid_t tid) {
   return facts;
 }
 
-std::vector<Mapping> read_maps(pid_t pid) {
+Maps read_maps(pid_t pid) {
   auto text = read_file(proc_path(pid, "maps"));
   if (!text) return {};
-  std::vector<Mapping> maps = parse_maps(*text);
-  std::sort(maps.begin(), maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
-  return maps;
+  return parse_maps(*text);
 }
 
 std::optional<std::string> read_executable(pid_t pid, bool* deleted) {

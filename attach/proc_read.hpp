@@ -22,7 +22,7 @@ std::vector<pid_t> read_thread_ids(pid_t pid);
 ThreadFacts read_thread_facts(pid_t pid, pid_t tid);
 
 /// /proc/PID/maps, sorted by address; empty when unreadable.
-std::vector<Mapping> read_maps(pid_t pid);
+Maps read_maps(pid_t pid);
 
 /// readlink /proc/PID/exe with a " (deleted)" suffix stripped (`deleted` tells whether it was there).
 std::optional<std::string> read_executable(pid_t pid, bool* deleted = nullptr);

@@ -112,8 +112,8 @@ TEST_CASE("read-only file mappings are read from the file at the mapping's offse
   TempFile file;
   attach::Snapshot snapshot;
   snapshot.pid = getpid();
-  snapshot.maps.push_back(file_mapping(file, 0x40'0000, 4096, "r-xp"));
-  snapshot.maps.push_back(file_mapping(file, 0x40'1000, 8192, "rw-p"));  // may differ from the file
+  snapshot.maps.insert(file_mapping(file, 0x40'0000, 4096, "r-xp"));
+  snapshot.maps.insert(file_mapping(file, 0x40'1000, 8192, "rw-p"));  // may differ from the file
   CapturedMemory memory(snapshot);
 
   CHECK(memory.read_word(0x40'0000) == std::optional<std::uint64_t>(0xF11E0000 + 4096));
@@ -127,7 +127,7 @@ TEST_CASE("a mapped file that no longer exists reads as nothing") {
   snapshot.pid = getpid();
   {
     TempFile file;
-    snapshot.maps.push_back(file_mapping(file, 0x40'0000, 0, "r--p"));
+    snapshot.maps.insert(file_mapping(file, 0x40'0000, 0, "r--p"));
   }
   CapturedMemory memory(snapshot);
   CHECK_FALSE(memory.read_word(0x40'0000).has_value());

@@ -120,7 +120,7 @@ TEST_CASE("without .debug_aranges, lines and inlined frames are found through th
   REQUIRE(::stat(copy.path.c_str(), &st) == 0);
   mapping.inode = st.st_ino;
   mapping.path = copy.path.string();
-  offline.maps.push_back(mapping);
+  offline.maps.insert(mapping);
 
   auto session = symbolize::SnapshotDwfl::open(offline);
   REQUIRE(session.has_value());
