@@ -48,7 +48,7 @@ std::optional<std::string> AddressNamer::symbol_name(std::uint64_t address) {
   if (it == modules_.begin()) return std::nullopt;
   --it;
   auto found = symbols_.find(it->module);
-  if (found == symbols_.end()) found = symbols_.emplace(it->module, DataSymbols::build(it->module)).first;
+  if (found == symbols_.end()) found = symbols_.emplace(it->module, SymbolTable::data_objects(it->module)).first;
   auto hit = found->second.lookup(address);
   if (!hit) return std::nullopt;
   std::string text = demangle(*hit->name);
