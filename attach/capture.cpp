@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "attach/base/maps.hpp"
 #include "attach/freezer.hpp"
 #include "attach/live_process.hpp"
 #include "attach/memory_copy.hpp"
@@ -51,14 +52,6 @@ void read_process_header(ProcessConnection& process, Snapshot& snap) {
   snap.uid = process.uid();
   utsname u{};
   if (uname(&u) == 0) snap.kernel_release = u.release;
-}
-
-const MapRange* range_of(const std::vector<MapRange>& ranges, std::uint64_t address) {
-  auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
-                             [](std::uint64_t a, const MapRange& m) { return a < m.start; });
-  if (it == ranges.begin()) return nullptr;
-  --it;
-  return address < it->end ? &*it : nullptr;
 }
 
 /// A range to copy while frozen, and where its bytes go once the target is let go.
@@ -150,7 +143,7 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
     const std::uint64_t sp = t.registers->rsp;
-    const MapRange* m = range_of(ranges, sp);
+    const MapRange* m = find_range(ranges, sp);
     if (!m) {
       t.error = "stack pointer is in no mapping: stack not copied";
       continue;
@@ -177,7 +170,6 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
 /// After release: parses the maps and gives each copy to its owner.
 void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   snap.maps = parse_maps(frozen.maps_text);
-  std::sort(snap.maps.begin(), snap.maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
   deliver(frozen.requests, *frozen.copies, snap);
 }
 

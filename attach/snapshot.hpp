@@ -16,6 +16,7 @@
 #include <string>
 #include <vector>
 
+#include "attach/base/maps.hpp"
 #include "attach/known_symbols.hpp"
 #include "attach/sidecar.hpp"
 
@@ -30,21 +31,6 @@ struct MemoryCopy {
   bool contains(std::uint64_t address, std::size_t size) const {
     return address >= start && address - start <= bytes.size() && bytes.size() - (address - start) >= size;
   }
-};
-
-/// One line of /proc/PID/maps.
-struct Mapping {
-  std::uint64_t start = 0;
-  std::uint64_t end = 0;
-  std::string perms;        // "r-xp"
-  std::uint64_t offset = 0; // file offset of `start`
-  std::string device;       // "fd:01"
-  std::uint64_t inode = 0;
-  std::string path;         // "" for anonymous memory; "[stack]", "[vdso]", "[heap]"… for special mappings
-  bool deleted = false;     // the kernel appended " (deleted)"; `path` has it stripped
-
-  bool executable() const { return perms.size() > 2 && perms[2] == 'x'; }
-  bool file_backed() const { return inode != 0 && !path.empty() && path.front() == '/'; }
 };
 
 /// /proc/TID/syscall, read before the freeze. The kernel prints "running", "-1 SP PC" (blocked outside
@@ -135,7 +121,7 @@ struct Snapshot {
   bool was_group_stopped = false;       // already stopped (SIGSTOP) before gmr came: left stopped
 
   std::vector<ThreadSnapshot> threads;  // sorted by tid, leader first
-  std::vector<Mapping> maps;            // read while frozen
+  Maps maps;                            // read while frozen
   std::optional<MemoryCopy> vdso;       // the [vdso] image, copied while frozen
   std::vector<ProcessFacts> processes;
   std::vector<FdTarget> fd_targets;     // the fds blocked threads wait on, sorted by fd; read after the freeze

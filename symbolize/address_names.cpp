@@ -15,15 +15,6 @@ std::string hex_text(std::uint64_t value) {
   return buf;
 }
 
-
-const attach::Mapping* mapping_of(const std::vector<attach::Mapping>& maps, std::uint64_t address) {
-  auto it = std::upper_bound(maps.begin(), maps.end(), address,
-                             [](std::uint64_t a, const attach::Mapping& m) { return a < m.start; });
-  if (it == maps.begin()) return nullptr;
-  --it;
-  return address < it->end ? &*it : nullptr;
-}
-
 std::string basename_of(const std::string& path) {
   auto slash = path.rfind('/');
   return slash == std::string::npos ? path : path.substr(slash + 1);
@@ -44,7 +35,7 @@ AddressNamer::AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot) : snaps
   }
   for (const auto& thread : snapshot.threads) {
     if (!thread.registers) continue;
-    if (const attach::Mapping* m = mapping_of(snapshot.maps, thread.registers->rsp))
+    if (const attach::Mapping* m = snapshot.maps.find(thread.registers->rsp))
       stacks_.push_back({m->start, m->end, thread.facts.tid});
   }
   std::ranges::sort(stacks_, {}, &Stack::start);
@@ -57,7 +48,7 @@ std::optional<std::string> AddressNamer::symbol_name(std::uint64_t address) {
   if (it == modules_.begin()) return std::nullopt;
   --it;
   auto found = symbols_.find(it->module);
-  if (found == symbols_.end()) found = symbols_.emplace(it->module, DataSymbols::build(it->module)).first;
+  if (found == symbols_.end()) found = symbols_.emplace(it->module, SymbolTable::data_objects(it->module)).first;
   auto hit = found->second.lookup(address);
   if (!hit) return std::nullopt;
   std::string text = demangle(*hit->name);
@@ -68,10 +59,9 @@ std::optional<std::string> AddressNamer::symbol_name(std::uint64_t address) {
 std::string AddressNamer::name(std::uint64_t address) {
   if (auto symbol = symbol_name(address)) return *symbol;
   const std::string hex = hex_text(address);
-  auto stack = std::ranges::upper_bound(stacks_, address, {}, &Stack::start);
-  if (stack != stacks_.begin() && address < std::prev(stack)->end)
-    return "stack of thread " + std::to_string(std::prev(stack)->tid) + " " + hex;
-  const attach::Mapping* m = mapping_of(snapshot_.maps, address);
+  if (const Stack* stack = attach::find_range(stacks_, address))
+    return "stack of thread " + std::to_string(stack->tid) + " " + hex;
+  const attach::Mapping* m = snapshot_.maps.find(address);
   if (m == nullptr) return hex;
   if (m->path == "[heap]" || m->path.empty()) return "heap " + hex;
   if (m->path.starts_with('[')) return m->path + " " + hex;

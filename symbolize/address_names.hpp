@@ -12,7 +12,7 @@
 #include <vector>
 
 #include "attach/snapshot.hpp"
-#include "symbolize/data_symbols.hpp"
+#include "symbolize/symbol_table.hpp"
 
 namespace gmr::symbolize {
 
@@ -38,7 +38,7 @@ class AddressNamer {
   const attach::Snapshot& snapshot_;
   std::vector<Module> modules_;  // by low address
   std::vector<Stack> stacks_;    // the mapping holding each frozen thread's SP, by start
-  std::unordered_map<Dwfl_Module*, DataSymbols> symbols_;
+  std::unordered_map<Dwfl_Module*, SymbolTable> symbols_;  // data objects, built on first use
 };
 
 }  // namespace gmr::symbolize

@@ -82,7 +82,7 @@ std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
   outer.build_id = info.build_id;
   if (info.elf_bias) outer.module_offset = raw.pc - *info.elf_bias;
 
-  if (!info.symbols) info.symbols = std::make_unique<SymbolTable>(SymbolTable::build(module));
+  if (!info.symbols) info.symbols = std::make_unique<SymbolTable>(SymbolTable::functions(module));
   if (auto symbol = info.symbols->lookup(pc)) {
     outer.function = demangle(*symbol->name);
     outer.function_offset = raw.pc - symbol->start;

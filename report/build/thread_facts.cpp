@@ -3,27 +3,10 @@
 #include <csignal>
 #include <cstring>
 
+#include "attach/base/proc_state.hpp"
 #include "report/build/syscall_names.hpp"
 
 namespace gmr::report {
-
-std::optional<std::string> state_name(char state) {
-  switch (state) {
-    case 'R': return "running";
-    case 'S': return "sleeping";
-    case 'D': return "disk sleep";
-    case 'T': return "stopped";
-    case 't': return "tracing stop";
-    case 'Z': return "zombie";
-    case 'X': return "dead";
-    case 'x': return "dead";
-    case 'I': return "idle";
-    case 'P': return "parked";
-    case 'W': return "waking";
-    case 'K': return "wakekill";
-    default: return std::nullopt;
-  }
-}
 
 std::string signal_name(int signal) {
   if (signal >= SIGRTMIN && signal <= SIGRTMAX) {
@@ -41,7 +24,8 @@ report::Thread thread_facts(const attach::ThreadSnapshot& thread) {
   out.tid = facts.tid;
   out.name = facts.name;
   out.state = facts.state;
-  if (facts.state) out.state_name = state_name(*facts.state);
+  if (facts.state)
+    if (auto name = attach::proc_state_name(*facts.state)) out.state_name = std::string(*name);
   out.cpu_user = facts.cpu_user;
   out.cpu_system = facts.cpu_system;
   out.wchan = facts.wchan;

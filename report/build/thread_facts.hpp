@@ -9,9 +9,6 @@
 
 namespace gmr::report {
 
-/// "sleeping" for 'S', as proc(5) names the states; nullopt for an unknown letter.
-std::optional<std::string> state_name(char state);
-
 /// "SIGUSR1", "SIGRTMIN+3"; "signal 99" when the number has no name.
 std::string signal_name(int signal);
 

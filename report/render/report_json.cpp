@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "attach/base/proc_state.hpp"
 #include "report/render/format.hpp"
 
 namespace gmr::report {
@@ -37,7 +38,7 @@ json state_json(std::optional<char> state) {
 json state_name_json(std::optional<char> state, const std::optional<std::string>& name) {
   if (name) return *name;
   if (state)
-    if (auto known = report::state_name(*state)) return std::string{*known};
+    if (auto known = attach::proc_state_name(*state)) return std::string{*known};
   return nullptr;
 }
 

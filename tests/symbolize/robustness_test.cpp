@@ -121,7 +121,7 @@ TEST_CASE("without .debug_aranges, lines and inlined frames are found through th
   REQUIRE(::stat(copy.path.c_str(), &st) == 0);
   mapping.inode = st.st_ino;
   mapping.path = copy.path.string();
-  offline.maps.push_back(mapping);
+  offline.maps.insert(mapping);
 
   const attach::LiveFiles files(attach::layout_of(offline));
   auto session = symbolize::SnapshotDwfl::open(offline, files);

@@ -31,20 +31,6 @@ attach::ThreadSnapshot blocked_in_futex(attach::FreezeState freeze) {
 
 TEST_SUITE("report::thread_facts") {
 
-TEST_CASE("state letters are named as proc(5) names them") {
-  CHECK(report::state_name('R') == std::optional<std::string>("running"));
-  CHECK(report::state_name('S') == std::optional<std::string>("sleeping"));
-  CHECK(report::state_name('D') == std::optional<std::string>("disk sleep"));
-  CHECK(report::state_name('T') == std::optional<std::string>("stopped"));
-  CHECK(report::state_name('t') == std::optional<std::string>("tracing stop"));
-  CHECK(report::state_name('Z') == std::optional<std::string>("zombie"));
-  CHECK(report::state_name('X') == std::optional<std::string>("dead"));
-  CHECK(report::state_name('I') == std::optional<std::string>("idle"));
-  CHECK(report::state_name('P') == std::optional<std::string>("parked"));
-  CHECK(report::state_name('W') == std::optional<std::string>("waking"));
-  CHECK_FALSE(report::state_name('?').has_value());
-}
-
 TEST_CASE("signals are named SIGxxx, real-time ones relative to SIGRTMIN") {
   CHECK(report::signal_name(SIGUSR1) == "SIGUSR1");
   CHECK(report::signal_name(SIGTERM) == "SIGTERM");
