@@ -50,7 +50,8 @@ report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOpti
   return capture;
 }
 
-// dpkg-query takes tens of milliseconds: it runs while the frames are being named.
+// Scanning dpkg's file lists takes a few milliseconds (more with a cold page cache): it runs while the
+// frames are being named.
 std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
   // A deleted executable is not the file dpkg now has under that name; nor is one in another root (a
   // container's /usr/bin/python3 belongs to the container's packages, not this machine's).

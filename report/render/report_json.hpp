@@ -1,5 +1,5 @@
 // JSON beside the Report types (nlohmann ADL serializers), the pieces of a gmr.report/1 object. The
-// whole object, with its envelope and section selection, is built by report/json_renderer.hpp.
+// whole object, with its envelope and section selection, is built by report/render/json_renderer.hpp.
 // Contract (also gmr(1) OUTPUT and report/render/gmr-report.schema.json): snake_case keys; every key present;
 // an unknown value is null, never "" or 0; target addresses and offsets are "0x…" strings; durations are
 // integers with their unit in the key (_us); enums are stable lowercase strings. ordered_json keeps the
