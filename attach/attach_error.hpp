@@ -1,11 +1,11 @@
-// Why a snapshot could not be made at all. Expected failures are values; the CLI maps `kind` to an exit code.
+// Why a snapshot could not be made at all. Expected failures are values; report/dump_error.hpp carries the
+// kind into the report (its JSON name is the renderer's), the CLI maps it to an exit code.
 #pragma once
 
 #include <sys/types.h>
 
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace gmr::attach {
 
@@ -20,23 +20,6 @@ enum class AttachErrorKind {
   interrupted,        // gmr got SIGINT/SIGTERM/SIGHUP while attaching; the target was let go first
   system,             // anything else the kernel refused (message has the call and errno)
 };
-
-/// The stable name of a kind, as it appears in the JSON "error.kind" (gmr(1), the JSON schema): never
-/// renamed; a new kind gets a new name.
-constexpr std::string_view kind_name(AttachErrorKind kind) {
-  switch (kind) {
-    case AttachErrorKind::no_such_process: return "no_such_process";
-    case AttachErrorKind::permission_denied: return "permission_denied";
-    case AttachErrorKind::already_traced: return "already_traced";
-    case AttachErrorKind::zombie: return "zombie";
-    case AttachErrorKind::kernel_thread: return "kernel_thread";
-    case AttachErrorKind::self: return "self";
-    case AttachErrorKind::not_a_process: return "not_a_process";
-    case AttachErrorKind::interrupted: return "interrupted";
-    case AttachErrorKind::system: return "system";
-  }
-  return "system";
-}
 
 struct AttachError {
   AttachErrorKind kind = AttachErrorKind::system;

@@ -68,6 +68,25 @@ void to_json(json& out, const BlockedSyscall& syscall) {
 
 namespace {
 
+// The JSON "error.kind": never renamed; a new kind gets a new name.
+std::string_view kind_name(DumpError::Kind kind) {
+  using Kind = DumpError::Kind;
+  switch (kind) {
+    case Kind::no_such_process: return "no_such_process";
+    case Kind::permission_denied: return "permission_denied";
+    case Kind::already_traced: return "already_traced";
+    case Kind::zombie: return "zombie";
+    case Kind::kernel_thread: return "kernel_thread";
+    case Kind::self: return "self";
+    case Kind::not_a_process: return "not_a_process";
+    case Kind::interrupted: return "interrupted";
+    case Kind::system: return "system";
+    case Kind::output: return "output";
+    case Kind::internal: return "internal";
+  }
+  return "internal";
+}
+
 std::string_view wait_kind_name(Wait::Kind kind) {
   switch (kind) {
     case Wait::Kind::mutex: return "mutex";
@@ -172,7 +191,7 @@ void to_json(json& out, const Capture& capture) {
 
 void to_json(json& out, const DumpError& error) {
   out = json{
-      {"kind", error.kind},
+      {"kind", kind_name(error.kind)},
       {"message", error.message},
       {"errno", or_null(error.errno_value)},
       {"tracer_pid", or_null(error.tracer_pid)},

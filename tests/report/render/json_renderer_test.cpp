@@ -31,13 +31,12 @@ json as_json(const gmr::report::Report& report, const SectionSet& sections = Sec
 }
 
 gmr::report::DumpError traced_error() {
-  gmr::report::DumpError error;
-  error.pid = 4242;
-  error.kind = "already_traced";
+  gmr::attach::AttachError error;
+  error.kind = gmr::attach::AttachErrorKind::already_traced;
   error.message = "process 4242 (redis-server) is already traced by process 77 (gdb)";
   error.errno_value = 1;
   error.tracer_pid = 77;
-  return error;
+  return gmr::report::DumpError::refused(4242, error);
 }
 
 }  // namespace
