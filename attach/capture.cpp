@@ -204,9 +204,13 @@ std::expected<void, AttachError> freeze_and_copy(pid_t pid, const CaptureOptions
   return {};
 }
 
+/// `before` is sorted by tid.
 void fill_thread_facts(pid_t pid, const std::vector<ThreadFacts>& before, Snapshot& snap) {
   std::size_t born = 0;
+  std::vector<pid_t> held;
+  held.reserve(snap.threads.size());
   for (auto& t : snap.threads) {
+    held.push_back(t.facts.tid);
     auto it = std::lower_bound(before.begin(), before.end(), t.facts.tid,
                                [](const ThreadFacts& f, pid_t tid) { return f.tid < tid; });
     if (it != before.end() && it->tid == t.facts.tid) {
@@ -219,10 +223,9 @@ void fill_thread_facts(pid_t pid, const std::vector<ThreadFacts>& before, Snapsh
   }
   if (born > 0)
     snap.notes.push_back(std::to_string(born) + " thread(s) appeared during the freeze: their state and CPU times were read after it");
-  std::size_t gone = 0;
-  for (const auto& f : before)
-    if (std::none_of(snap.threads.begin(), snap.threads.end(), [&](const ThreadSnapshot& t) { return t.facts.tid == f.tid; }))
-      ++gone;
+  std::ranges::sort(held);
+  const auto gone =
+      std::ranges::count_if(before, [&](const ThreadFacts& f) { return !std::ranges::binary_search(held, f.tid); });
   if (gone > 0) snap.notes.push_back(std::to_string(gone) + " thread(s) exited during the freeze and are not shown");
 }
 

@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <charconv>
 #include <exception>
 #include <expected>
@@ -49,12 +48,14 @@ std::optional<pid_t> parse_id(std::string_view text) {
   return id;
 }
 
+// The ids in the order given, each once.
 std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
   std::vector<pid_t> tids;
+  std::set<pid_t> seen;
   for (const auto& word : words) {
     const auto tid = parse_id(word);
     if (!tid) return std::unexpected("--threads: '" + word + "' is not a thread id (a positive decimal number)");
-    if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
+    if (seen.insert(*tid).second) tids.push_back(*tid);
   }
   return tids;
 }

@@ -6,6 +6,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -90,7 +91,14 @@ struct Deadlock {
 
 /// Threads with identical frame chains (--group): tids ascending; the stack is that of the first.
 struct ThreadGroup {
+  /// A thread name (absent: unknown) and how many threads of the group have it.
+  struct Name {
+    std::optional<std::string> name;
+    std::size_t count = 0;
+    bool operator==(const Name&) const = default;
+  };
   std::vector<pid_t> tids;
+  std::vector<Name> names;  // each distinct name once, in the order of `tids`
 };
 
 struct Package {

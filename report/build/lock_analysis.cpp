@@ -106,8 +106,9 @@ std::vector<report::WaitedFd> fds_of(const attach::ThreadSnapshot& thread, const
   std::vector<report::WaitedFd> out;
   for (int fd : fds) {
     report::WaitedFd waited{fd, std::nullopt};
-    auto it = std::ranges::find(snapshot.fd_targets, fd, &attach::FdTarget::fd);
-    if (it != snapshot.fd_targets.end()) waited.target = it->target;
+    // fd_targets is sorted by fd.
+    auto it = std::ranges::lower_bound(snapshot.fd_targets, fd, {}, &attach::FdTarget::fd);
+    if (it != snapshot.fd_targets.end() && it->fd == fd) waited.target = it->target;
     out.push_back(std::move(waited));
   }
   return out;

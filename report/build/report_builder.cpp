@@ -126,9 +126,9 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
   std::optional<symbolize::FrameResolver> resolver;
   if (dwfl != nullptr) resolver.emplace(dwfl, options.source_lines ? &sources : nullptr);
 
-  const auto selected = [&](pid_t tid) {
-    return !options.threads || std::ranges::find(*options.threads, tid) != options.threads->end();
-  };
+  std::vector<pid_t> wanted = options.threads.value_or(std::vector<pid_t>{});
+  std::ranges::sort(wanted);
+  const auto selected = [&](pid_t tid) { return !options.threads || std::ranges::binary_search(wanted, tid); };
   for (const auto& thread : snapshot.threads) {
     if (thread.freeze == attach::FreezeState::exited || !selected(thread.facts.tid)) continue;
     report::Thread out = thread_facts(thread);

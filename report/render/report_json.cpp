@@ -2,9 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
-#include <algorithm>
-
 #include "report/render/format.hpp"
+#include "report/thread_index.hpp"
 
 namespace gmr::report {
 namespace {
@@ -235,20 +234,12 @@ void to_json(json& out, const CustomSection& section) {
 
 json groups_json(const Report& report) {
   if (report.groups.empty()) return nullptr;
+  const ThreadIndex threads(report.threads);
   json groups = json::array();
   for (const auto& group : report.groups) {
     json names = json::array();
-    const Thread* first = nullptr;
-    for (pid_t tid : group.tids) {
-      auto it = std::ranges::find(report.threads, tid, &Thread::tid);
-      if (it == report.threads.end()) continue;
-      if (first == nullptr) first = &*it;
-      auto seen = std::ranges::find_if(names, [&](const json& n) { return n["name"] == or_null(it->name); });
-      if (seen == names.end())
-        names.push_back(json{{"name", or_null(it->name)}, {"count", 1}});
-      else
-        (*seen)["count"] = (*seen)["count"].get<int>() + 1;
-    }
+    for (const auto& [name, count] : group.names) names.push_back(json{{"name", or_null(name)}, {"count", count}});
+    const Thread* first = group.tids.empty() ? nullptr : threads.find(group.tids.front());
     groups.push_back(json{
         {"count", group.tids.size()},
         {"tids", group.tids},

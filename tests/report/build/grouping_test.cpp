@@ -1,6 +1,7 @@
 // --group and --format folded on hand-made reports.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -47,6 +48,17 @@ TEST_CASE("identical frame chains form one group, largest first, ties by lowest 
   CHECK(groups[1].tids == std::vector<pid_t>{5});
   CHECK(groups[2].tids == std::vector<pid_t>{10});
   CHECK(groups[3].tids == std::vector<pid_t>{12});
+}
+
+TEST_CASE("each group names its threads once: distinct names with counts, in tid order, unknown names too") {
+  auto threads = crowd().threads;
+  std::ranges::reverse(threads);  // the order of the report's threads does not matter
+  const auto groups = report::group_threads(threads);
+  REQUIRE(groups.size() == 4);
+  using Name = report::ThreadGroup::Name;
+  CHECK(groups[0].names == std::vector<Name>{{"pool", 3}, {"other", 1}});
+  CHECK(groups[1].names == std::vector<Name>{{"main", 1}});
+  CHECK(groups[3].names == std::vector<Name>{{std::nullopt, 1}});
 }
 
 TEST_CASE("an inlined frame at the same pc makes a different chain") {

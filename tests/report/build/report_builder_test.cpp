@@ -129,4 +129,17 @@ TEST_CASE("a snapshot with no maps at all still gives a report; frozen threads s
   CHECK(report.threads[0].errors[0].starts_with("cannot unwind: "));
 }
 
+TEST_CASE("--threads: only the threads asked for, in the snapshot's order, whatever the order asked") {
+  attach::Snapshot snapshot;
+  snapshot.pid = 100;
+  for (pid_t tid : {100, 101, 102, 103, 104}) snapshot.threads.push_back(thread(tid, attach::FreezeState::not_frozen));
+  report::BuildOptions options;
+  options.threads = std::vector<pid_t>{104, 100, 102, 999};
+  const report::Report report = report::build_report(snapshot, options);
+  std::vector<pid_t> shown;
+  for (const auto& t : report.threads) shown.push_back(t.tid);
+  CHECK(shown == std::vector<pid_t>{100, 102, 104});
+  CHECK(report.capture.thread_filter == options.threads);
+}
+
 }  // TEST_SUITE

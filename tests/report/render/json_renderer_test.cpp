@@ -51,7 +51,11 @@ TEST_SUITE("report::json") {
 
   TEST_CASE("waits, held locks, deadlocks and groups match their golden file and the schema") {
     auto report = gmr::test::samples::locks_report();
-    report.groups = {{{10, 11}}, {{12}}, {{13}}, {{14}}};
+    using Name = gmr::report::ThreadGroup::Name;
+    report.groups = {{{10, 11}, {Name{"lock-a", 1}, Name{"lock-b", 1}}},
+                     {{12}, {Name{"joiner", 1}}},
+                     {{13}, {Name{"waiter", 1}}},
+                     {{14}, {Name{"reader", 1}}}};
     const auto text = pretty(report, 0);
     gmr::test::check_golden("report_locks.json", text);
     const auto check = gmr::test::check_schema(text, true);
