@@ -1,9 +1,11 @@
-// Why a snapshot could not be made at all. Expected failures are values; report/dump_error.hpp carries the
-// kind into the report (its JSON name is the renderer's), the CLI maps it to an exit code.
+// attach/'s failures, as values: why no snapshot could be made at all (AttachError; report/dump_error.hpp
+// turns it into the report's error, the CLI into an exit code), and why part of one frozen thread is
+// missing from a snapshot that was made (ThreadCopyError; the thread is still reported, partial).
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -28,6 +30,18 @@ struct AttachError {
   std::optional<pid_t> tracer_pid;    // already_traced
   std::optional<pid_t> process_pid;   // not_a_process: the thread group it belongs to
   std::optional<int> signal;          // interrupted: the signal gmr received
+};
+
+/// Why a frozen thread's registers or stack are missing from the Snapshot.
+struct ThreadCopyError {
+  enum class Kind {
+    no_registers,        // PTRACE_GETREGSET failed (the thread was killed while frozen?)
+    stack_not_captured,  // the stack pointer `address` is in no mapping: no stack copied
+    stack_unreadable,    // process_vm_readv of the stack failed with `errno_value`
+  };
+  Kind kind = Kind::no_registers;
+  std::optional<int> errno_value = {};
+  std::optional<std::uint64_t> address = {};
 };
 
 }  // namespace gmr::attach

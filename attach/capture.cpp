@@ -109,7 +109,7 @@ FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer,
       t.stop_kind = held.stop_kind();
       t.pending_signal = held.pending_signal();
       t.registers = kernel.registers(tid);
-      if (!t.registers) t.error = "registers could not be read (thread killed while frozen?)";
+      if (!t.registers) t.error = ThreadCopyError{ThreadCopyError::Kind::no_registers};
     } else {
       t.freeze = FreezeState::not_frozen;
     }
@@ -128,7 +128,7 @@ FrozenBytes copy_frozen_state(pid_t pid, Kernel& kernel, const Freezer& freezer,
     const std::uint64_t sp = t.registers->rsp;
     const MapRange* m = range_of(ranges, sp);
     if (!m) {
-      t.error = "stack pointer is in no mapping: stack not copied";
+      t.error = ThreadCopyError{ThreadCopyError::Kind::stack_not_captured, std::nullopt, sp};
       continue;
     }
     const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
@@ -165,7 +165,7 @@ void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
     if (copy) {
       frozen.stack_owners[i]->stack = std::move(*copy);
     } else {
-      frozen.stack_owners[i]->error = std::string("stack could not be read: ") + std::strerror(copy.error());
+      frozen.stack_owners[i]->error = ThreadCopyError{ThreadCopyError::Kind::stack_unreadable, copy.error()};
     }
   }
   const std::size_t first_wait = frozen.stack_owners.size() + (frozen.vdso_requested ? 1 : 0);
@@ -206,7 +206,6 @@ std::expected<void, AttachError> freeze_and_copy(pid_t pid, const CaptureOptions
 
 /// `before` is sorted by tid.
 void fill_thread_facts(pid_t pid, const std::vector<ThreadFacts>& before, Snapshot& snap) {
-  std::size_t born = 0;
   std::vector<pid_t> held;
   held.reserve(snap.threads.size());
   for (auto& t : snap.threads) {
@@ -218,15 +217,11 @@ void fill_thread_facts(pid_t pid, const std::vector<ThreadFacts>& before, Snapsh
     } else {
       t.facts = read_thread_facts(pid, t.facts.tid);
       t.facts_before_freeze = false;
-      ++born;
     }
   }
-  if (born > 0)
-    snap.notes.push_back(std::to_string(born) + " thread(s) appeared during the freeze: their state and CPU times were read after it");
   std::ranges::sort(held);
-  const auto gone =
-      std::ranges::count_if(before, [&](const ThreadFacts& f) { return !std::ranges::binary_search(held, f.tid); });
-  if (gone > 0) snap.notes.push_back(std::to_string(gone) + " thread(s) exited during the freeze and are not shown");
+  snap.threads_vanished = static_cast<std::size_t>(
+      std::ranges::count_if(before, [&](const ThreadFacts& f) { return !std::ranges::binary_search(held, f.tid); }));
 }
 
 }  // namespace
@@ -269,12 +264,9 @@ std::expected<Snapshot, AttachError> capture(pid_t pid, const CaptureOptions& op
     if ((a.facts.tid == pid) != (b.facts.tid == pid)) return a.facts.tid == pid;
     return a.facts.tid < b.facts.tid;
   });
-  for (const auto& t : snap.threads) {
+  snap.freeze_timeout = options.timeout;
+  for (const auto& t : snap.threads)
     if (t.stop_kind == StopKind::group_stop) snap.was_group_stopped = true;
-    if (t.freeze == FreezeState::not_frozen)
-      snap.notes.push_back("thread " + std::to_string(t.facts.tid) + " did not stop within " +
-                           std::to_string(options.timeout.count()) + " ms: not frozen");
-  }
   snap.processes = read_process_tree(pid);
   snap.sidecars = read_sidecars(pid, options.sidecars, snap.cmdline, options.max_config_bytes);
   return snap;

@@ -211,7 +211,7 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   std::vector<std::string> names;
   for (const auto& row : report::output_formats) names.emplace_back(row.name);
   format->check(CLI::IsMember(names));
-  dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/1)")
+  dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/2)")
       ->excludes(format);
   dump->add_option("--output-dir", options.output_dir,
                    "Write each report to a new file DIR/<program>_gurumeditation_<YYYYmmddHHMMSS>[.json] and print "

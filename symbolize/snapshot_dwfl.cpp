@@ -141,7 +141,7 @@ bool SnapshotDwfl::report_modules() {
 void SnapshotDwfl::attach_threads() {
   // A null Elf lets libdwfl take the architecture from the first module whose ELF opens.
   if (!dwfl_attach_state(dwfl_.get(), nullptr, snapshot_.pid, &thread_callbacks, this))
-    unwind_unavailable_ = std::string("cannot unwind: ") + dwfl_errmsg(-1);
+    unwind_unavailable_ = dwfl_errmsg(-1);
 }
 
 int SnapshotDwfl::find_elf(const ModuleSource& source, char** file_name, Elf** elfp) {

@@ -225,7 +225,7 @@ void analyse_locks(const attach::Snapshot& snapshot, symbolize::AddressNamer& na
     if (!wait || wait->kind != report::Wait::Kind::mutex || !wait->thread || !wait->address) continue;
     report::HeldLock& lock = held[{*wait->thread, *wait->address}];
     lock.address = *wait->address;
-    lock.object = wait->object.value_or("");
+    lock.object = wait->object;
     lock.priority_inheritance = wait->priority_inheritance;
     ++lock.waiters;
     // The waiter's copy of the mutex tells a recursive mutex's lock count (__count).

@@ -10,7 +10,7 @@ namespace gmr::report {
 
 enum class OutputFormat {
   text,  // the oslo.reports GMR layout (gmr(1) OUTPUT)
-  json,    // one object per pid, schema gmr.report/1 (report/render/gmr-report.schema.json)
+  json,    // one object per pid, schema gmr.report/2 (report/render/gmr-report.schema.json)
   folded,  // one line per distinct stack with its thread count, for flame graphs (folded_renderer.hpp)
 };
 

@@ -3,6 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "report/render/format.hpp"
+#include "report/render/wording.hpp"
 #include "report/thread_index.hpp"
 
 namespace gmr::report {
@@ -67,7 +68,67 @@ void to_json(json& out, const BlockedSyscall& syscall) {
 
 namespace {
 
-// The JSON "error.kind": never renamed; a new kind gets a new name.
+// The stable JSON names of the model's kinds (gmr(1), the JSON schema): never renamed; a new kind gets a
+// new name.
+
+std::string_view kind_name(Wait::Kind kind) {
+  switch (kind) {
+    case Wait::Kind::mutex: return "mutex";
+    case Wait::Kind::join: return "join";
+    case Wait::Kind::condition: return "condition";
+    case Wait::Kind::futex: return "futex";
+    case Wait::Kind::syscall: return "syscall";
+  }
+  return "syscall";
+}
+
+std::string_view kind_name(symbolize::AddressName::Kind kind) {
+  using Kind = symbolize::AddressName::Kind;
+  switch (kind) {
+    case Kind::symbol: return "symbol";
+    case Kind::stack: return "stack";
+    case Kind::heap: return "heap";
+    case Kind::mapping: return "mapping";
+    case Kind::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view kind_name(ThreadError::Kind kind) {
+  using Kind = ThreadError::Kind;
+  switch (kind) {
+    case Kind::not_frozen: return "not_frozen";
+    case Kind::no_registers: return "no_registers";
+    case Kind::stack_not_captured: return "stack_not_captured";
+    case Kind::stack_unreadable: return "stack_unreadable";
+    case Kind::unwind_unavailable: return "unwind_unavailable";
+    case Kind::unwind_stopped: return "unwind_stopped";
+    case Kind::unwind_no_pc: return "unwind_no_pc";
+    case Kind::unwind_memory_not_captured: return "unwind_memory_not_captured";
+  }
+  return "unwind_stopped";
+}
+
+std::string_view kind_name(Stop::Kind kind) {
+  switch (kind) {
+    case Stop::Kind::group_stop: return "group_stop";
+    case Stop::Kind::signal_delivery: return "signal_delivery";
+  }
+  return "group_stop";
+}
+
+std::string_view kind_name(CaptureNote::Kind kind) {
+  using Kind = CaptureNote::Kind;
+  switch (kind) {
+    case Kind::threads_appeared: return "threads_appeared";
+    case Kind::threads_vanished: return "threads_vanished";
+    case Kind::threads_exited: return "threads_exited";
+    case Kind::thread_not_frozen: return "thread_not_frozen";
+    case Kind::no_debug_aranges: return "no_debug_aranges";
+  }
+  return "threads_exited";
+}
+
 std::string_view kind_name(DumpError::Kind kind) {
   using Kind = DumpError::Kind;
   switch (kind) {
@@ -86,15 +147,21 @@ std::string_view kind_name(DumpError::Kind kind) {
   return "internal";
 }
 
-std::string_view wait_kind_name(Wait::Kind kind) {
-  switch (kind) {
-    case Wait::Kind::mutex: return "mutex";
-    case Wait::Kind::join: return "join";
-    case Wait::Kind::condition: return "condition";
-    case Wait::Kind::futex: return "futex";
-    case Wait::Kind::syscall: return "syscall";
-  }
-  return "syscall";
+// The "object" text and the "location" object of a named address; both null when it is not named.
+json object_json(std::optional<std::uint64_t> address, const std::optional<symbolize::AddressName>& name) {
+  if (!address || !name) return nullptr;
+  return address_name_text(*address, *name);
+}
+
+json location_json(const std::optional<symbolize::AddressName>& name) {
+  if (!name) return nullptr;
+  return json{
+      {"kind", kind_name(name->kind)},
+      {"symbol", or_null(name->symbol)},
+      {"offset", hex_or_null(name->offset)},
+      {"tid", or_null(name->tid)},
+      {"mapping", or_null(name->mapping)},
+  };
 }
 
 }  // namespace
@@ -103,10 +170,11 @@ void to_json(json& out, const WaitedFd& fd) { out = json{{"fd", fd.fd}, {"target
 
 void to_json(json& out, const Wait& wait) {
   out = json{
-      {"kind", wait_kind_name(wait.kind)},
+      {"kind", kind_name(wait.kind)},
       {"syscall", wait.syscall},
       {"address", hex_or_null(wait.address)},
-      {"object", or_null(wait.object)},
+      {"object", object_json(wait.address, wait.object)},
+      {"location", location_json(wait.object)},
       {"priority_inheritance", wait.priority_inheritance},
       {"kernel_deadlock", wait.kernel_deadlock},
       {"thread", or_null(wait.thread)},
@@ -118,10 +186,49 @@ void to_json(json& out, const Wait& wait) {
 void to_json(json& out, const HeldLock& lock) {
   out = json{
       {"address", format_hex(lock.address)},
-      {"object", lock.object},
+      {"object", object_json(lock.address, lock.object)},
+      {"location", location_json(lock.object)},
       {"waiters", lock.waiters},
       {"recursion", or_null(lock.recursion)},
       {"priority_inheritance", lock.priority_inheritance},
+  };
+}
+
+void to_json(json& out, const Stop& stop) {
+  out = json{
+      {"kind", kind_name(stop.kind)},
+      {"signal", or_null(stop.signal)},
+      {"signal_name", stop.signal ? json(signal_name(*stop.signal)) : json(nullptr)},
+      {"message", stop_text(stop)},
+  };
+}
+
+void to_json(json& out, const ThreadError& error) {
+  json frame = nullptr;
+  json pc = nullptr;
+  if (error.after) {
+    frame = or_null(error.after->index);
+    pc = format_hex(error.after->pc);
+  }
+  out = json{
+      {"kind", kind_name(error.kind)},
+      {"message", thread_error_text(error)},
+      {"errno", or_null(error.errno_value)},
+      {"address", hex_or_null(error.address)},
+      {"frame", std::move(frame)},
+      {"pc", std::move(pc)},
+      {"detail", or_null(error.detail)},
+  };
+}
+
+void to_json(json& out, const CaptureNote& note) {
+  out = json{
+      {"kind", kind_name(note.kind)},
+      {"message", note_text(note)},
+      {"count", or_null(note.count)},
+      {"tid", or_null(note.tid)},
+      {"timeout_us", note.timeout ? json(std::chrono::microseconds(*note.timeout).count()) : json(nullptr)},
+      {"module", or_null(note.module)},
   };
 }
 

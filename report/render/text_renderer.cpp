@@ -7,6 +7,7 @@
 #include "report/render/config_text.hpp"
 #include "report/render/format.hpp"
 #include "report/render/layout.hpp"
+#include "report/render/wording.hpp"
 #include "report/thread_index.hpp"
 
 namespace gmr::report {
@@ -50,7 +51,7 @@ void render_notes(const Capture& capture, std::ostream& out) {
   if (!capture.was_group_stopped && capture.notes.empty()) return;
   out << field("notes", "");
   if (capture.was_group_stopped) out << "  process was stopped before gmr (left stopped)\n";
-  for (const auto& note : capture.notes) out << "  " << printable(note) << '\n';
+  for (const auto& note : capture.notes) out << "  " << printable(note_text(note)) << '\n';
 }
 
 void render_header(const Report& report, std::ostream& out) {
@@ -118,8 +119,8 @@ void render_thread_facts(const Thread& thread, std::ostream& out) {
   out << field("cpu", cpu_times(thread));
   out << field("syscall", syscall_text(thread.syscall));
   out << field("wchan", or_unknown(thread.wchan));
-  if (thread.stop) out << field("stop", printable(*thread.stop));
-  for (const auto& error : thread.errors) out << field("error", printable(error));
+  if (thread.stop) out << field("stop", printable(stop_text(*thread.stop)));
+  for (const auto& error : thread.errors) out << field("error", printable(thread_error_text(error)));
 }
 
 // ---- locks ---------------------------------------------------------------------------------------
@@ -131,7 +132,7 @@ std::string thread_reference(pid_t tid, const ThreadIndex& threads) {
 }
 
 std::string object_text(const Wait& wait) {
-  if (wait.object) return printable(*wait.object);
+  if (wait.address && wait.object) return printable(address_name_text(*wait.address, *wait.object));
   if (wait.address) return format_hex(*wait.address);
   return "a mutex not identified";
 }
@@ -171,8 +172,9 @@ std::string held_text(const HeldLock& lock) {
   if (lock.priority_inheritance) facts.push_back("priority inheritance");
   if (lock.recursion) facts.push_back("locked " + std::to_string(*lock.recursion) + " times");
   facts.push_back(std::to_string(lock.waiters) + (lock.waiters == 1 ? " waiter" : " waiters"));
-  return "holds " + (lock.object.empty() ? format_hex(lock.address) : printable(lock.object)) + " (" +
-         join(facts, ", ") + ")";
+  const std::string object =
+      lock.object ? printable(address_name_text(lock.address, *lock.object)) : format_hex(lock.address);
+  return "holds " + object + " (" + join(facts, ", ") + ")";
 }
 
 void render_lock_lines(const Thread& thread, const ThreadIndex& threads, std::ostream& out) {

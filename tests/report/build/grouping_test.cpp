@@ -86,10 +86,11 @@ TEST_CASE("grouped text: each distinct lock line once with its count, holds with
   auto report = crowd();
   report::Wait cond;
   cond.kind = report::Wait::Kind::condition;
-  cond.object = "app::ready";
+  cond.address = 0x2000;
+  cond.object = test::samples::symbol("app::ready");
   for (auto& thread : report.threads)
     if (thread.tid == 6 || thread.tid == 7 || thread.tid == 11) thread.wait = cond;
-  report.threads[2].holds.push_back({0x1000, "app::lock", 2, {}, false});  // tid 7
+  report.threads[2].holds.push_back({0x1000, test::samples::symbol("app::lock"), 2, {}, false});  // tid 7
   report::Wait read;
   read.syscall = "read";
   report.threads[0].wait = read;  // tid 5, alone in its group
