@@ -1,5 +1,5 @@
-// What the lock analysis needs from the target beyond registers and stacks (architecture.md, "Who holds the
-// lock"): the words at a futex address, a poll(2) call's pollfd array, pointer candidates for glibc's endless
+// What the lock analysis needs from the target beyond registers and stacks: the words at a futex
+// address, a poll(2) call's pollfd array, pointer candidates for glibc's endless
 // wait after EDEADLK on a PI mutex, and where the fds blocked threads wait on point. Reading is done by
 // capture(); this file decides what to read and decodes the few raw layouts both attach/ and report/build/ use.
 #pragma once

@@ -126,11 +126,4 @@ std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
   return frames;
 }
 
-std::vector<std::string> FrameResolver::notes() const {
-  std::vector<std::string> notes;
-  for (const std::string& name : modules_without_aranges_)
-    notes.push_back(name + ": no .debug_aranges for some code; its CUs were located by their address ranges");
-  return notes;
-}
-
 }  // namespace gmr::symbolize

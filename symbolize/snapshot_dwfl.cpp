@@ -112,7 +112,7 @@ void SnapshotDwfl::attach(const attach::Snapshot& snapshot) {
   if (dwfl_attach_state(dwfl_.get(), nullptr, snapshot.pid, &thread_callbacks, this))
     unwind_unavailable_.reset();
   else
-    unwind_unavailable_ = std::string("cannot unwind: ") + dwfl_errmsg(-1);
+    unwind_unavailable_ = dwfl_errmsg(-1);
 }
 
 SnapshotDwfl::ModuleSource* SnapshotDwfl::add_source(const attach::Mapping* first, bool vdso) {

@@ -1,5 +1,5 @@
-// Value formatting shared by every renderer (text now; JSON and folded later), so that one fact is
-// spelled the same way everywhere. Pure functions: no clock, no locale, no environment.
+// Value formatting shared by every renderer (text, JSON, folded), so that one fact is spelled the same
+// way everywhere. Pure functions: no clock, no locale, no environment.
 #pragma once
 
 #include <chrono>
