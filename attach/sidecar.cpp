@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <limits>
 #include <memory>
 
 #include "attach/proc_parse.hpp"
@@ -29,8 +30,10 @@ SidecarFile found(std::string path, std::string by) {
 void read_content(int fd, std::size_t max_bytes, SidecarFile& file) {
   std::string out;
   char buf[65536];
-  while (out.size() <= max_bytes) {
-    ssize_t n = read(fd, buf, std::min(sizeof buf, max_bytes + 1 - out.size()));
+  // max_bytes + 1, without wrapping to 0 for the largest size.
+  const std::size_t limit = max_bytes == std::numeric_limits<std::size_t>::max() ? max_bytes : max_bytes + 1;
+  while (out.size() < limit) {
+    ssize_t n = read(fd, buf, std::min(sizeof buf, limit - out.size()));
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) {
       file.error = std::string("cannot read: ") + std::strerror(errno);
