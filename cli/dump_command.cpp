@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 
 #include <algorithm>
-#include <charconv>
 #include <exception>
 #include <expected>
 #include <iostream>
@@ -15,6 +14,7 @@
 
 #include "attach/capture.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/option_values.hpp"
 #include "cli/version.hpp"
 #include "report/render/json_renderer.hpp"
 #include "report/render/output_format.hpp"
@@ -38,33 +38,41 @@ struct DumpPlan {
   bool group = false;  // --group: collapse threads with identical stacks
 };
 
-std::optional<pid_t> parse_id(std::string_view text) {
-  pid_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
   std::vector<pid_t> tids;
   for (const auto& word : words) {
-    const auto tid = parse_id(word);
-    if (!tid) return std::unexpected("--threads: '" + word + "' is not a thread id (a positive decimal number)");
+    const auto tid = parse_id(word, "thread id");
+    if (!tid) return std::unexpected("--threads: " + tid.error());
     if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
   }
   return tids;
 }
 
+std::string format_names() {
+  std::string names;
+  for (const auto& row : report::output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
+  return names;
+}
+
 std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   DumpPlan plan;
   for (const auto& text : options.pids) {
-    const auto pid = parse_id(text);
-    if (!pid) return std::unexpected("'" + text + "' is not a process id (a positive decimal number)");
+    const auto pid = parse_id(text, "process id");
+    if (!pid) return std::unexpected(pid.error());
     plan.pids.push_back(*pid);
   }
-  plan.capture.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000.0));
-  plan.capture.max_stack = options.max_stack;
-  plan.build.max_frames = options.max_frames;
+  const auto timeout = parse_seconds("--timeout", options.timeout, timeout_min_seconds, timeout_max_seconds);
+  if (!timeout) return std::unexpected(timeout.error());
+  plan.capture.timeout = *timeout;
+  const auto max_stack = parse_size("--max-stack", options.max_stack, max_stack_bounds);
+  if (!max_stack) return std::unexpected(max_stack.error());
+  plan.capture.max_stack = *max_stack;
+  const auto max_frames = parse_count("--max-frames", options.max_frames, max_frames_min, max_frames_max);
+  if (!max_frames) return std::unexpected(max_frames.error());
+  plan.build.max_frames = *max_frames;
+  const auto max_config_bytes = parse_size("--max-config-bytes", options.max_config_bytes, max_config_bytes_bounds);
+  if (!max_config_bytes) return std::unexpected(max_config_bytes.error());
+  plan.capture.max_config_bytes = *max_config_bytes;
   for (const auto& pattern : options.masks) {
     try {
       plan.build.mask_keys.emplace_back(pattern, std::regex::ECMAScript | std::regex::icase);
@@ -74,7 +82,6 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   }
   plan.build.config_symbol = options.config_symbol;
   plan.build.show_secrets = options.show_secrets;
-  plan.capture.max_config_bytes = options.max_config_bytes;
   plan.capture.sidecars.paths = options.sidecars;
   plan.build.source_lines = !options.no_source;
   if (!options.threads.empty()) {
@@ -83,7 +90,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     plan.build.threads = std::move(*tids);
   }
   const auto format = report::parse_output_format(options.json ? "json" : options.format);
-  if (!format) return std::unexpected("unknown format '" + options.format + "'");
+  if (!format) return std::unexpected("--format: unknown format '" + options.format + "': give " + format_names());
   plan.format = *format;
   plan.group = options.group;
   if (!options.sections.empty()) {
@@ -190,12 +197,6 @@ std::string join_ids(const std::vector<pid_t>& ids) {
   return text;
 }
 
-std::string format_names() {
-  std::string names;
-  for (const auto& row : report::output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
-  return names;
-}
-
 }  // namespace
 
 CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
@@ -203,22 +204,20 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_option("pid", options.pids, "Process ids of the targets, dumped one after the other")
       ->required()
       ->type_name("PID");
-  dump->add_option("--timeout", options.timeout_seconds,
-                   "Seconds to wait for every thread to stop; threads not stopped by then are reported as not frozen")
-      ->default_val(3.0)
+  dump->add_option("--timeout", options.timeout,
+                   "Seconds to wait for every thread to stop, 0.001 to 3600; threads not stopped by then are "
+                   "reported as not frozen")
       ->type_name("SECONDS")
-      ->check(CLI::Range(0.001, 3600.0));
+      ->default_str(options.timeout);
   dump->add_option("--max-stack", options.max_stack,
-                   "Bytes of each thread's stack to copy, from SP minus the red zone (suffixes K, M)")
-      ->transform(CLI::AsSizeValue(false))
+                   "Bytes of each thread's stack to copy, from SP minus the red zone: " +
+                       format_size(max_stack_bounds.min) + " to " + format_size(max_stack_bounds.max) +
+                       " (suffixes K, M, G)")
       ->type_name("BYTES")
-      ->default_str("512K");
+      ->default_str(options.max_stack);
   auto* format = dump->add_option("--format", options.format, "Output format: " + format_names())
-                     ->default_val("text")
-                     ->type_name("FORMAT");
-  std::vector<std::string> names;
-  for (const auto& row : report::output_formats) names.emplace_back(row.name);
-  format->check(CLI::IsMember(names));
+                     ->type_name("FORMAT")
+                     ->default_str(options.format);
   dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/1)")
       ->excludes(format);
   dump->add_option("--output-dir", options.output_dir,
@@ -228,10 +227,11 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_option("--threads", options.threads, "Report only these thread ids (comma-separated)")
       ->type_name("TID,...")
       ->delimiter(',')->type_size(1)->expected(1, 1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false);
-  dump->add_option("--max-frames", options.max_frames, "At most N frames per thread, inlined frames included")
-      ->default_val(256)
+  dump->add_option("--max-frames", options.max_frames,
+                   "At most N frames per thread, inlined frames included: " + std::to_string(max_frames_min) + " to " +
+                       std::to_string(max_frames_max))
       ->type_name("N")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+      ->default_str(options.max_frames);
   dump->add_flag("--no-source", options.no_source, "Do not read source files: no source-line text in frames");
   dump->add_option("--sections", options.sections,
                    "Report only these sections (comma-separated): " + report::known_section_names())
@@ -254,10 +254,10 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_flag("--show-secrets", options.show_secrets,
                  "Do not mask secrets (passwords, tokens, URL passwords…); the report says so");
   dump->add_option("--max-config-bytes", options.max_config_bytes,
-                   "Bytes read at most per configuration symbol or file (suffixes K, M)")
-      ->transform(CLI::AsSizeValue(false))
+                   "Bytes read at most per configuration symbol or file: " + format_size(max_config_bytes_bounds.min) +
+                       " to " + format_size(max_config_bytes_bounds.max) + " (suffixes K, M, G)")
       ->type_name("BYTES")
-      ->default_str("1M");
+      ->default_str(options.max_config_bytes);
   dump->add_flag("--group", options.group,
                  "Show threads with identical stacks once, with their count, tids and names, largest group first");
   dump->footer(
