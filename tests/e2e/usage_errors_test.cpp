@@ -77,6 +77,23 @@ TEST_CASE("ids too large for a pid say so") {
                     "--threads: '99999999999' is too large to be a thread id (at most 4194303)");
 }
 
+TEST_CASE("commands and options gmr does not know are named, with a suggestion where one is close") {
+  Fixture fixture("fixture_threads_c");
+  const std::string pid = std::to_string(fixture.pid());
+  check_usage_error({"dum", pid}, "unknown command 'dum' (did you mean 'dump'?)");
+  check_usage_error({"dumpp", pid}, "unknown command 'dumpp' (did you mean 'dump'?)");
+  check_usage_error({"frobnicate"}, "unknown command 'frobnicate': the commands are dump (see gmr --help)");
+  check_usage_error({}, "a command is required, such as: gmr dump PID (see gmr --help)");
+  check_usage_error({"--bogus"}, "unknown option '--bogus' (see gmr --help)");
+  check_usage_error({"dump", "--bogus", pid}, "unknown option '--bogus' (see gmr dump --help)");
+  check_usage_error({"dump"}, "gmr dump needs at least one PID (see gmr dump --help)");
+  check_usage_error({"dump", pid, "--timeout"}, "--timeout needs a value (see gmr dump --help)");
+  check_usage_error({"dump", "--json", "--format", "text", pid},
+                    "--format cannot be combined with --json (see gmr dump --help)");
+  check_usage_error({"dump", "--format", "xml", pid}, "--format: unknown format 'xml': give text, json, folded");
+  CHECK(parse_signals(fixture.command("signals")) == std::pair<int, int>{0, 0});
+}
+
 TEST_CASE("--help states the bounds of every numeric option") {
   const RunResult help = run_gmr({"dump", "--help"});
   REQUIRE(help.exit_code == 0);
