@@ -3,6 +3,8 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <expected>
 #include <iostream>
@@ -148,14 +150,23 @@ int fail(const DumpPlan& plan, const report::DumpError& error, int code) {
   return code;
 }
 
+/// Why standard output took no more, from the errno its failed write left: the reader went away
+/// (gmr dump … | head -1: EPIPE, SIGPIPE being ignored), or another write error.
+std::string stdout_failure(int error) {
+  if (error == EPIPE) return "standard output closed";
+  return std::string{"cannot write to standard output: "} + std::strerror(error);
+}
+
 int emit(const DumpPlan& plan, const report::Report& report, int code) {
   report::RenderOptions render{plan.sections, code, /*pretty_json=*/!plan.output_dir.empty()};
   if (plan.output_dir.empty()) {
     report::render(report, plan.format, render, std::cout);
     std::cout.flush();
-    if (!std::cout)
-      return fail(plan, own_error(report.capture.pid, "output", "cannot write the report to standard output"),
+    if (!std::cout) {
+      const int error = errno;
+      return fail(plan, own_error(report.capture.pid, "output", stdout_failure(error) + ": report not written", error),
                   exit_no_report);
+    }
     return code;
   }
   std::ostringstream content;
@@ -168,6 +179,14 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
                 exit_no_report);
   std::cout << *written << '\n';
   std::cout.flush();
+  if (!std::cout) {
+    const int error = errno;
+    return fail(plan,
+                own_error(report.capture.pid, "output",
+                          stdout_failure(error) + ": the report was written to " + *written + ", its path not printed",
+                          error),
+                exit_no_report);
+  }
   return code;
 }
 
@@ -275,12 +294,17 @@ int run_dump(const DumpOptions& options) {
     std::cerr << "gmr: " << plan.error() << '\n';
     return exit_usage;
   }
+  if (options.stdout_closed && plan->output_dir.empty()) {
+    std::cerr << "gmr: standard output is closed: no report could be written (use --output-dir)\n";
+    return exit_no_report;
+  }
   int worst = exit_complete;
   std::set<pid_t> threads_seen;
   for (pid_t pid : plan->pids) {
     const int code = dump_one(*plan, pid, threads_seen);
     worst = worst_exit_code(worst, code);
-    if (is_interrupted(code)) break;
+    // Standard output gone: the next targets would be frozen for a report nobody can read.
+    if (is_interrupted(code) || !std::cout) break;
   }
   if (plan->build.threads && !is_interrupted(worst)) {
     std::vector<pid_t> missing;

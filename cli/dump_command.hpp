@@ -27,6 +27,7 @@ struct DumpOptions {
   bool show_secrets = false;
   std::string max_config_bytes = "1M";
   bool group = false;                   // --group: collapse threads with identical stacks
+  bool stdout_closed = false;           // not an option: fd 1 was closed when gmr started (main.cpp)
 };
 
 /// Registers the subcommand; `options` must outlive parsing.
