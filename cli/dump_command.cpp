@@ -172,8 +172,8 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
   std::ostringstream content;
   report::render(report, plan.format, render, content);
   const auto written = report::write_report_file(plan.output_dir, report::report_program_name(report),
-                                                 report.capture.captured_at, report::info(plan.format).extension,
-                                                 content.str());
+                                                 report.capture.pid, report.capture.captured_at,
+                                                 report::info(plan.format).extension, content.str());
   if (!written)
     return fail(plan, own_error(report.capture.pid, "output", written.error().message, written.error().errno_value),
                 exit_no_report);
@@ -240,8 +240,8 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/1)")
       ->excludes(format);
   dump->add_option("--output-dir", options.output_dir,
-                   "Write each report to a new file DIR/<program>_gurumeditation_<YYYYmmddHHMMSS>[.json] and print "
-                   "its path; an existing file is never overwritten")
+                   "Write each report to a new file DIR/<program>_<pid>_gurumeditation_<YYYYmmddHHMMSS>[.json] and "
+                   "print its path; an existing file is never overwritten")
       ->type_name("DIR");
   dump->add_option("--threads", options.threads, "Report only these thread ids (comma-separated)")
       ->type_name("TID,...")
