@@ -1,7 +1,5 @@
 #include "cli/dump_command.hpp"
 
-#include <sys/stat.h>
-
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
@@ -16,6 +14,7 @@
 
 #include "attach/capture.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/input_checks.hpp"
 #include "cli/option_values.hpp"
 #include "cli/version.hpp"
 #include "report/render/json_renderer.hpp"
@@ -84,6 +83,8 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   }
   plan.build.config_symbol = options.config_symbol;
   plan.build.show_secrets = options.show_secrets;
+  for (const auto& path : options.sidecars)
+    if (auto problem = sidecar_problem(path)) return std::unexpected(*problem);
   plan.capture.sidecars.paths = options.sidecars;
   plan.build.source_lines = !options.no_source;
   if (!options.threads.empty()) {
@@ -101,9 +102,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     plan.sections = *sections;
   }
   if (!options.output_dir.empty()) {
-    struct stat st{};
-    if (::stat(options.output_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-      return std::unexpected("--output-dir: '" + options.output_dir + "' is not a directory");
+    if (auto problem = output_dir_problem(options.output_dir)) return std::unexpected(*problem);
     plan.output_dir = options.output_dir;
   }
   return plan;

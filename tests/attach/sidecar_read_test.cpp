@@ -51,6 +51,15 @@ TEST_SUITE("attach::sidecar") {
     }
   }
 
+  TEST_CASE("a --sidecar that is not a regular file is not read: a device, a directory") {
+    for (const char* path : {"/dev/zero", "/tmp"}) {
+      CAPTURE(path);
+      const auto read = read_one(path, 1 << 20);
+      CHECK_FALSE(read.content);
+      CHECK(read.error == std::optional<std::string>("not a regular file"));
+    }
+  }
+
   TEST_CASE("a --sidecar file longer than the limit is cut, and says so") {
     TempFile file("[DEFAULT]\nkey = value\n");
     const auto read = read_one(file.path, 9);
