@@ -189,6 +189,12 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
   return code;
 }
 
+/// A deadlock outranks partial: the cycle shown is the finding, even when some thread could not be unwound.
+int report_exit_code(const report::Report& report) {
+  if (!report.deadlocks.empty()) return exit_deadlock;
+  return report.partial() ? exit_partial : exit_complete;
+}
+
 int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   // One libdwfl session for this pid: known symbols are looked up in the files before the freeze, so that
   // only memory reads happen during it, and the same session names the frames afterwards.
@@ -202,7 +208,7 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
     report::Report report = session.build(*snapshot, plan.build);
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
-    return emit(plan, report, report.partial() ? exit_partial : exit_complete);
+    return emit(plan, report, report_exit_code(report));
   } catch (const std::exception& e) {
     return fail(plan, own_error(pid, "internal", "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()),
                 exit_internal);
@@ -281,9 +287,9 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->footer(
       "Exit status: 0 complete report; 1 partial report (some thread not frozen or not unwound, or a --threads id "
       "found in no process); 2 no report (zombie, kernel thread, gmr itself, thread id, already traced, other "
-      "refusal, report not written); 3 no such process; 4 permission denied; 64 usage error; 70 internal error; "
-      "128+N interrupted by signal N after letting the target go. With several pids, the worst: "
-      "128+N > 70 > 4 > 3 > 2 > 1 > 0.");
+      "refusal, report not written); 3 no such process; 4 permission denied; 5 report printed and it shows a "
+      "deadlock; 64 usage error; 70 internal error; 128+N interrupted by signal N after letting the target go. "
+      "With several pids, the worst: 128+N > 70 > 64 > 5 > 4 > 3 > 2 > 1 > 0.");
   return dump;
 }
 
