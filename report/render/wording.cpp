@@ -25,6 +25,10 @@ std::string unwind_position(const std::optional<ThreadError::After>& after) {
   return "after #" + std::to_string(*after->index) + " at " + format_hex(after->pc);
 }
 
+// Where to turn for frames of JIT code.
+constexpr std::string_view jit_tools =
+    "the runtime's own tools name them (jstack PID for a JVM; node --perf-basic-prof for node)";
+
 std::string with_detail(std::string text, const std::optional<std::string>& detail) {
   return detail ? text + ": " + *detail : text;
 }
@@ -69,7 +73,7 @@ std::string stack_end_text(const StackEnd& end) {
              ": nothing past it is a frame (the unwinder's error there is not one)";
     case StackEnd::Kind::jit_code:
       return "the stack goes on in code generated at run time (JIT code in an anonymous executable mapping), "
-             "which has no unwind information: the runtime's own tools name them (jstack PID for a JVM; node --perf-basic-prof for node)";
+             "which has no unwind information: " + std::string(jit_tools);
   }
   return "the stack ends here";
 }
@@ -106,7 +110,8 @@ std::string note_text(const CaptureNote& note) {
              ": no .debug_aranges for some code; its CUs were located by their address ranges";
     case Kind::jit_frames:
       return (count == 1 ? std::string("1 frame is") : std::to_string(count) + " frames are") +
-             " in code generated at run time (JIT code in an anonymous executable mapping) that gmr cannot name: the runtime's own tools name them (jstack PID for a JVM; node --perf-basic-prof for node)";
+             " in code generated at run time (JIT code in an anonymous executable mapping) that gmr cannot name: " +
+             std::string(jit_tools);
   }
   return "";
 }
