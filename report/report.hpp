@@ -127,6 +127,14 @@ struct ConfigSource {
   std::optional<std::string> resolved;     // file: the path opened (inside the target's root)
 };
 
+/// Why gmr replaced part of the configuration by "***" (report/build/secrets.hpp has the rules).
+enum class MaskReason {
+  secret_key,    // the value of a key that names a secret (password, token…)
+  mask_pattern,  // the value of a key that matches a --mask pattern
+  url_password,  // the password in a URL's user information (scheme://user:***@host)
+  private_key,   // the body of a PEM private key
+};
+
 struct ConfigOption {
   std::string key;
   std::vector<std::string> values;  // more than one: the key was repeated (a list)

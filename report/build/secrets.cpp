@@ -4,6 +4,8 @@
 #include <array>
 #include <cctype>
 
+#include "report/build/url_userinfo.hpp"
+
 namespace gmr::report {
 namespace {
 
@@ -14,7 +16,6 @@ constexpr std::array<std::string_view, 9> secret_words = {
 // Keys are short; longer ones are not matched against user patterns (std::regex recurses per character).
 constexpr std::size_t max_key_for_patterns = 1024;
 
-bool scheme_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }
 bool space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 /// For a "key = value" / "key: value" line (key optionally quoted): the key and where the value starts.
@@ -82,27 +83,10 @@ std::string SecretMask::text(std::string_view text) const {
 std::string mask_url_passwords(std::string_view text) {
   std::string out;
   std::size_t copied = 0;
-  std::size_t pos = 0;
-  while ((pos = text.find("://", pos)) != std::string_view::npos) {
-    std::size_t scheme = pos;
-    while (scheme > 0 && scheme_char(text[scheme - 1])) --scheme;
-    const std::size_t authority = pos + 3;
-    if (scheme == pos || !std::isalpha(static_cast<unsigned char>(text[scheme]))) {
-      pos = authority;
-      continue;
-    }
-    std::size_t end = authority;
-    while (end < text.size() && !space(text[end]) && text[end] != '/' && text[end] != '?' && text[end] != '#') ++end;
-    const std::string_view host_part = text.substr(authority, end - authority);
-    const std::size_t at = host_part.rfind('@');
-    const std::size_t colon = at == std::string_view::npos ? std::string_view::npos : host_part.find(':');
-    if (colon != std::string_view::npos && colon < at) {
-      const std::size_t secret_begin = authority + colon + 1;
-      out.append(text.substr(copied, secret_begin - copied));
-      out += masked_value;
-      copied = authority + at;
-    }
-    pos = end;
+  for (const auto& span : url_password_spans(text)) {
+    out.append(text.substr(copied, span.begin - copied));
+    out += masked_value;
+    copied = span.end;
   }
   out.append(text.substr(copied));
   return out;

@@ -35,7 +35,7 @@ class SecretMask {
   std::vector<std::regex> extra_keys_;
 };
 
-/// "scheme://user:password@host" → "scheme://user:***@host", everywhere in `text`.
+/// Every URL password in `text` (url_userinfo.hpp) replaced by "***".
 std::string mask_url_passwords(std::string_view text);
 
 }  // namespace gmr::report

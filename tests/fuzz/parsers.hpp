@@ -1,5 +1,5 @@
-// The fuzz targets: every parser of untrusted text (attach/proc_parse.hpp; report/build/ini.hpp for the
-// configuration files read from the target's root), fed arbitrary bytes, with the
+// The fuzz targets: every parser of untrusted text (attach/proc_parse.hpp; report/build/ini.hpp and the
+// secret maskers of report/build/ for the configuration read from the target), fed arbitrary bytes, with the
 // properties its result must keep whatever the input. Shared by the libFuzzer harnesses (harness/, built
 // by .ci/fuzz with clang) and by the regression replay in the normal suite (replay_test.cpp), which runs
 // every seed and every input that ever crashed a harness (corpus/<harness>/, regressions/<harness>/).
@@ -11,6 +11,7 @@
 
 #include "attach/proc_parse.hpp"
 #include "report/build/ini.hpp"
+#include "report/build/url_userinfo.hpp"
 
 namespace gmr::fuzz {
 
@@ -78,6 +79,20 @@ inline Violation exercise_ini(std::string_view text) {
   return std::nullopt;
 }
 
+inline Violation exercise_url(std::string_view text) {
+  std::size_t previous_end = 0;
+  for (const auto& span : report::url_password_spans(text)) {
+    if (span.begin >= span.end || span.end > text.size()) return "url: an empty span or one past the end";
+    if (span.begin < previous_end) return "url: spans overlap or are out of order";
+    if (span.begin == 0 || text[span.begin - 1] != ':') return "url: a password not after a ':'";
+    if (span.end == text.size() || text[span.end] != '@') return "url: a password not before an '@'";
+    for (char c : text.substr(span.begin, span.end - span.begin))
+      if (static_cast<unsigned char>(c) <= ' ' || c == '"' || c == '\'' || c == '/') return "url: a password past the URL's end";
+    previous_end = span.end;
+  }
+  return std::nullopt;
+}
+
 struct Harness {
   const char* name;  // also the directory of its corpus and regressions
   Violation (*exercise)(std::string_view);
@@ -86,6 +101,7 @@ struct Harness {
 inline constexpr Harness harnesses[] = {
     {"maps", exercise_maps},       {"stat", exercise_stat},         {"status", exercise_status},
     {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},   {"ini", exercise_ini},
+    {"url", exercise_url},
 };
 
 }  // namespace gmr::fuzz

@@ -37,6 +37,27 @@ TEST_SUITE("report::secrets") {
     CHECK(mask_url_passwords("") == "");
   }
 
+  TEST_CASE("multi-host URLs: every host kept, every password masked") {
+    // oslo.messaging's transport_url, MongoDB and libpq list several hosts in one authority.
+    CHECK(mask_url_passwords("rabbit://u1:p1@h1:5672,u2:p2@h2:5672/vhost") ==
+          "rabbit://u1:***@h1:5672,u2:***@h2:5672/vhost");
+    CHECK(mask_url_passwords("rabbit://h0:5672,u1:p1@h1:5672,h2/") == "rabbit://h0:5672,u1:***@h1:5672,h2/");
+    CHECK(mask_url_passwords("mongodb://app:pw@m1:27017,m2:27017,m3:27017/db?replicaSet=rs") ==
+          "mongodb://app:***@m1:27017,m2:27017,m3:27017/db?replicaSet=rs");
+    CHECK(mask_url_passwords("amqp://u:p@[::1]:5672,v:q@[fe80::1]:5672/") == "amqp://u:***@[::1]:5672,v:***@[fe80::1]:5672/");
+  }
+
+  TEST_CASE("URL passwords with characters that should have been percent-encoded are masked whole") {
+    CHECK(mask_url_passwords("mysql://u:p@ss@db/x") == "mysql://u:***@db/x");      // the last '@' ends it, as urlsplit
+    CHECK(mask_url_passwords("mysql://u:p,ss@db/x") == "mysql://u:***@db/x");      // not a second host
+    CHECK(mask_url_passwords("mysql://u:12,ab@db/x") == "mysql://u:***@db/x");
+    CHECK(mask_url_passwords("mysql://u:p#ss@db/x") == "mysql://u:***@db/x");      // not a fragment
+    CHECK(mask_url_passwords("mysql://u:p?ss@db/x") == "mysql://u:***@db/x");      // not a query
+    CHECK(mask_url_passwords("'amqp://u:p@h'") == "'amqp://u:***@h'");              // quotes end a URL
+    CHECK(mask_url_passwords("https:\\/\\/u:p@h\\/x") == "https:\\/\\/u:***@h\\/x");  // JSON's escaped slashes
+    CHECK(mask_url_passwords("http://host:80/a?mail=x@y") == "http://host:80/a?mail=x@y");
+  }
+
   TEST_CASE("values: secret keys become ***, other values keep everything but URL passwords") {
     const SecretMask mask(true);
     CHECK(mask.value("password", "hunter2") == "***");
