@@ -5,12 +5,17 @@
 // every seed and every input that ever crashed a harness (corpus/<harness>/, regressions/<harness>/).
 #pragma once
 
+#include <algorithm>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "attach/proc_parse.hpp"
 #include "report/build/ini.hpp"
+#include "report/build/masked_text.hpp"
+#include "report/build/secrets.hpp"
+#include "report/build/text_secrets.hpp"
 #include "report/build/url_userinfo.hpp"
 
 namespace gmr::fuzz {
@@ -93,6 +98,44 @@ inline Violation exercise_url(std::string_view text) {
   return std::nullopt;
 }
 
+/// What every secret masker's spans keep, whatever the text: each inside the text and not empty; split at
+/// line ends and applied, the text keeps its lines, every byte outside the spans, and each recorded "***"
+/// stands where its mask says.
+inline Violation check_spans(const std::string& masker, std::string_view text,
+                             const std::vector<report::SecretSpan>& spans) {
+  for (const auto& span : spans)
+    if (span.begin >= span.end || span.end > text.size()) return masker + ": an empty span or one past the end";
+  const auto pieces = report::split_at_lines(text, spans);
+  std::vector<bool> secret(text.size(), false);
+  for (const auto& piece : pieces) {
+    if (text.substr(piece.begin, piece.end - piece.begin).find('\n') != std::string_view::npos)
+      return masker + ": a piece holds a line end";
+    std::fill(secret.begin() + static_cast<std::ptrdiff_t>(piece.begin),
+              secret.begin() + static_cast<std::ptrdiff_t>(piece.end), true);
+  }
+  const auto masked = report::apply_spans(text, pieces);
+  if (std::ranges::count(masked.text, '\n') != std::ranges::count(text, '\n')) return masker + ": lines added or lost";
+  std::string kept_before;
+  for (std::size_t i = 0; i < text.size(); ++i)
+    if (!secret[i]) kept_before += text[i];
+  std::string kept_after;
+  std::size_t at = 0;
+  for (const auto& mask : masked.masks) {
+    if (mask.offset < at || masked.text.compare(mask.offset, 3, "***") != 0) return masker + ": a mask not on its ***";
+    const auto before = std::string_view(masked.text).substr(0, mask.offset);
+    if (mask.line != static_cast<std::size_t>(std::ranges::count(before, '\n')) + 1) return masker + ": a mask on the wrong line";
+    kept_after.append(masked.text, at, mask.offset - at);
+    at = mask.offset + 3;
+  }
+  kept_after.append(masked.text, std::min(at, masked.text.size()));
+  if (kept_after != kept_before) return masker + ": a byte outside the secrets changed";
+  return std::nullopt;
+}
+
+inline Violation exercise_text(std::string_view text) {
+  return check_spans("text", text, report::text_secret_spans(text, report::SecretMask(true)));
+}
+
 struct Harness {
   const char* name;  // also the directory of its corpus and regressions
   Violation (*exercise)(std::string_view);
@@ -101,7 +144,7 @@ struct Harness {
 inline constexpr Harness harnesses[] = {
     {"maps", exercise_maps},       {"stat", exercise_stat},         {"status", exercise_status},
     {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},   {"ini", exercise_ini},
-    {"url", exercise_url},
+    {"url", exercise_url},         {"text", exercise_text},
 };
 
 }  // namespace gmr::fuzz

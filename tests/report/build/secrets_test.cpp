@@ -1,9 +1,25 @@
 #include <doctest/doctest.h>
 
+#include "report/build/masked_text.hpp"
 #include "report/build/secrets.hpp"
+#include "report/build/shaped_text.hpp"
+#include "report/build/url_userinfo.hpp"
 
-using gmr::report::mask_url_passwords;
+using gmr::report::mask_free_text;
 using gmr::report::SecretMask;
+
+namespace {
+
+/// `text` with its URL passwords masked.
+std::string mask_url_passwords(std::string_view text) {
+  return gmr::report::apply_spans(text, gmr::report::url_password_spans(text)).text;
+}
+
+std::string value(const SecretMask& mask, std::string_view key, std::string_view v) {
+  return gmr::report::mask_value(key, v, mask).text;
+}
+
+}  // namespace
 
 TEST_SUITE("report::secrets") {
   TEST_CASE("keys that name a secret, and keys that only look like one") {
@@ -60,23 +76,27 @@ TEST_SUITE("report::secrets") {
 
   TEST_CASE("values: secret keys become ***, other values keep everything but URL passwords") {
     const SecretMask mask(true);
-    CHECK(mask.value("password", "hunter2") == "***");
-    CHECK(mask.value("connection", "postgresql://app:pw@db/app") == "postgresql://app:***@db/app");
-    CHECK(mask.value("debug", "True") == "True");
+    CHECK(value(mask, "password", "hunter2") == "***");
+    CHECK(value(mask, "password", "") == "");  // unset, and the report says so
+    CHECK(value(mask, "connection", "postgresql://app:pw@db/app") == "postgresql://app:***@db/app");
+    CHECK(value(mask, "debug", "True") == "True");
   }
 
-  TEST_CASE("free text: key lines and URLs") {
+  TEST_CASE("free text: key lines and URLs; quotes, separators and white space stay") {
     const SecretMask mask(true);
-    CHECK(mask.text("password: plain\nqueue: 3\n\"api_key\" = \"abc\"\nurl = amqp://g:pw@h\n") ==
-          "password: ***\nqueue: 3\n\"api_key\" = ***\nurl = amqp://g:***@h\n");
+    CHECK(mask_free_text("password: plain\nqueue: 3\n\"api_key\" = \"abc\"\nurl = amqp://g:pw@h\n", mask) ==
+          "password: ***\nqueue: 3\n\"api_key\" = \"***\"\nurl = amqp://g:***@h\n");
   }
 
   TEST_CASE("extra patterns from --mask, and --show-secrets turning masking off") {
     const SecretMask extra(true, {std::regex("^pool_", std::regex::ECMAScript | std::regex::icase)});
     CHECK(extra.secret_key("POOL_size"));
     CHECK_FALSE(extra.secret_key("size_pool"));
+    CHECK(extra.key_reason("POOL_size") == gmr::report::MaskReason::mask_pattern);
+    CHECK(extra.key_reason("db_password") == gmr::report::MaskReason::secret_key);
     const SecretMask off(false);
-    CHECK(off.value("password", "hunter2") == "hunter2");
-    CHECK(off.text("password: x\nhttp://u:p@h") == "password: x\nhttp://u:p@h");
+    CHECK_FALSE(off.key_reason("password"));
+    CHECK(value(off, "password", "hunter2") == "hunter2");
+    CHECK(mask_free_text("password: x\nhttp://u:p@h", off) == "password: x\nhttp://u:p@h");
   }
 }
