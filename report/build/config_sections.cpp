@@ -2,7 +2,6 @@
 
 #include <algorithm>
 
-#include "report/build/ini.hpp"
 #include "report/build/shaped_text.hpp"
 #include "symbolize/known_symbols_plan.hpp"
 
@@ -43,8 +42,7 @@ report::ConfigSource symbol_source(const attach::SymbolValue& value) {
 }
 
 report::ConfigBlock symbol_block(const attach::SymbolValue& value, const report::SecretMask& mask) {
-  report::ConfigBlock block = config_block(symbol_source(value), value.text, mask);
-  block.truncated = value.truncated;
+  report::ConfigBlock block = config_block(symbol_source(value), value.text, value.truncated, mask);
   if (value.error) block.error = mask_free_text(*value.error, mask);
   return block;
 }
@@ -55,8 +53,7 @@ report::ConfigBlock file_block(const attach::SidecarFile& file, const report::Se
   source.name = file.path;
   source.found_by = file.found_by;
   source.resolved = file.resolved;
-  report::ConfigBlock block = config_block(std::move(source), file.content, mask);
-  block.truncated = file.truncated;
+  report::ConfigBlock block = config_block(std::move(source), file.content, file.truncated, mask);
   block.error = file.error;
   return block;
 }
@@ -71,16 +68,16 @@ std::optional<std::string> plain_value(const attach::SymbolValue& value) {
 }  // namespace
 
 report::ConfigBlock config_block(report::ConfigSource source, const std::optional<std::string>& text,
-                                 const report::SecretMask& mask) {
+                                 bool truncated, const report::SecretMask& mask) {
   report::ConfigBlock block;
   block.source = std::move(source);
+  block.truncated = truncated;
   if (!text) return block;
-  if (auto ini = report::parse_ini(*text)) {
-    block.shape = report::ConfigShape::ini;
-    block.groups = groups_of(std::move(*ini), mask);
+  auto shaped = mask_shaped_text(*text, truncated, mask);
+  block.shape = shaped.shape;
+  if (shaped.shape == report::ConfigShape::ini) {
+    block.groups = groups_of(std::move(shaped.ini), mask);
   } else {
-    auto shaped = mask_shaped_text(*text, mask);
-    block.shape = shaped.shape;
     block.text = std::move(shaped.masked.text);
     block.masks = std::move(shaped.masked.masks);
   }

@@ -1,11 +1,22 @@
 #include "report/build/shaped_text.hpp"
 
+#include "report/build/json_secrets.hpp"
 #include "report/build/text_secrets.hpp"
 
 namespace gmr::report {
 
-ShapedText mask_shaped_text(std::string_view text, const SecretMask& mask) {
-  return {ConfigShape::text, apply_spans(text, split_at_lines(text, text_secret_spans(text, mask)))};
+namespace {
+
+ShapedText masked(ConfigShape shape, std::string_view text, const std::vector<SecretSpan>& spans) {
+  return {shape, {}, apply_spans(text, split_at_lines(text, spans))};
+}
+
+}  // namespace
+
+ShapedText mask_shaped_text(std::string_view text, bool cut, const SecretMask& mask) {
+  if (auto spans = json_secret_spans(text, cut, mask)) return masked(ConfigShape::json, text, *spans);
+  if (auto groups = parse_ini(text)) return {ConfigShape::ini, std::move(*groups), {}};
+  return masked(ConfigShape::text, text, text_secret_spans(text, mask));
 }
 
 MaskedText mask_value(std::string_view key, std::string_view value, const SecretMask& mask) {
@@ -19,7 +30,7 @@ MaskedText mask_value(std::string_view key, std::string_view value, const Secret
 }
 
 std::string mask_free_text(std::string_view text, const SecretMask& mask) {
-  return mask_shaped_text(text, mask).masked.text;
+  return apply_spans(text, split_at_lines(text, text_secret_spans(text, mask))).text;
 }
 
 }  // namespace gmr::report

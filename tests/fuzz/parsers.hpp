@@ -13,6 +13,7 @@
 
 #include "attach/proc_parse.hpp"
 #include "report/build/ini.hpp"
+#include "report/build/json_secrets.hpp"
 #include "report/build/masked_text.hpp"
 #include "report/build/secrets.hpp"
 #include "report/build/text_secrets.hpp"
@@ -136,6 +137,21 @@ inline Violation exercise_text(std::string_view text) {
   return check_spans("text", text, report::text_secret_spans(text, report::SecretMask(true)));
 }
 
+inline Violation exercise_json(std::string_view text) {
+  const report::SecretMask mask(true);
+  const auto whole = report::json_secret_spans(text, false, mask);
+  const auto cut = report::json_secret_spans(text, true, mask);
+  if (whole && !cut) return "json: a whole document refused as a cut one";
+  if (whole && cut && whole->size() != cut->size()) return "json: a whole document masked otherwise when cut";
+  if (cut) {
+    const std::size_t first = text.find_first_not_of(" \t\r\n");
+    const std::size_t start = text.starts_with("\xEF\xBB\xBF") ? text.find_first_not_of(" \t\r\n", 3) : first;
+    if (start == std::string_view::npos || (text[start] != '{' && text[start] != '[')) return "json: not an object or array";
+    return check_spans("json", text, *cut);
+  }
+  return std::nullopt;
+}
+
 struct Harness {
   const char* name;  // also the directory of its corpus and regressions
   Violation (*exercise)(std::string_view);
@@ -144,7 +160,7 @@ struct Harness {
 inline constexpr Harness harnesses[] = {
     {"maps", exercise_maps},       {"stat", exercise_stat},         {"status", exercise_status},
     {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},   {"ini", exercise_ini},
-    {"url", exercise_url},         {"text", exercise_text},
+    {"url", exercise_url},         {"text", exercise_text},         {"json", exercise_json},
 };
 
 }  // namespace gmr::fuzz

@@ -45,7 +45,7 @@ TEST_SUITE("report::config_masking") {
         file_source("nova.conf"),
         "[DEFAULT]\ntransport_url = rabbit://u1:p1@h1:5672,u2:p2@h2:5672/vhost\ndebug = True\n"
         "[database]\nconnection = mysql://nova:pw@db/nova\npassword = x\npassword = y\n",
-        mask);
+        false, mask);
     auto config = configuration_json({block});
     auto& defaults = config[0]["groups"][0]["options"];
     CHECK(defaults[0]["key"] == "debug");
@@ -68,7 +68,7 @@ TEST_SUITE("report::config_masking") {
     const auto block = report::config_block(file_source("app.txt"),
                                             "just text\n\"api_key\" = \"abc\"\npassword:\n  token:   t0k  \r\n"
                                             "see amqp://g:pw@h for more\n",
-                                            mask);
+                                            false, mask);
     REQUIRE(block.text);
     CHECK(*block.text == "just text\n\"api_key\" = \"***\"\npassword:\n  token:   ***  \r\nsee amqp://g:***@h for more\n");
     auto config = configuration_json({block});
@@ -81,14 +81,14 @@ TEST_SUITE("report::config_masking") {
 
   TEST_CASE("--mask patterns are named as the reason; --show-secrets masks nothing and records nothing") {
     const report::SecretMask extra(true, {std::regex("^pool", std::regex::ECMAScript | std::regex::icase)});
-    auto masked = configuration_json({report::config_block(file_source("a.conf"), "[g]\npool_size = 5\n", extra)});
+    auto masked = configuration_json({report::config_block(file_source("a.conf"), "[g]\npool_size = 5\n", false, extra)});
     CHECK(masked[0]["shape"] == "ini");
     CHECK(masked[0]["groups"][0]["options"][0]["masks"] ==
           json::parse(R"([{"value": 0, "offset": 0, "reason": "mask_pattern"}])"));
     const report::SecretMask off(false);
     auto shown = configuration_json(
-        {report::config_block(file_source("a.conf"), "[g]\npassword = p\nurl = http://u:p@h\n", off),
-         report::config_block(file_source("b.txt"), "password: p\n", off)});
+        {report::config_block(file_source("a.conf"), "[g]\npassword = p\nurl = http://u:p@h\n", false, off),
+         report::config_block(file_source("b.txt"), "password: p\n", false, off)});
     CHECK(shown[0]["groups"][0]["options"][0]["values"] == json::array({"p"}));
     CHECK(shown[0]["groups"][0]["options"][0]["masked"] == false);
     CHECK(shown[0]["groups"][0]["options"][1]["masks"] == json::array());
@@ -97,7 +97,7 @@ TEST_SUITE("report::config_masking") {
   }
 
   TEST_CASE("a block with nothing read has no shape") {
-    report::ConfigBlock block = report::config_block(file_source("gone.conf"), std::nullopt, report::SecretMask(true));
+    report::ConfigBlock block = report::config_block(file_source("gone.conf"), std::nullopt, false, report::SecretMask(true));
     block.error = "cannot open 'gone.conf': No such file or directory";
     auto config = configuration_json({block});
     CHECK(config[0]["shape"] == nullptr);

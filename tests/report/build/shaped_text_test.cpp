@@ -1,0 +1,83 @@
+// Configuration text of every shape gmr recognises (JSON, shell environment, YAML, text): the shape it is
+// read as, and exactly what is masked — the secrets and nothing else.
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "report/build/shaped_text.hpp"
+
+using gmr::report::ConfigShape;
+using gmr::report::MaskReason;
+using gmr::report::SecretMask;
+
+namespace {
+
+struct Shaped {
+  ConfigShape shape;
+  std::string text;
+  std::vector<gmr::report::TextMask> masks;
+};
+
+Shaped shaped(std::string_view text, bool cut = false) {
+  auto s = gmr::report::mask_shaped_text(text, cut, SecretMask(true));
+  return {s.shape, std::move(s.masked.text), std::move(s.masked.masks)};
+}
+
+std::vector<std::string> keys_of(const Shaped& s) {
+  std::vector<std::string> keys;
+  for (const auto& m : s.masks) keys.push_back(m.key.value_or("<none>"));
+  return keys;
+}
+
+}  // namespace
+
+TEST_SUITE("report::shaped_text") {
+  TEST_CASE("JSON on one line: secret members masked inside their quotes, at any depth") {
+    const auto s = shaped(
+        R"({"db": {"password": "s3cr3t", "port": 5432, "url": "mysql://u:p@h/x"}, )"
+        R"("credentials": {"user": "a", "pins": [1234, "x"]}, "enabled": true, "token": null, "api_key": "", )"
+        R"("pass\u0077ord": "esc", "note": "a \"password\" word", "hosts": ["https:\/\/v:q@h2\/"]})");
+    CHECK(s.shape == ConfigShape::json);
+    CHECK(s.text ==
+          R"({"db": {"password": "***", "port": 5432, "url": "mysql://u:***@h/x"}, )"
+          R"("credentials": {"user": "***", "pins": [***, "***"]}, "enabled": true, "token": null, "api_key": "", )"
+          R"("pass\u0077ord": "***", "note": "a \"password\" word", "hosts": ["https:\/\/v:***@h2\/"]})");
+    CHECK(keys_of(s) == std::vector<std::string>{"password", "url", "credentials", "credentials", "credentials",
+                                                 "password", "hosts"});
+    REQUIRE(s.masks.size() == 7);
+    CHECK(s.masks[1].reason == MaskReason::url_password);
+    CHECK(s.masks[2].reason == MaskReason::secret_key);
+  }
+
+  TEST_CASE("JSON over several lines: a secret object's values masked, its keys and the layout kept") {
+    const auto s = shaped("{\n  \"auth\": {\n    \"client_secret\": \"abc\",\n    \"scopes\": [\"a\", \"b\"]\n  },\n"
+                          "  \"secrets\": {\n    \"k1\": \"v1\",\n    \"k2\": 2.5e3\n  }\n}\n");
+    CHECK(s.shape == ConfigShape::json);
+    CHECK(s.text == "{\n  \"auth\": {\n    \"client_secret\": \"***\",\n    \"scopes\": [\"a\", \"b\"]\n  },\n"
+                    "  \"secrets\": {\n    \"k1\": \"***\",\n    \"k2\": ***\n  }\n}\n");
+    REQUIRE(s.masks.size() == 3);
+    CHECK(s.masks[0].line == 3);
+    CHECK(s.masks[2].line == 8);
+    CHECK(s.masks[2].key == "secrets");
+  }
+
+  TEST_CASE("JSON cut at --max-config-bytes is still JSON; a syntax error makes it text") {
+    const auto cut = shaped("{\"user\": \"a\", \"password\": \"abcdef", true);
+    CHECK(cut.shape == ConfigShape::json);
+    CHECK(cut.text == "{\"user\": \"a\", \"password\": \"***");
+    CHECK(shaped("{\"user\": \"a\", \"password\": \"abcdef").shape == ConfigShape::text);
+    CHECK(shaped("{\"a\": 1,}").shape == ConfigShape::text);
+    CHECK(shaped("{\"a\": 1} trailing").shape == ConfigShape::text);
+    CHECK(shaped("{ not json").shape == ConfigShape::text);
+    CHECK(shaped("\xEF\xBB\xBF [1, \"x\"]").shape == ConfigShape::json);
+    CHECK(shaped(std::string(5000, '[')).shape == ConfigShape::text);  // deeper than gmr follows
+  }
+
+  TEST_CASE("JSON is tried before INI: a one-line array is not an INI group header") {
+    CHECK(shaped("[\"DEFAULT\"]\n").shape == ConfigShape::json);
+    const auto ini = gmr::report::mask_shaped_text("[DEFAULT]\npassword = x\n", false, SecretMask(true));
+    CHECK(ini.shape == ConfigShape::ini);
+    REQUIRE(ini.ini.size() == 1);
+    CHECK(ini.ini[0].options[0].values == std::vector<std::string>{"x"});  // INI values are masked by the caller
+  }
+}
