@@ -1,5 +1,6 @@
 #include "report/build/shaped_text.hpp"
 
+#include "report/build/env_secrets.hpp"
 #include "report/build/json_secrets.hpp"
 #include "report/build/text_secrets.hpp"
 
@@ -16,6 +17,7 @@ ShapedText masked(ConfigShape shape, std::string_view text, const std::vector<Se
 ShapedText mask_shaped_text(std::string_view text, bool cut, const SecretMask& mask) {
   if (auto spans = json_secret_spans(text, cut, mask)) return masked(ConfigShape::json, text, *spans);
   if (auto groups = parse_ini(text)) return {ConfigShape::ini, std::move(*groups), {}};
+  if (auto spans = env_secret_spans(text, mask)) return masked(ConfigShape::env, text, *spans);
   return masked(ConfigShape::text, text, text_secret_spans(text, mask));
 }
 

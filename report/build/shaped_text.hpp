@@ -20,8 +20,9 @@ struct ShapedText {
   MaskedText masked;          // any other shape: the text, masked
 };
 
-/// `text` recognised, in this order, as JSON (json_secrets.hpp: an object or array), INI (ini.hpp), or
-/// else text (text_secrets.hpp); all but INI masked by that shape's rules, line by line. `cut`: the text
+/// `text` recognised, in this order, as JSON (json_secrets.hpp: an object or array), INI (ini.hpp), a
+/// shell environment file (env_secrets.hpp), or else text (text_secrets.hpp); all but INI masked by that
+/// shape's rules, line by line. `cut`: the text
 /// was cut at --max-config-bytes.
 ShapedText mask_shaped_text(std::string_view text, bool cut, const SecretMask& mask);
 

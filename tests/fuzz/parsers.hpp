@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "attach/proc_parse.hpp"
+#include "report/build/env_secrets.hpp"
 #include "report/build/ini.hpp"
 #include "report/build/json_secrets.hpp"
 #include "report/build/masked_text.hpp"
@@ -152,6 +153,13 @@ inline Violation exercise_json(std::string_view text) {
   return std::nullopt;
 }
 
+inline Violation exercise_env(std::string_view text) {
+  const auto spans = report::env_secret_spans(text, report::SecretMask(true));
+  if (!spans) return std::nullopt;
+  if (text.find('=') == std::string_view::npos) return "env: recognised without an assignment";
+  return check_spans("env", text, *spans);
+}
+
 struct Harness {
   const char* name;  // also the directory of its corpus and regressions
   Violation (*exercise)(std::string_view);
@@ -161,6 +169,7 @@ inline constexpr Harness harnesses[] = {
     {"maps", exercise_maps},       {"stat", exercise_stat},         {"status", exercise_status},
     {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},   {"ini", exercise_ini},
     {"url", exercise_url},         {"text", exercise_text},         {"json", exercise_json},
+    {"env", exercise_env},
 };
 
 }  // namespace gmr::fuzz

@@ -80,4 +80,40 @@ TEST_SUITE("report::shaped_text") {
     REQUIRE(ini.ini.size() == 1);
     CHECK(ini.ini[0].options[0].values == std::vector<std::string>{"x"});  // INI values are masked by the caller
   }
+
+  TEST_CASE("shell environment (openrc): values as the shell reads them; references and comments stay") {
+    const auto s = shaped(
+        "#!/usr/bin/env bash\n"
+        "export OS_AUTH_URL=http://keystone:5000/v3\n"
+        "export OS_USERNAME=\"admin\"\n"
+        "echo \"Please enter your OpenStack Password: \"\n"
+        "read -sr OS_PASSWORD_INPUT\n"
+        "export OS_PASSWORD=$OS_PASSWORD_INPUT\n"
+        "export OS_TOKEN=t0k3n # set by the job\n"
+        "export OS_CLIENT_SECRET='two\n  lines'\n"
+        "if [ -z \"$OS_REGION_NAME\" ]; then unset OS_REGION_NAME; fi\n"
+        "A=1 DB_PASSWORD=\"x y\" OTHER=amqp://u:p@h ./run\n");
+    CHECK(s.shape == ConfigShape::env);
+    CHECK(s.text ==
+          "#!/usr/bin/env bash\n"
+          "export OS_AUTH_URL=http://keystone:5000/v3\n"
+          "export OS_USERNAME=\"admin\"\n"
+          "echo \"Please enter your OpenStack Password: \"\n"
+          "read -sr OS_PASSWORD_INPUT\n"
+          "export OS_PASSWORD=$OS_PASSWORD_INPUT\n"
+          "export OS_TOKEN=*** # set by the job\n"
+          "export OS_CLIENT_SECRET='***\n***'\n"
+          "if [ -z \"$OS_REGION_NAME\" ]; then unset OS_REGION_NAME; fi\n"
+          "A=1 DB_PASSWORD=\"***\" OTHER=amqp://u:***@h ./run\n");
+    CHECK(keys_of(s) == std::vector<std::string>{"OS_TOKEN", "OS_CLIENT_SECRET", "OS_CLIENT_SECRET", "DB_PASSWORD", "OTHER"});
+  }
+
+  TEST_CASE("KEY=value files (.env, systemd EnvironmentFile, docker --env-file)") {
+    const auto s = shaped("# app\nDB_HOST=db\nDB_PASSWORD=with spaces  \nAPI_TOKEN=\nSECRET_KEY=${VAULT_SECRET}\n");
+    CHECK(s.shape == ConfigShape::env);
+    CHECK(s.text == "# app\nDB_HOST=db\nDB_PASSWORD=***  \nAPI_TOKEN=\nSECRET_KEY=${VAULT_SECRET}\n");
+    // Not an environment file: a command that is no assignment, and nothing exported.
+    CHECK(shaped("A=1\nrun this\n").shape == ConfigShape::text);
+    CHECK(shaped("A = 1\n").shape == ConfigShape::text);
+  }
 }
