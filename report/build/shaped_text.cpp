@@ -3,6 +3,7 @@
 #include "report/build/env_secrets.hpp"
 #include "report/build/json_secrets.hpp"
 #include "report/build/text_secrets.hpp"
+#include "report/build/yaml_secrets.hpp"
 
 namespace gmr::report {
 
@@ -18,6 +19,7 @@ ShapedText mask_shaped_text(std::string_view text, bool cut, const SecretMask& m
   if (auto spans = json_secret_spans(text, cut, mask)) return masked(ConfigShape::json, text, *spans);
   if (auto groups = parse_ini(text)) return {ConfigShape::ini, std::move(*groups), {}};
   if (auto spans = env_secret_spans(text, mask)) return masked(ConfigShape::env, text, *spans);
+  if (auto spans = yaml_secret_spans(text, mask)) return masked(ConfigShape::yaml, text, *spans);
   return masked(ConfigShape::text, text, text_secret_spans(text, mask));
 }
 

@@ -21,8 +21,8 @@ struct ShapedText {
 };
 
 /// `text` recognised, in this order, as JSON (json_secrets.hpp: an object or array), INI (ini.hpp), a
-/// shell environment file (env_secrets.hpp), or else text (text_secrets.hpp); all but INI masked by that
-/// shape's rules, line by line. `cut`: the text
+/// shell environment file (env_secrets.hpp), YAML (yaml_secrets.hpp), or else text (text_secrets.hpp);
+/// all but INI masked by that shape's rules, line by line. `cut`: the text
 /// was cut at --max-config-bytes.
 ShapedText mask_shaped_text(std::string_view text, bool cut, const SecretMask& mask);
 

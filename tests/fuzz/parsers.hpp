@@ -19,6 +19,7 @@
 #include "report/build/secrets.hpp"
 #include "report/build/text_secrets.hpp"
 #include "report/build/url_userinfo.hpp"
+#include "report/build/yaml_secrets.hpp"
 
 namespace gmr::fuzz {
 
@@ -160,6 +161,13 @@ inline Violation exercise_env(std::string_view text) {
   return check_spans("env", text, *spans);
 }
 
+inline Violation exercise_yaml(std::string_view text) {
+  const auto spans = report::yaml_secret_spans(text, report::SecretMask(true));
+  if (!spans) return std::nullopt;
+  if (text.find(':') == std::string_view::npos) return "yaml: recognised without a key";
+  return check_spans("yaml", text, *spans);
+}
+
 struct Harness {
   const char* name;  // also the directory of its corpus and regressions
   Violation (*exercise)(std::string_view);
@@ -169,7 +177,7 @@ inline constexpr Harness harnesses[] = {
     {"maps", exercise_maps},       {"stat", exercise_stat},         {"status", exercise_status},
     {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},   {"ini", exercise_ini},
     {"url", exercise_url},         {"text", exercise_text},         {"json", exercise_json},
-    {"env", exercise_env},
+    {"env", exercise_env},         {"yaml", exercise_yaml},
 };
 
 }  // namespace gmr::fuzz

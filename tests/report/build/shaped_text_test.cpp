@@ -116,4 +116,90 @@ TEST_SUITE("report::shaped_text") {
     CHECK(shaped("A=1\nrun this\n").shape == ConfigShape::text);
     CHECK(shaped("A = 1\n").shape == ConfigShape::text);
   }
+
+  TEST_CASE("YAML: secret scalars of every style, everything nested under a secret key, embedded files") {
+    const auto s = shaped(
+        "# app\n"
+        "database:\n"
+        "  host: db\n"
+        "  password: \"s3cr3t\"   # quoted\n"
+        "  url: postgres://app:pw@db/app\n"
+        "api_token: abc123 # comment\n"
+        "credentials:\n"
+        "  user: admin\n"
+        "  keys:\n"
+        "    - k1\n"
+        "    - 'k2'\n"
+        "secrets:\n"
+        "- one\n"
+        "- {a: 1, b: 2}\n"
+        "tls_key_passphrase: |-\n"
+        "  line1\n"
+        "\n"
+        "  line2\n"
+        "ssh_private_key: !!binary &anchor abc\n"
+        "empty_password:\n"
+        "null_token: ~\n"
+        "alias_secret: *anchor\n"
+        "configmap:\n"
+        "  app.conf: |\n"
+        "    [DEFAULT]\n"
+        "    admin_password = hunter2\n"
+        "    transport_url = rabbit://u:p@h/\n"
+        "db_password: \"first\n"
+        "  second\"\n"
+        "---\n"
+        "list:\n"
+        "  - name: a\n"
+        "    password: pw1\n"
+        "  - name: b\n");
+    CHECK(s.shape == ConfigShape::yaml);
+    CHECK(s.text ==
+          "# app\n"
+          "database:\n"
+          "  host: db\n"
+          "  password: \"***\"   # quoted\n"
+          "  url: postgres://app:***@db/app\n"
+          "api_token: *** # comment\n"
+          "credentials:\n"
+          "  user: ***\n"
+          "  keys:\n"
+          "    - ***\n"
+          "    - '***'\n"
+          "secrets:\n"
+          "- ***\n"
+          "- {***}\n"
+          "tls_key_passphrase: |-\n"
+          "  ***\n"
+          "\n"
+          "  ***\n"
+          "ssh_private_key: !!binary &anchor ***\n"
+          "empty_password:\n"
+          "null_token: ~\n"
+          "alias_secret: *anchor\n"
+          "configmap:\n"
+          "  app.conf: |\n"
+          "    [DEFAULT]\n"
+          "    admin_password = ***\n"
+          "    transport_url = rabbit://u:***@h/\n"
+          "db_password: \"***\n"
+          "  ***\"\n"
+          "---\n"
+          "list:\n"
+          "  - name: a\n"
+          "    password: ***\n"
+          "  - name: b\n");
+    CHECK(keys_of(s) == std::vector<std::string>{"password", "url", "api_token", "credentials", "credentials",
+                                                 "credentials", "secrets", "secrets", "tls_key_passphrase",
+                                                 "tls_key_passphrase", "ssh_private_key", "admin_password",
+                                                 "transport_url", "db_password", "db_password", "password"});
+  }
+
+  TEST_CASE("not YAML: tabs in indentation, a line that belongs to no key, a flow collection left open") {
+    CHECK(shaped("a: 1\nb:\n\tc: 2\n").shape == ConfigShape::text);
+    CHECK(shaped("just words\nkey: value\n").shape == ConfigShape::text);
+    CHECK(shaped("a: [1, 2\nb: 3\n").shape == ConfigShape::text);
+    CHECK(shaped("? complex\n: key\n").shape == ConfigShape::text);
+    CHECK(shaped("role: master\nconnected_slaves: 0\n").shape == ConfigShape::yaml);
+  }
 }
