@@ -1,7 +1,7 @@
 // Secret masking. A secret value never reaches a Report unless the operator asked for it
 // (--show-secrets): masking happens when the Report is built, so no renderer can leak one.
 // SecretMask holds the rules every shape's masker shares: which keys name secrets, and which secrets hide
-// inside any value (URL passwords). The maskers of each shape (shaped_text.hpp) find the
+// inside any value (URL passwords, key=value pairs). The maskers of each shape (shaped_text.hpp) find the
 // spans; apply_spans (masked_text.hpp) replaces them, so nothing outside a secret ever changes.
 #pragma once
 
@@ -26,15 +26,19 @@ class SecretMask {
 
   /// Why the value of `key` is a secret, or nullopt (always nullopt when masking is off):
   /// - secret_key: the key, lower-cased with every character but letters and digits removed, contains
-  ///   password, passwd, passphrase, secret, token, credential, privatekey, apikey or accesskey. A key
-  ///   that merely contains "key" (keystone, key_manager) is not secret.
+  ///   password, passwd, passphrase, secret, token, credential, privatekey, apikey, accesskey,
+  ///   requirepass or masterauth (redis); or one of its words (split at non-alphanumerics and
+  ///   lower-to-upper case changes) is "pass" or "pwd" (DB_PASS, MYSQL_PWD, ODBC's PWD; the shell's
+  ///   PWD too, which a configuration file has no reason to set). A key that merely contains "key"
+  ///   (keystone, key_manager) is not secret.
   /// - mask_pattern: one of the --mask patterns matches it.
   std::optional<MaskReason> key_reason(std::string_view key) const;
   bool secret_key(std::string_view key) const { return key_reason(key).has_value(); }
 
   /// The secrets inside `piece`, a value that is not secret as a whole or a line of text, appended to
   /// `out` with offsets shifted by `at`: URL passwords (url_userinfo.hpp; carrying `key`, the key whose
-  /// value holds the URL). Nothing when masking is off.
+  /// value holds the URL) and the values of embedded pairs with a secret key (key_value_pairs.hpp).
+  /// Nothing when masking is off.
   void inner_spans(std::string_view piece, std::size_t at, const std::optional<std::string>& key,
                    std::vector<SecretSpan>& out) const;
 

@@ -15,7 +15,9 @@
 #include "report/build/env_secrets.hpp"
 #include "report/build/ini.hpp"
 #include "report/build/json_secrets.hpp"
+#include "report/build/key_value_pairs.hpp"
 #include "report/build/masked_text.hpp"
+#include "report/build/pem_blocks.hpp"
 #include "report/build/secrets.hpp"
 #include "report/build/text_secrets.hpp"
 #include "report/build/url_userinfo.hpp"
@@ -168,6 +170,23 @@ inline Violation exercise_yaml(std::string_view text) {
   return check_spans("yaml", text, *spans);
 }
 
+inline Violation exercise_pairs(std::string_view text) {
+  const report::SecretMask mask(true);
+  const auto spans = report::pair_spans(text, mask);
+  for (const auto& span : spans)
+    if (!span.key || !mask.secret_key(*span.key)) return "pairs: a value masked for a key that names no secret";
+  return check_spans("pairs", text, spans);
+}
+
+inline Violation exercise_pem(std::string_view text) {
+  const auto spans = report::private_key_spans(text);
+  for (const auto& span : spans) {
+    if (text.substr(0, span.begin).find("-----BEGIN ") == std::string_view::npos) return "pem: a body before any BEGIN";
+    if (text[span.begin] == ' ' || text[span.begin] == '\t') return "pem: a body piece with its indentation";
+  }
+  return check_spans("pem", text, spans);
+}
+
 struct Harness {
   const char* name;  // also the directory of its corpus and regressions
   Violation (*exercise)(std::string_view);
@@ -177,7 +196,8 @@ inline constexpr Harness harnesses[] = {
     {"maps", exercise_maps},       {"stat", exercise_stat},         {"status", exercise_status},
     {"syscall", exercise_syscall}, {"cmdline", exercise_cmdline},   {"ini", exercise_ini},
     {"url", exercise_url},         {"text", exercise_text},         {"json", exercise_json},
-    {"env", exercise_env},         {"yaml", exercise_yaml},
+    {"env", exercise_env},         {"yaml", exercise_yaml},         {"pairs", exercise_pairs},
+    {"pem", exercise_pem},
 };
 
 }  // namespace gmr::fuzz

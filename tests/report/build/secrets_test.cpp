@@ -42,6 +42,19 @@ TEST_SUITE("report::secrets") {
     }
   }
 
+  TEST_CASE("short secret words count as whole words; redis's own names for its passwords") {
+    const SecretMask mask(true);
+    for (const char* key : {"DB_PASS", "dbPass", "smtp-pass", "MYSQL_PWD", "pwd_file_not", "requirepass", "masterauth",
+                            "PassThrough", "PWD"}) {
+      CAPTURE(key);
+      CHECK(mask.secret_key(key));
+    }
+    for (const char* key : {"OLDPWD", "bypass", "compass", "passenger_count", "cwd", "passes"}) {
+      CAPTURE(key);
+      CHECK_FALSE(mask.secret_key(key));
+    }
+  }
+
   TEST_CASE("URL passwords anywhere in a value or text") {
     CHECK(mask_url_passwords("mysql+pymysql://nova:s3cret@db:3306/nova") == "mysql+pymysql://nova:***@db:3306/nova");
     CHECK(mask_url_passwords("a amqp://u:p@h/ b redis://:onlypass@r:6379/0") == "a amqp://u:***@h/ b redis://:***@r:6379/0");

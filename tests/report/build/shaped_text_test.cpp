@@ -202,4 +202,38 @@ TEST_SUITE("report::shaped_text") {
     CHECK(shaped("? complex\n: key\n").shape == ConfigShape::text);
     CHECK(shaped("role: master\nconnected_slaves: 0\n").shape == ConfigShape::yaml);
   }
+
+  TEST_CASE("pairs inside values: connection strings, URL queries, options, JSON inside a variable") {
+    const auto env = shaped("export SPRING_APPLICATION_JSON='{\"db\":{\"password\":\"x1\",\"user\":\"u\"}}'\n"
+                            "export PGOPTS=\"host=db user=app password='s p' dbname=app\"\n");
+    CHECK(env.shape == ConfigShape::env);
+    CHECK(env.text == "export SPRING_APPLICATION_JSON='{\"db\":{\"password\":\"***\",\"user\":\"u\"}}'\n"
+                      "export PGOPTS=\"host=db user=app password='***' dbname=app\"\n");
+    const auto yaml = shaped("args: [\"--password=x2\", \"-v\"]\nendpoint: https://api/x?api_key=K3Y&format=json\n");
+    CHECK(yaml.text == "args: [\"--password=***\", \"-v\"]\nendpoint: https://api/x?api_key=***&format=json\n");
+    const auto text = shaped("odbc Driver={x};Server=h;Uid=u;Pwd=p4ss;\nrun --token=abc --verbose a==b\n");
+    CHECK(text.shape == ConfigShape::text);
+    CHECK(text.text == "odbc Driver={x};Server=h;Uid=u;Pwd=***;\nrun --token=*** --verbose a==b\n");
+    CHECK(keys_of(text) == std::vector<std::string>{"Pwd", "--token"});
+  }
+
+  TEST_CASE("PEM private keys, whatever key holds them; certificates stay") {
+    const auto yaml = shaped(
+        "tls.crt: |\n  -----BEGIN CERTIFICATE-----\n  MIIC\n  -----END CERTIFICATE-----\n"
+        "tls.key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIE\n  abcd\n  -----END RSA PRIVATE KEY-----\n");
+    CHECK(yaml.shape == ConfigShape::yaml);
+    CHECK(yaml.text ==
+          "tls.crt: |\n  -----BEGIN CERTIFICATE-----\n  MIIC\n  -----END CERTIFICATE-----\n"
+          "tls.key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  ***\n  ***\n  -----END RSA PRIVATE KEY-----\n");
+    REQUIRE(yaml.masks.size() == 2);
+    CHECK(yaml.masks[0].reason == MaskReason::private_key);
+    CHECK_FALSE(yaml.masks[0].key);
+    const auto json = shaped("{\"key\": \"-----BEGIN PRIVATE KEY-----\\nMIIE\\n-----END PRIVATE KEY-----\\n\"}");
+    CHECK(json.text == "{\"key\": \"-----BEGIN PRIVATE KEY-----***-----END PRIVATE KEY-----\\n\"}");
+    const auto cut = shaped("-----BEGIN OPENSSH PRIVATE KEY-----\nb3Bl\nbnNz", true);
+    CHECK(cut.text == "-----BEGIN OPENSSH PRIVATE KEY-----\n***\n***");
+    const auto ini = gmr::report::mask_value("tls", "-----BEGIN EC PRIVATE KEY-----\nMHc\n-----END EC PRIVATE KEY-----",
+                                             SecretMask(true));
+    CHECK(ini.text == "-----BEGIN EC PRIVATE KEY-----\n***\n-----END EC PRIVATE KEY-----");
+  }
 }
