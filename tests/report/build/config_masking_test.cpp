@@ -8,6 +8,7 @@
 #include <string>
 
 #include "report/build/config_sections.hpp"
+#include "report/render/config_text.hpp"
 #include "report/render/json_renderer.hpp"
 #include "report/sample_reports.hpp"
 #include "support/json_schema.hpp"
@@ -102,5 +103,22 @@ TEST_SUITE("report::config_masking") {
     auto config = configuration_json({block});
     CHECK(config[0]["shape"] == nullptr);
     CHECK(config[0]["masks"] == json::array());
+  }
+
+  TEST_CASE("text report: each source says how it was read and what was masked") {
+    report::Report r = test::samples::minimal_report();
+    r.configuration = {report::config_block(file_source("openrc"),
+                                            "export OS_AUTH_URL=http://u:p@keystone/v3\nexport OS_PASSWORD=a\n"
+                                            "export OS_TOKEN=b\nexport OS_PASSWORD=c\n"
+                                            "export CERT='-----BEGIN PRIVATE KEY-----\nMII\n-----END PRIVATE KEY-----'\n",
+                                            false, report::SecretMask(true)),
+                       report::config_block(file_source("plain.txt"), "nothing secret\n", false, report::SecretMask(true))};
+    std::ostringstream out;
+    report::render_configuration(r, out);
+    CHECK(out.str().find("source       = file openrc (--sidecar)\n"
+                         "format       = shell environment (NAME=value)\n"
+                         "masked       = 5: OS_PASSWORD, OS_TOKEN, 1 URL password, 1 private key\n") != std::string::npos);
+    CHECK(out.str().find("source       = file plain.txt (--sidecar)\n"
+                         "format       = text (no known shape: masked line by line)\n\n") != std::string::npos);
   }
 }
