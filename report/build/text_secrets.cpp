@@ -73,7 +73,7 @@ void text_line_spans(std::string_view s, std::size_t at, const SecretMask& mask,
     if (const auto reason = mask.key_reason(line->key)) {
       std::size_t begin = line->value;
       std::size_t end = std::max(trimmed_end(s), begin);
-      if (!line->directive && begin < s.size() && (s[begin] == '"' || s[begin] == '\'')) {
+      if (begin < s.size() && (s[begin] == '"' || s[begin] == '\'')) {
         const std::size_t close = s.find(s[begin], begin + 1);
         if (close != npos) {
           ++begin;

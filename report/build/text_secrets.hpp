@@ -20,7 +20,7 @@ std::vector<SecretSpan> text_secret_spans(std::string_view text, const SecretMas
 ///   masked: inside its quotes when it is quoted and closed on the line, else up to the line's end less
 ///   trailing white space;
 /// - a directive line ("requirepass foobared", redis.conf): a bare key naming a secret, white space and a
-///   value, masked to the line's end less trailing white space;
+///   value, masked as a key line's;
 /// - in every line, the secrets inside it (SecretMask::inner_spans: URL passwords, embedded pairs).
 void text_line_spans(std::string_view line, std::size_t at, const SecretMask& mask, std::vector<SecretSpan>& out);
 
