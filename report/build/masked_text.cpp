@@ -35,9 +35,10 @@ std::vector<SecretSpan> split_at_lines(std::string_view text, const std::vector<
   for (const auto& span : spans) {
     std::size_t begin = span.begin;
     const std::size_t end = std::min(span.end, text.size());
+    const std::string_view upto = text.substr(0, end);  // a line end past the span is not looked for
     while (begin < end) {
-      std::size_t nl = text.find('\n', begin);
-      if (nl == std::string_view::npos || nl > end) nl = end;
+      std::size_t nl = upto.find('\n', begin);
+      if (nl == std::string_view::npos) nl = end;
       std::size_t piece_end = nl;
       if (piece_end > begin && piece_end < text.size() && text[piece_end] == '\n' && text[piece_end - 1] == '\r') --piece_end;
       if (begin < piece_end) out.push_back({begin, piece_end, span.reason, span.key});

@@ -14,9 +14,10 @@ bool blank(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
 /// The body's spans, one a line, without leading and trailing blanks.
 void body_lines(std::string_view t, std::size_t begin, std::size_t end, std::vector<SecretSpan>& out) {
+  const std::string_view upto = t.substr(0, end);  // a line end past the body is not looked for
   while (begin < end) {
-    std::size_t nl = t.find('\n', begin);
-    if (nl == npos || nl > end) nl = end;
+    std::size_t nl = upto.find('\n', begin);
+    if (nl == npos) nl = end;
     std::size_t b = begin;
     std::size_t e = nl;
     while (b < e && blank(t[b])) ++b;

@@ -45,9 +45,10 @@ std::size_t authority_end(std::string_view t, std::size_t from) {
 void passwords_in(std::string_view t, std::size_t from, std::size_t end, std::vector<SecretSpan>& out) {
   std::size_t run = from;  // just after the last host with user information
   std::size_t host = from;
+  const std::string_view authority = t.substr(0, end);
   while (true) {
-    std::size_t comma = t.find(',', host);
-    if (comma == npos || comma > end) comma = end;
+    std::size_t comma = authority.find(',', host);
+    if (comma == npos) comma = end;
     const std::string_view entry = t.substr(host, comma - host);
     if (const std::size_t at = entry.rfind('@'); at != npos) {
       std::size_t colon = entry.substr(0, at).find(':');

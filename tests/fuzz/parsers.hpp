@@ -125,11 +125,13 @@ inline Violation check_spans(const std::string& masker, std::string_view text,
     if (!secret[i]) kept_before += text[i];
   std::string kept_after;
   std::size_t at = 0;
+  std::size_t line = 1;
   for (const auto& mask : masked.masks) {
     if (mask.offset < at || masked.text.compare(mask.offset, 3, "***") != 0) return masker + ": a mask not on its ***";
-    const auto before = std::string_view(masked.text).substr(0, mask.offset);
-    if (mask.line != static_cast<std::size_t>(std::ranges::count(before, '\n')) + 1) return masker + ": a mask on the wrong line";
-    kept_after.append(masked.text, at, mask.offset - at);
+    const auto between = std::string_view(masked.text).substr(at, mask.offset - at);
+    line += static_cast<std::size_t>(std::ranges::count(between, '\n'));
+    if (mask.line != line) return masker + ": a mask on the wrong line";
+    kept_after.append(between);
     at = mask.offset + 3;
   }
   kept_after.append(masked.text, std::min(at, masked.text.size()));
