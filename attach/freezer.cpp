@@ -15,19 +15,43 @@ AttachError error(AttachErrorKind kind, std::string message, std::optional<int> 
   return e;
 }
 
+AttachError wait_failed(pid_t pid, int err) {
+  return error(AttachErrorKind::system,
+               std::string("waiting for the threads of process ") + std::to_string(pid) +
+                   " to stop failed: " + std::strerror(err),
+               err);
+}
+
+AttachError interrupted(pid_t pid, int signal) {
+  AttachError e = error(AttachErrorKind::interrupted, std::string("interrupted by ") + sigabbrev_np(signal) +
+                                                          " while attached; process " + std::to_string(pid) +
+                                                          " was let go");
+  e.signal = signal;
+  return e;
+}
+
 }  // namespace
 
 std::expected<void, AttachError> Freezer::freeze(Deadline deadline) {
   if (auto r = seize_all(); !r) return r;
-  return wait_for_stops(deadline);
+  if (auto r = wait_for_stops(deadline); !r) return r;
+  // Waiting looks at gmr's termination signals only when it sleeps; one sent while the freeze never had to
+  // is taken now, before anything is copied.
+  if (auto sig = kernel_.termination_signal()) return std::unexpected(interrupted(pid_, *sig));
+  return {};
 }
 
 void Freezer::release() {
-  for (auto& [tid, thread] : threads_) thread.release();
+  for (ThreadAttachment* thread : order_) thread->release();
 }
 
 ThreadAttachment& Freezer::hold(pid_t tid) {
-  return threads_.try_emplace(tid, kernel_, tid).first->second;
+  auto [it, inserted] = threads_.try_emplace(tid, kernel_, tid);
+  if (inserted) {
+    order_.push_back(&it->second);
+    waiting_.push_back(tid);
+  }
+  return it->second;
 }
 
 std::expected<void, AttachError> Freezer::seize_all() {
@@ -92,31 +116,69 @@ std::expected<void, AttachError> Freezer::seize_one(pid_t tid) {
   }
 }
 
-bool Freezer::all_settled() const {
-  for (const auto& [tid, thread] : threads_)
-    if (!thread.stopped() && !thread.exited()) return false;
-  return true;
-}
-
 std::expected<void, AttachError> Freezer::wait_for_stops(Deadline deadline) {
-  while (!all_settled()) {
-    const WaitResult r = kernel_.wait(deadline);
-    if (r.kind == WaitResult::Kind::deadline) return {};
-    if (r.kind == WaitResult::Kind::error)
-      return std::unexpected(error(AttachErrorKind::system,
-                                   std::string("waiting for the threads of process ") + std::to_string(pid_) +
-                                       " to stop failed: " + std::strerror(r.error),
-                                   r.error));
-    if (r.kind == WaitResult::Kind::signal) {
-      AttachError e = error(AttachErrorKind::interrupted,
-                            std::string("interrupted by ") + sigabbrev_np(r.signal) +
-                                " while attached; process " + std::to_string(pid_) + " was let go");
-      e.signal = r.signal;
-      return std::unexpected(e);
+  // Interrupts went out in seize order and the stops mostly come in that order too: by the time the
+  // first round starts, most threads have one to report, and each is taken with one O(1) wait.
+  while (!waiting_.empty()) {
+    auto found = ask_each_once();
+    if (!found) return std::unexpected(found.error());
+    if (waiting_.empty()) break;
+    if (!*found) {
+      // Nothing from anyone still waited for. Events of threads no longer asked about (a held thread
+      // killed; exec's de_thread() killing every other thread, which it waits to see reaped) come only
+      // through the kernel's walk over all tracees: once per such round.
+      found = take_any_events();
+      if (!found) return std::unexpected(found.error());
     }
-    on_event(r.tid, r.status);
+    if (*found) {
+      if (std::chrono::steady_clock::now() >= deadline) return {};
+      continue;
+    }
+    const WaitResult r = kernel_.sleep(deadline);
+    if (r.kind == WaitResult::Kind::deadline) return {};
+    if (r.kind == WaitResult::Kind::signal) return std::unexpected(interrupted(pid_, r.signal));
   }
   return {};
+}
+
+std::expected<bool, AttachError> Freezer::ask_each_once() {
+  bool found = false;
+  for (std::size_t left = waiting_.size(); left > 0; --left) {
+    const pid_t tid = waiting_.front();
+    waiting_.pop_front();
+    ThreadAttachment& thread = threads_.at(tid);
+    if (settled(thread)) continue;  // settled by an event that came another way
+    const WaitResult r = kernel_.wait_for(tid);
+    switch (r.kind) {
+      case WaitResult::Kind::event:
+        // Usually `tid`'s own; another thread's when the kernel reaped one for the tracer.
+        on_event(r.tid, r.status);
+        found = true;
+        break;
+      case WaitResult::Kind::gone:
+        // Reaped elsewhere, or an exec from this thread gave it the leader's tid: it is not coming back.
+        thread.mark_exited();
+        found = true;
+        break;
+      case WaitResult::Kind::error:
+        return std::unexpected(wait_failed(pid_, r.error));
+      default:
+        break;
+    }
+    if (!settled(thread)) waiting_.push_back(tid);
+  }
+  return found;
+}
+
+std::expected<bool, AttachError> Freezer::take_any_events() {
+  bool found = false;
+  for (;;) {
+    const WaitResult r = kernel_.wait_any();
+    if (r.kind == WaitResult::Kind::error) return std::unexpected(wait_failed(pid_, r.error));
+    if (r.kind != WaitResult::Kind::event) return found;
+    on_event(r.tid, r.status);
+    found = true;
+  }
 }
 
 void Freezer::on_event(pid_t tid, WaitStatus status) {

@@ -5,15 +5,22 @@
 // thread in /proc/PID/task, rescanned until a pass finds nothing new (threads created later are
 // auto-attached by TRACECLONE); stops classified by kind; a raced signal is kept for release; a thread
 // that has not stopped by the deadline stays "not frozen".
+//
+// Cost contract: the work while the target is held is linear in its threads. Each held thread is asked for
+// its own stop (Kernel::wait_for, O(1) in the kernel) about once, in the order it was seized; the kernel's
+// walk over every tracee (Kernel::wait_any) happens only in a round that found nothing, never per thread;
+// no step scans all threads per event. Threads are let go in the order they were seized.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
 #include <expected>
+#include <deque>
 #include <map>
 #include <optional>
 #include <set>
+#include <vector>
 
 #include "attach/attach_error.hpp"
 #include "attach/kernel.hpp"
@@ -39,20 +46,26 @@ class Freezer {
   /// When the first PTRACE_INTERRUPT went out: the start of the stop window.
   std::optional<std::chrono::steady_clock::time_point> first_interrupt() const { return first_interrupt_; }
 
-  /// Lets every stopped thread go (handing back raced signals). Idempotent.
+  /// Lets every stopped thread go (handing back raced signals), in the order they were seized. Idempotent.
   void release();
 
  private:
   std::expected<void, AttachError> seize_all();
   std::expected<void, AttachError> seize_one(pid_t tid);
   std::expected<void, AttachError> wait_for_stops(Deadline deadline);
+  /// One round: every thread still waited for is asked once. Whether any event came, or an error.
+  std::expected<bool, AttachError> ask_each_once();
+  /// Takes every event any tracee has pending (Kernel::wait_any). Whether there was one, or an error.
+  std::expected<bool, AttachError> take_any_events();
   void on_event(pid_t tid, WaitStatus status);
   ThreadAttachment& hold(pid_t tid);
-  bool all_settled() const;
+  static bool settled(const ThreadAttachment& thread) { return thread.stopped() || thread.exited(); }
 
   Kernel& kernel_;
   pid_t pid_;
-  std::map<pid_t, ThreadAttachment> threads_;
+  std::map<pid_t, ThreadAttachment> threads_;  // map nodes never move: order_ points into them
+  std::vector<ThreadAttachment*> order_;        // every thread held, in the order it was seized or learned of
+  std::deque<pid_t> waiting_;                   // held threads not known to be settled, in that order
   std::set<pid_t> gone_;  // tids seen in /proc that vanished before they could be seized
   std::optional<std::chrono::steady_clock::time_point> first_interrupt_;
 };

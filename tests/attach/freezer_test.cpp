@@ -46,6 +46,70 @@ TEST_SUITE("attach::freezer") {
     for (pid_t t : {100, 101, 102}) CHECK(detached_with(k, t, 0));
   }
 
+  TEST_CASE("each thread is asked for its own stop once, in seize order, and let go in that order") {
+    // The kernel walks every tracee on a wait for any of them: asked per thread, that is quadratic.
+    FakeKernel k;
+    std::vector<pid_t> tids;
+    for (pid_t t = 1000; t < 3000; ++t) tids.push_back(t);
+    k.listings = {tids};
+    for (pid_t t : tids) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
+    {
+      Freezer f(k, 1000);
+      REQUIRE(f.freeze(soon()));
+      CHECK(k.waited_for == tids);
+      CHECK(k.wait_any_calls == 0);
+      CHECK(k.sleep_calls == 0);
+    }
+    std::vector<pid_t> released;
+    for (auto [tid, sig] : k.detached) released.push_back(tid);
+    CHECK(released == tids);
+  }
+
+  TEST_CASE("a stop that comes late: asked again; a round that finds nothing walks all tracees once, then sleeps") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop_late(101, WaitStatus::for_event_stop(SIGTRAP));
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    CHECK(f.threads().at(101).stopped());
+    CHECK(k.waited_for == std::vector<pid_t>{100, 101, 101, 101});
+    CHECK(k.wait_any_calls == 1);
+    CHECK(k.sleep_calls == 1);
+  }
+
+  TEST_CASE("the exit of a thread already stopped is taken by the walk over all tracees") {
+    // An exec from a non-leader thread kills every other thread, stopped ones included, and waits until
+    // the tracer has reaped them; the exec'ing thread cannot stop before that.
+    FakeKernel k;
+    k.listings = {{100, 101, 102}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_fatal_signal(SIGKILL));
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().at(101).exited());
+      CHECK_FALSE(f.threads().at(102).stopped());
+      CHECK(k.events.empty());
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
+  TEST_CASE("a thread whose tid vanished (an exec took the leader's) is dropped at once, not waited for") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.vanish(101);
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().at(101).exited());
+      CHECK(k.sleep_calls == 0);
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
   TEST_CASE("rescans /proc/PID/task until a pass finds nothing new") {
     FakeKernel k;
     k.listings = {{100}, {100, 101}, {100, 101}};
@@ -223,6 +287,24 @@ TEST_SUITE("attach::freezer") {
     CHECK(detached_with(k, 100, SIGUSR2));
     CHECK(detached_with(k, 101, 0));
     CHECK(k.detached.size() == 2);
+  }
+
+  TEST_CASE("SIGTERM to gmr during a freeze that never had to sleep: interrupted before anything is copied") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_signal_stop(SIGUSR1));
+    k.termination = SIGTERM;
+    {
+      Freezer f(k, 100);
+      auto r = f.freeze(soon());
+      REQUIRE_FALSE(r);
+      CHECK(r.error().kind == AttachErrorKind::interrupted);
+      CHECK(r.error().signal == SIGTERM);
+      CHECK(k.sleep_calls == 0);
+    }
+    CHECK(detached_with(k, 100, 0));
+    CHECK(detached_with(k, 101, SIGUSR1));
   }
 
   TEST_CASE("waiting that fails is an error of its own, not a timeout; stopped threads are let go") {
