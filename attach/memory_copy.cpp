@@ -1,20 +1,37 @@
 #include "attach/memory_copy.hpp"
 
 #include <limits.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <utility>
 
 namespace gmr::attach {
 
-RangeCopies::RangeCopies(std::span<const RangeRequest> requests) {
+CopyBuffer::CopyBuffer(std::size_t bytes) : bytes_(std::make_unique_for_overwrite<std::byte[]>(bytes)), size_(bytes) {
+  const long page = sysconf(_SC_PAGESIZE);
+  const std::size_t step = page > 0 ? static_cast<std::size_t>(page) : 4096;
+  for (std::size_t i = 0; i < bytes; i += step) bytes_[i] = std::byte{0};
+}
+
+RangeCopies::RangeCopies(std::span<const RangeRequest> requests, CopyBuffer prepared)
+    : prepared_(std::move(prepared.bytes_)) {
   results_.reserve(requests.size());
-  std::size_t total = 0;
-  for (const auto& r : requests) {
-    results_.push_back({r.start, total, 0, 0});
-    total += r.size;
+  std::size_t used = 0;  // of prepared
+  std::size_t i = 0;
+  for (; i < requests.size() && requests[i].size <= prepared.size_ - used; ++i) {
+    results_.push_back({requests[i].start, prepared_.get() + used, 0, 0});
+    used += requests[i].size;
   }
-  buffer_ = std::make_unique_for_overwrite<std::byte[]>(total);
+  std::size_t overflow = 0;
+  for (std::size_t j = i; j < requests.size(); ++j) overflow += requests[j].size;
+  if (overflow > 0) overflow_ = std::make_unique_for_overwrite<std::byte[]>(overflow);
+  std::size_t offset = 0;
+  for (; i < requests.size(); ++i) {
+    results_.push_back({requests[i].start, overflow_.get() + offset, 0, 0});
+    offset += requests[i].size;
+  }
 }
 
 std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
@@ -22,12 +39,13 @@ std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
   if (r.error != 0) return std::unexpected(r.error);
   MemoryCopy copy;
   copy.start = r.start;
-  copy.bytes.assign(buffer_.get() + r.offset, buffer_.get() + r.offset + r.read);
+  copy.bytes.assign(r.at, r.at + r.read);
   return copy;
 }
 
-RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests) {
-  RangeCopies copies(requests);
+RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
+                                      CopyBuffer prepared) {
+  RangeCopies copies(requests, std::move(prepared));
   auto& results = copies.results_;
 
   std::vector<iovec> local;
@@ -39,7 +57,7 @@ RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<con
     remote.clear();
     std::size_t wanted = 0;
     for (std::size_t i = next; i < next + count; ++i) {
-      local.push_back({copies.buffer_.get() + results[i].offset, requests[i].size});
+      local.push_back({results[i].at, requests[i].size});
       remote.push_back({reinterpret_cast<void*>(requests[i].start), requests[i].size});
       wanted += requests[i].size;
     }
