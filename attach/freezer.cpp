@@ -117,57 +117,48 @@ std::expected<void, AttachError> Freezer::seize_one(pid_t tid) {
 }
 
 std::expected<void, AttachError> Freezer::wait_for_stops(Deadline deadline) {
-  // Interrupts went out in seize order and the stops mostly come in that order too: by the time the
-  // first round starts, most threads have one to report, and each is taken with one O(1) wait.
+  // Interrupts went out in seize order and the stops come in about that order: the thread at the front is
+  // asked for its stop (one O(1) wait); when it has none yet, gmr sleeps until a tracee changes state and
+  // asks the front again. So each thread costs one wait, plus one per wake-up.
+  std::size_t stuck = 0;  // threads moved to the back since anything was last taken
   while (!waiting_.empty()) {
-    auto found = ask_each_once();
-    if (!found) return std::unexpected(found.error());
-    if (waiting_.empty()) break;
-    if (!*found) {
-      // Nothing from anyone still waited for. Events of threads no longer asked about (a held thread
-      // killed; exec's de_thread() killing every other thread, which it waits to see reaped) come only
-      // through the kernel's walk over all tracees: once per such round.
-      found = take_any_events();
-      if (!found) return std::unexpected(found.error());
-    }
-    if (*found) {
-      if (std::chrono::steady_clock::now() >= deadline) return {};
+    ThreadAttachment& front = threads_.at(waiting_.front());
+    if (settled(front)) {
+      waiting_.pop_front();
       continue;
     }
-    const WaitResult r = kernel_.sleep(deadline);
-    if (r.kind == WaitResult::Kind::deadline) return {};
-    if (r.kind == WaitResult::Kind::signal) return std::unexpected(interrupted(pid_, r.signal));
+    const WaitResult r = kernel_.wait_for(front.tid());
+    if (r.kind == WaitResult::Kind::event) {
+      // Usually the front's own; another thread's when the kernel reaped one for the tracer.
+      on_event(r.tid, r.status);
+      stuck = 0;
+      continue;
+    }
+    if (r.kind == WaitResult::Kind::gone) {
+      // Reaped elsewhere, or an exec from this thread gave it the leader's tid: it is not coming back.
+      front.mark_exited();
+      stuck = 0;
+      continue;
+    }
+    if (r.kind == WaitResult::Kind::error) return std::unexpected(wait_failed(pid_, r.error));
+
+    const WaitResult slept = kernel_.sleep(deadline);
+    if (slept.kind == WaitResult::Kind::deadline) return {};
+    if (slept.kind == WaitResult::Kind::signal) return std::unexpected(interrupted(pid_, slept.signal));
+    if (slept.kind != WaitResult::Kind::quiet) continue;
+    // Nothing changed for a while: the front may never stop (uninterruptible sleep; an exec waiting for its
+    // killed siblings to be reaped). It goes to the back so the threads behind it are taken.
+    waiting_.push_back(waiting_.front());
+    waiting_.pop_front();
+    if (++stuck < waiting_.size()) continue;
+    // Every thread still waited for is stuck. Events of threads no longer asked about (a stopped thread
+    // killed; every other thread killed by exec's de_thread(), which waits to see them reaped) come only
+    // through the kernel's walk over all tracees: once per such quiet slice.
+    auto taken = take_any_events();
+    if (!taken) return std::unexpected(taken.error());
+    if (*taken) stuck = 0;
   }
   return {};
-}
-
-std::expected<bool, AttachError> Freezer::ask_each_once() {
-  bool found = false;
-  for (std::size_t left = waiting_.size(); left > 0; --left) {
-    const pid_t tid = waiting_.front();
-    waiting_.pop_front();
-    ThreadAttachment& thread = threads_.at(tid);
-    if (settled(thread)) continue;  // settled by an event that came another way
-    const WaitResult r = kernel_.wait_for(tid);
-    switch (r.kind) {
-      case WaitResult::Kind::event:
-        // Usually `tid`'s own; another thread's when the kernel reaped one for the tracer.
-        on_event(r.tid, r.status);
-        found = true;
-        break;
-      case WaitResult::Kind::gone:
-        // Reaped elsewhere, or an exec from this thread gave it the leader's tid: it is not coming back.
-        thread.mark_exited();
-        found = true;
-        break;
-      case WaitResult::Kind::error:
-        return std::unexpected(wait_failed(pid_, r.error));
-      default:
-        break;
-    }
-    if (!settled(thread)) waiting_.push_back(tid);
-  }
-  return found;
 }
 
 std::expected<bool, AttachError> Freezer::take_any_events() {

@@ -7,9 +7,10 @@
 // that has not stopped by the deadline stays "not frozen".
 //
 // Cost contract: the work while the target is held is linear in its threads. Each held thread is asked for
-// its own stop (Kernel::wait_for, O(1) in the kernel) about once, in the order it was seized; the kernel's
-// walk over every tracee (Kernel::wait_any) happens only in a round that found nothing, never per thread;
-// no step scans all threads per event. Threads are let go in the order they were seized.
+// its own stop (Kernel::wait_for, O(1) in the kernel) once, in the order it was seized, plus one ask per
+// wake-up from sleep; the kernel's walk over every tracee (Kernel::wait_any) happens only when every thread
+// still waited for has gone quiet, never per thread; no step scans all threads per event. Threads are let
+// go in the order they were seized.
 #pragma once
 
 #include <sys/types.h>
@@ -53,8 +54,6 @@ class Freezer {
   std::expected<void, AttachError> seize_all();
   std::expected<void, AttachError> seize_one(pid_t tid);
   std::expected<void, AttachError> wait_for_stops(Deadline deadline);
-  /// One round: every thread still waited for is asked once. Whether any event came, or an error.
-  std::expected<bool, AttachError> ask_each_once();
   /// Takes every event any tracee has pending (Kernel::wait_any). Whether there was one, or an error.
   std::expected<bool, AttachError> take_any_events();
   void on_event(pid_t tid, WaitStatus status);

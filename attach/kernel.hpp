@@ -25,7 +25,8 @@ struct WaitResult {
     event,     // a tracee changed state: `tid`, `status`
     none,      // wait_for / wait_any: nothing to report yet
     gone,      // wait_for: `tid` is no longer a tracee of this tracer (reaped, or its tid taken by an exec)
-    woken,     // sleep: a tracee may have changed state, or a time slice passed
+    woken,     // sleep: a tracee may have changed state (SIGCHLD came, or the kernel reaped one for gmr)
+    quiet,     // sleep: a short time slice passed with no sign of any change
     deadline,  // sleep: the deadline passed
     signal,    // SIGINT, SIGTERM or SIGHUP was sent to gmr: `signal`
     error,     // waiting itself failed (waitpid: EINVAL…): `error` is the errno; not a timeout
@@ -40,6 +41,7 @@ struct WaitResult {
   static WaitResult nothing() { return {Kind::none, 0, WaitStatus(), 0, 0}; }
   static WaitResult vanished(pid_t tid) { return {Kind::gone, tid, WaitStatus(), 0, 0}; }
   static WaitResult woke() { return {Kind::woken, 0, WaitStatus(), 0, 0}; }
+  static WaitResult quiet_slice() { return {Kind::quiet, 0, WaitStatus(), 0, 0}; }
   static WaitResult deadline_passed() { return {Kind::deadline, 0, WaitStatus(), 0, 0}; }
   static WaitResult signalled(int signal) { return {Kind::signal, 0, WaitStatus(), signal, 0}; }
   static WaitResult failed(int error) { return {Kind::error, 0, WaitStatus(), 0, error}; }
@@ -73,11 +75,12 @@ class Kernel {
   /// one tid looks that task up directly (kernel/exit.c do_wait_pid, since 2021).
   virtual WaitResult wait_for(pid_t tid) = 0;
   /// The state change of any tracee, without waiting: an event, `none`, or `error`. The kernel walks the
-  /// tracer's whole list of tracees on every such call (O(threads)): for the rare round in which no
-  /// wait_for() found anything, never once per thread.
+  /// tracer's whole list of tracees on every such call (O(threads)): only for when every thread still waited
+  /// for has stopped answering, never once per thread.
   virtual WaitResult wait_any() = 0;
-  /// Sleeps until a tracee may have changed state (SIGCHLD) or a short time slice passes (`woken`), the
-  /// deadline passes (`deadline`), or SIGINT/SIGTERM/SIGHUP is sent to gmr (`signal`, checked first).
+  /// Sleeps until a tracee may have changed state (`woken`: SIGCHLD), a short time slice passes without
+  /// that (`quiet`), the deadline passes (`deadline`), or SIGINT/SIGTERM/SIGHUP is sent to gmr (`signal`,
+  /// checked first).
   virtual WaitResult sleep(Deadline deadline) = 0;
   /// SIGINT, SIGTERM or SIGHUP sent to gmr and not yet reported, without waiting (it is reported once).
   virtual std::optional<int> termination_signal() = 0;

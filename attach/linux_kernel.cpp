@@ -21,8 +21,9 @@ namespace {
 
 int ptrace_result(long rc) { return rc == -1 ? errno : 0; }
 
-// sleep() also wakes this often without SIGCHLD, in case the caller ignores SIGCHLD (then the kernel never
-// queues it) or the signal was consumed elsewhere.
+// sleep() returns after this long without SIGCHLD ("quiet"): a thread that has not stopped by then may never
+// (uninterruptible sleep), and the caller ignoring SIGCHLD (the kernel then never queues it) or the signal
+// consumed elsewhere cannot make it wait longer.
 constexpr std::chrono::milliseconds max_poll_slice{2};
 
 }  // namespace
@@ -166,9 +167,9 @@ WaitResult LinuxKernel::sleep(Deadline deadline) {
   pollfd pfd{signals_.get(), POLLIN, 0};
   poll(&pfd, signals_ ? 1 : 0, static_cast<int>(ms));
   if (auto sig = drain_signals()) return WaitResult::signalled(*sig);
-  if (!std::exchange(chld_pending_, false) && std::chrono::steady_clock::now() >= deadline)
-    return WaitResult::deadline_passed();
-  return WaitResult::woke();
+  if (std::exchange(chld_pending_, false) || any_reaped_.load()) return WaitResult::woke();
+  if (std::chrono::steady_clock::now() >= deadline) return WaitResult::deadline_passed();
+  return WaitResult::quiet_slice();
 }
 
 ThreadLiveness LinuxKernel::liveness(pid_t tid) {

@@ -6,8 +6,8 @@
 // first entry of `tid` (an event, or `gone`), wait_any() the first event of anyone; a failure entry is
 // returned by the first wait of either kind that reaches it. Every sleep() moves one entry of `late` (if
 // any) into `events` — a stop that comes only after the freezer has looked — then returns the next
-// `sleeps` outcome (a signal to gmr), or `woken` while `late` had something, else the deadline. A signal
-// sent to gmr that no sleep reports sits in `termination`.
+// `sleeps` outcome (a quiet slice, a signal to gmr), or `woken` while `late` had something, else the
+// deadline. A signal sent to gmr that no sleep reports sits in `termination`.
 #pragma once
 
 #include <deque>
@@ -113,6 +113,8 @@ class FakeKernel final : public attach::Kernel {
   void stop_late(pid_t tid, attach::WaitStatus status) { late.push_back(attach::WaitResult::event(tid, status)); }
   /// `tid` is no longer a tracee (its tid taken over by an exec, or reaped elsewhere).
   void vanish(pid_t tid) { events.push_back(attach::WaitResult::vanished(tid)); }
+  /// The next sleep() returns after a time slice in which nothing happened.
+  void quiet() { sleeps.push_back(attach::WaitResult::quiet_slice()); }
   /// The next sleep() returns `sig` sent to gmr.
   void signal_to_gmr(int sig) { sleeps.push_back(attach::WaitResult::signalled(sig)); }
   /// The wait that reaches this point of `events` fails with `err`.

@@ -65,7 +65,7 @@ TEST_SUITE("attach::freezer") {
     CHECK(released == tids);
   }
 
-  TEST_CASE("a stop that comes late: asked again; a round that finds nothing walks all tracees once, then sleeps") {
+  TEST_CASE("a stop that comes late: asked again once gmr has slept until a tracee changed state") {
     FakeKernel k;
     k.listings = {{100, 101}};
     k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
@@ -73,12 +73,30 @@ TEST_SUITE("attach::freezer") {
     Freezer f(k, 100);
     REQUIRE(f.freeze(soon()));
     CHECK(f.threads().at(101).stopped());
-    CHECK(k.waited_for == std::vector<pid_t>{100, 101, 101, 101});
-    CHECK(k.wait_any_calls == 1);
+    CHECK(k.waited_for == std::vector<pid_t>{100, 101, 101});
+    CHECK(k.wait_any_calls == 0);
     CHECK(k.sleep_calls == 1);
   }
 
-  TEST_CASE("the exit of a thread already stopped is taken by the walk over all tracees") {
+  TEST_CASE("a thread that does not stop does not hold up the ones behind it: after a quiet slice it goes last") {
+    FakeKernel k;
+    k.listings = {{100, 101, 102}};
+    k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(102, WaitStatus::for_event_stop(SIGTRAP));
+    k.quiet();
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK_FALSE(f.threads().at(100).stopped());
+      CHECK(f.threads().at(101).stopped());
+      CHECK(f.threads().at(102).stopped());
+      CHECK(k.waited_for == std::vector<pid_t>{100, 101, 102, 100});
+      CHECK(k.wait_any_calls == 0);
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{101, 0}, {102, 0}});
+  }
+
+  TEST_CASE("once every thread waited for is quiet, the walk over all tracees takes exits of stopped ones") {
     // An exec from a non-leader thread kills every other thread, stopped ones included, and waits until
     // the tracer has reaped them; the exec'ing thread cannot stop before that.
     FakeKernel k;
@@ -86,12 +104,14 @@ TEST_SUITE("attach::freezer") {
     k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
     k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
     k.stop(101, WaitStatus::for_fatal_signal(SIGKILL));
+    k.quiet();
     {
       Freezer f(k, 100);
       REQUIRE(f.freeze(soon()));
       CHECK(f.threads().at(101).exited());
       CHECK_FALSE(f.threads().at(102).stopped());
       CHECK(k.events.empty());
+      CHECK(k.wait_any_calls == 2);
     }
     CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
   }
