@@ -254,7 +254,7 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
   }
   freezer.release();
   const auto released = std::chrono::steady_clock::now();
-  if (auto first = freezer.first_interrupt()) snap.stop_window = released - *first;
+  if (auto first = freezer.held_since()) snap.stop_window = released - *first;
   if (!second_batch) finish_copy(bytes, snap);
   return {};
 }

@@ -34,6 +34,7 @@ AttachError interrupted(pid_t pid, int signal) {
 
 std::expected<void, AttachError> Freezer::freeze(Deadline deadline) {
   if (auto r = seize_all(); !r) return r;
+  interrupt_all();
   if (auto r = wait_for_stops(deadline); !r) return r;
   // Waiting looks at gmr's termination signals only when it sleeps; one sent while the freeze never had to
   // is taken now, before anything is copied.
@@ -78,10 +79,9 @@ std::expected<void, AttachError> Freezer::seize_one(pid_t tid) {
   for (int attempt = 1;; ++attempt) {
     const int err = kernel_.seize(tid);
     if (err == 0) {
+      if (!first_seize_) first_seize_ = std::chrono::steady_clock::now();
       hold(tid);
-      if (!first_interrupt_) first_interrupt_ = std::chrono::steady_clock::now();
-      // ESRCH: the thread is dying; its exit is reported by wait.
-      kernel_.interrupt(tid);
+      seized_.push_back(tid);
       return {};
     }
     if (err == ESRCH) {
@@ -114,6 +114,13 @@ std::expected<void, AttachError> Freezer::seize_one(pid_t tid) {
       return std::unexpected(error(AttachErrorKind::permission_denied,
                                    "permission denied to trace process " + std::to_string(pid_), EPERM));
   }
+}
+
+void Freezer::interrupt_all() {
+  if (!seized_.empty()) first_interrupt_ = std::chrono::steady_clock::now();
+  // ESRCH: the thread is dying; its exit is reported by wait. A thread auto-attached by TRACECLONE is not in
+  // seized_: it stops by itself.
+  for (pid_t tid : seized_) kernel_.interrupt(tid);
 }
 
 std::expected<void, AttachError> Freezer::wait_for_stops(Deadline deadline) {
@@ -176,7 +183,9 @@ void Freezer::on_event(pid_t tid, WaitStatus status) {
   // A tid never seen: a thread auto-attached by TRACECLONE whose first stop beat its parent's clone event.
   ThreadAttachment& thread = hold(tid);
   using Kind = WaitStatus::Kind;
-  switch (status.kind()) {
+  const Kind kind = status.kind();
+  if (kind == Kind::clone_event || kind == Kind::group_stop || kind == Kind::signal_stop) stopped_on_its_own_ = true;
+  switch (kind) {
     case Kind::exited:
     case Kind::killed:
       thread.mark_exited();

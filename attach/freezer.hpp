@@ -1,10 +1,12 @@
 // The freeze state machine: seize and interrupt every thread first, then wait for their stops against one
 // deadline. Talks to the kernel only through `Kernel`, so unit tests script every race.
 //
-// Protocol (see shared/design/architecture.md): PTRACE_SEIZE(+TRACECLONE) + PTRACE_INTERRUPT on every
-// thread in /proc/PID/task, rescanned until a pass finds nothing new (threads created later are
-// auto-attached by TRACECLONE); stops classified by kind; a raced signal is kept for release; a thread
-// that has not stopped by the deadline stays "not frozen".
+// Protocol (see shared/design/architecture.md): PTRACE_SEIZE(+TRACECLONE) on every thread in
+// /proc/PID/task, rescanned until a pass finds nothing new (threads created later are auto-attached by
+// TRACECLONE); then PTRACE_INTERRUPT on each, in seize order; stops classified by kind; a raced signal is
+// kept for release; a thread that has not stopped by the deadline stays "not frozen". A seized thread keeps
+// running until it is interrupted, so seizing and rescanning (most of the time spent per thread before the
+// waiting) happen before the target is held.
 //
 // Cost contract: the work while the target is held is linear in its threads. Each held thread is asked for
 // its own stop (Kernel::wait_for, O(1) in the kernel) once, in the order it was seized, plus one ask per
@@ -44,8 +46,11 @@ class Freezer {
   /// Every thread seized, by tid (exited ones included, marked).
   const std::map<pid_t, ThreadAttachment>& threads() const { return threads_; }
 
-  /// When the first PTRACE_INTERRUPT went out: the start of the stop window.
-  std::optional<std::chrono::steady_clock::time_point> first_interrupt() const { return first_interrupt_; }
+  /// The start of the stop window: when the first PTRACE_INTERRUPT went out — or the first PTRACE_SEIZE when
+  /// a thread stopped on its own (a signal, a clone, a group-stop), which may have happened before that.
+  std::optional<std::chrono::steady_clock::time_point> held_since() const {
+    return stopped_on_its_own_ ? first_seize_ : first_interrupt_;
+  }
 
   /// Lets every stopped thread go (handing back raced signals), in the order they were seized. Idempotent.
   void release();
@@ -53,6 +58,7 @@ class Freezer {
  private:
   std::expected<void, AttachError> seize_all();
   std::expected<void, AttachError> seize_one(pid_t tid);
+  void interrupt_all();
   std::expected<void, AttachError> wait_for_stops(Deadline deadline);
   /// Takes every event any tracee has pending (Kernel::wait_any). Whether there was one, or an error.
   std::expected<bool, AttachError> take_any_events();
@@ -65,8 +71,10 @@ class Freezer {
   std::map<pid_t, ThreadAttachment> threads_;  // map nodes never move: order_ points into them
   std::vector<ThreadAttachment*> order_;        // every thread held, in the order it was seized or learned of
   std::deque<pid_t> waiting_;                   // held threads not known to be settled, in that order
+  std::vector<pid_t> seized_;                   // threads this freezer seized, in order: each is interrupted
   std::set<pid_t> gone_;  // tids seen in /proc that vanished before they could be seized
-  std::optional<std::chrono::steady_clock::time_point> first_interrupt_;
+  std::optional<std::chrono::steady_clock::time_point> first_seize_, first_interrupt_;
+  bool stopped_on_its_own_ = false;             // a stop other than gmr's interrupt was reported
 };
 
 }  // namespace gmr::attach

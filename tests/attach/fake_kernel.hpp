@@ -10,10 +10,12 @@
 // deadline. A signal sent to gmr that no sleep reports sits in `termination`.
 #pragma once
 
+#include <chrono>
 #include <deque>
 #include <map>
 #include <optional>
 #include <set>
+#include <string>
 #include <utility>
 #include <vector>
 
@@ -40,11 +42,15 @@ class FakeKernel final : public attach::Kernel {
   pid_t tracer = 4242;
 
   std::vector<pid_t> seized, interrupted;
+  std::vector<std::string> log;  // "list", "seize TID", "interrupt TID", in order
+  std::chrono::steady_clock::time_point last_listed;  // when the last list_threads() returned
   std::vector<std::pair<pid_t, int>> detached;
   std::vector<pid_t> waited_for;  // every wait_for(), in order
   std::size_t wait_any_calls = 0, sleep_calls = 0;
 
   std::vector<pid_t> list_threads(pid_t) override {
+    log.push_back("list");
+    last_listed = std::chrono::steady_clock::now();
     if (listings.empty()) return {};
     auto list = listings.front();
     if (listings.size() > 1) listings.erase(listings.begin());
@@ -52,6 +58,7 @@ class FakeKernel final : public attach::Kernel {
   }
   int seize(pid_t tid) override {
     seized.push_back(tid);
+    log.push_back("seize " + std::to_string(tid));
     if (auto a = seize_answers.find(tid); a != seize_answers.end() && !a->second.empty()) {
       const int answer = a->second.front();
       a->second.pop_front();
@@ -62,6 +69,7 @@ class FakeKernel final : public attach::Kernel {
   }
   int interrupt(pid_t tid) override {
     interrupted.push_back(tid);
+    log.push_back("interrupt " + std::to_string(tid));
     return 0;
   }
   int detach(pid_t tid, int signal) override {

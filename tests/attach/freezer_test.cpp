@@ -40,7 +40,7 @@ TEST_SUITE("attach::freezer") {
         CHECK(t.stopped());
         CHECK(t.stop_kind() == StopKind::interrupt);
       }
-      CHECK(f.first_interrupt().has_value());
+      CHECK(f.held_since().has_value());
     }
     CHECK(k.detached.size() == 3);
     for (pid_t t : {100, 101, 102}) CHECK(detached_with(k, t, 0));
@@ -128,6 +128,31 @@ TEST_SUITE("attach::freezer") {
       CHECK(k.sleep_calls == 0);
     }
     CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
+  TEST_CASE("every thread is seized, and the task list rescanned, before the first interrupt starts the window") {
+    FakeKernel k;
+    k.listings = {{100, 101}, {100, 101, 102}, {100, 101, 102}};
+    for (pid_t t : {100, 101, 102}) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    CHECK(k.log == std::vector<std::string>{"list", "seize 100", "seize 101", "list", "seize 102", "list",
+                                            "interrupt 100", "interrupt 101", "interrupt 102"});
+    REQUIRE(f.held_since());
+    CHECK(*f.held_since() >= k.last_listed);
+  }
+
+  TEST_CASE("a thread that stopped on its own (a raced signal), perhaps before any interrupt: window from the seize") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_signal_stop(SIGUSR1));
+    const auto before = std::chrono::steady_clock::now();
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    REQUIRE(f.held_since());
+    CHECK(*f.held_since() >= before);
+    CHECK(*f.held_since() <= k.last_listed);
   }
 
   TEST_CASE("rescans /proc/PID/task until a pass finds nothing new") {
