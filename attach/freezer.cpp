@@ -34,7 +34,7 @@ AttachError interrupted(pid_t pid, int signal) {
 
 std::expected<void, AttachError> Freezer::freeze(Deadline deadline) {
   if (auto r = seize_all(); !r) return r;
-  interrupt_all();
+  if (auto r = interrupt_all(); !r) return r;
   if (auto r = wait_for_stops(deadline); !r) return r;
   // Waiting looks at gmr's termination signals only when it sleeps; one sent while the freeze never had to
   // is taken now, before anything is copied.
@@ -116,11 +116,40 @@ std::expected<void, AttachError> Freezer::seize_one(pid_t tid) {
   }
 }
 
-void Freezer::interrupt_all() {
+std::expected<void, AttachError> Freezer::interrupt_all() {
   if (!seized_.empty()) first_interrupt_ = std::chrono::steady_clock::now();
-  // ESRCH: the thread is dying; its exit is reported by wait. A thread auto-attached by TRACECLONE is not in
-  // seized_: it stops by itself.
-  for (pid_t tid : seized_) kernel_.interrupt(tid);
+  // Between interrupts, the stops that have come in are taken from the front: every interrupted thread
+  // must be scheduled to enter its stop, and interrupting thousands back to back leaves the tracer thread
+  // queued behind them all (on 2 CPUs under load, 10,000 threads took up to 500 ms to stop that way,
+  // against 70-90 ms when each interrupt was followed by a look).
+  for (std::size_t i = 0; i < seized_.size(); ++i) {
+    // ESRCH: the thread is dying; its exit is reported by wait. A thread auto-attached by TRACECLONE is not
+    // in seized_: it stops by itself.
+    kernel_.interrupt(seized_[i]);
+    if (auto r = take_stopped_front(seized_[i]); !r) return r;
+  }
+  return {};
+}
+
+std::expected<void, AttachError> Freezer::take_stopped_front(pid_t newest) {
+  while (!waiting_.empty() && waiting_.front() != newest) {
+    ThreadAttachment& front = threads_.at(waiting_.front());
+    if (settled(front)) {
+      waiting_.pop_front();
+      continue;
+    }
+    const WaitResult r = kernel_.wait_for(front.tid());
+    if (r.kind == WaitResult::Kind::event) {
+      on_event(r.tid, r.status);
+    } else if (r.kind == WaitResult::Kind::gone) {
+      front.mark_exited();
+    } else if (r.kind == WaitResult::Kind::error) {
+      return std::unexpected(wait_failed(pid_, r.error));
+    } else {
+      return {};
+    }
+  }
+  return {};
 }
 
 std::expected<void, AttachError> Freezer::wait_for_stops(Deadline deadline) {

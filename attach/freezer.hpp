@@ -1,18 +1,18 @@
-// The freeze state machine: seize and interrupt every thread first, then wait for their stops against one
+// The freeze state machine: seize every thread, interrupt each, and wait for their stops against one
 // deadline. Talks to the kernel only through `Kernel`, so unit tests script every race.
 //
 // Protocol (see shared/design/architecture.md): PTRACE_SEIZE(+TRACECLONE) on every thread in
 // /proc/PID/task, rescanned until a pass finds nothing new (threads created later are auto-attached by
-// TRACECLONE); then PTRACE_INTERRUPT on each, in seize order; stops classified by kind; a raced signal is
-// kept for release; a thread that has not stopped by the deadline stays "not frozen". A seized thread keeps
-// running until it is interrupted, so seizing and rescanning (most of the time spent per thread before the
-// waiting) happen before the target is held.
+// TRACECLONE); then PTRACE_INTERRUPT on each in seize order, the stops already in taken between interrupts;
+// stops classified by kind; a raced signal is kept for release; a thread that has not stopped by the deadline
+// stays "not frozen". A seized thread keeps running until it is interrupted, so seizing and rescanning
+// happen before the target is held.
 //
 // Cost contract: the work while the target is held is linear in its threads. Each held thread is asked for
-// its own stop (Kernel::wait_for, O(1) in the kernel) once, in the order it was seized, plus one ask per
-// wake-up from sleep; the kernel's walk over every tracee (Kernel::wait_any) happens only when every thread
-// still waited for has gone quiet, never per thread; no step scans all threads per event. Threads are let
-// go in the order they were seized.
+// its own stop (Kernel::wait_for, O(1) in the kernel) once, in the order it was seized, plus at most one ask
+// per interrupt and per wake-up from sleep that finds the front not stopped yet; the kernel's walk over
+// every tracee (Kernel::wait_any) happens only when every thread still waited for has gone quiet, never per
+// thread; no step scans all threads per event. Threads are let go in the order they were seized.
 #pragma once
 
 #include <sys/types.h>
@@ -58,7 +58,11 @@ class Freezer {
  private:
   std::expected<void, AttachError> seize_all();
   std::expected<void, AttachError> seize_one(pid_t tid);
-  void interrupt_all();
+  /// PTRACE_INTERRUPT on each seized thread, in seize order, taking the stops already in as it goes.
+  std::expected<void, AttachError> interrupt_all();
+  /// Takes the stops of threads at the front of waiting_, up to `newest` (interrupted a moment ago, so not
+  /// asked yet), until one has nothing to report.
+  std::expected<void, AttachError> take_stopped_front(pid_t newest);
   std::expected<void, AttachError> wait_for_stops(Deadline deadline);
   /// Takes every event any tracee has pending (Kernel::wait_any). Whether there was one, or an error.
   std::expected<bool, AttachError> take_any_events();

@@ -42,7 +42,7 @@ class FakeKernel final : public attach::Kernel {
   pid_t tracer = 4242;
 
   std::vector<pid_t> seized, interrupted;
-  std::vector<std::string> log;  // "list", "seize TID", "interrupt TID", in order
+  std::vector<std::string> log;  // "list", "seize TID", "interrupt TID", "wait TID", in order
   std::chrono::steady_clock::time_point last_listed;  // when the last list_threads() returned
   std::vector<std::pair<pid_t, int>> detached;
   std::vector<pid_t> waited_for;  // every wait_for(), in order
@@ -88,6 +88,7 @@ class FakeKernel final : public attach::Kernel {
   }
   attach::WaitResult wait_for(pid_t tid) override {
     waited_for.push_back(tid);
+    log.push_back("wait " + std::to_string(tid));
     return take([tid](const attach::WaitResult& r) { return r.tid == tid; });
   }
   attach::WaitResult wait_any() override {

@@ -10,14 +10,16 @@
 // Page faults of the tracer thread while frozen are counted too: the stack copy must land in memory
 // touched before the freeze.
 //
-// Timing is taken out of the counts: the first wait is held back until every seized thread shows as
-// stopped in /proc, so no thread is asked before it had its stop to report (on a loaded machine such
-// empty looks are waiting, not work, and they are bounded by the freezer's sleeps).
+// Timing is taken out of the counts: each PTRACE_INTERRUPT returns only once its thread's stop can be
+// reported (waitid with WNOWAIT, which leaves the stop for the freezer to take), so no thread is asked
+// before it has its stop to report (on a loaded machine such empty looks are waiting, not work, and they
+// are bounded by the interrupts and the freezer's sleeps).
 #include <doctest/doctest.h>
 
 #include <sys/resource.h>
+#include <sys/wait.h>
 
-#include <algorithm>
+#include <chrono>
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -61,13 +63,12 @@ class CountingMemory final : public attach::ProcessMemory {
   Counts& counts_;
 };
 
-/// Forwards to the real Kernel, counting each call. The first wait waits, uncounted, until every thread
-/// seized so far is in a ptrace stop.
+/// Forwards to the real Kernel, counting each call. An interrupt waits, uncounted, until the thread's stop
+/// is there to be reported.
 class CountingKernel final : public attach::Kernel {
  public:
-  CountingKernel(std::unique_ptr<attach::Kernel> kernel, pid_t pid, Counts& counts, bool& stops_late,
-                 long& frozen_faults)
-      : kernel_(std::move(kernel)), pid_(pid), counts_(counts), stops_late_(stops_late), frozen_faults_(frozen_faults) {}
+  CountingKernel(std::unique_ptr<attach::Kernel> kernel, Counts& counts, bool& stops_late, long& frozen_faults)
+      : kernel_(std::move(kernel)), counts_(counts), stops_late_(stops_late), frozen_faults_(frozen_faults) {}
 
   std::vector<pid_t> list_threads(pid_t pid) override {
     ++counts_["kernel.list_threads"];
@@ -75,16 +76,17 @@ class CountingKernel final : public attach::Kernel {
   }
   int seize(pid_t tid) override {
     ++counts_["kernel.seize"];
-    const int err = kernel_->seize(tid);
-    if (err == 0) seized_.push_back(tid);
-    return err;
+    return kernel_->seize(tid);
   }
   int interrupt(pid_t tid) override {
+    if (!counts_.contains("kernel.interrupt")) faults_at_first_interrupt_ = minor_faults();
     ++counts_["kernel.interrupt"];
-    return kernel_->interrupt(tid);
+    const int err = kernel_->interrupt(tid);
+    if (err == 0) let_stop_arrive(tid);
+    return err;
   }
   int detach(pid_t tid, int signal) override {
-    if (!counts_.contains("kernel.detach")) frozen_faults_ = minor_faults() - faults_at_gate_;
+    if (!counts_.contains("kernel.detach")) frozen_faults_ = minor_faults() - faults_at_first_interrupt_;
     ++counts_["kernel.detach"];
     return kernel_->detach(tid, signal);
   }
@@ -97,12 +99,10 @@ class CountingKernel final : public attach::Kernel {
     return kernel_->registers(tid);
   }
   attach::WaitResult wait_for(pid_t tid) override {
-    let_every_stop_arrive();
     ++counts_["kernel.wait_for"];
     return kernel_->wait_for(tid);
   }
   attach::WaitResult wait_any() override {
-    let_every_stop_arrive();
     ++counts_["kernel.wait_any"];
     return kernel_->wait_any();
   }
@@ -121,19 +121,19 @@ class CountingKernel final : public attach::Kernel {
   pid_t tracer_id() const override { return kernel_->tracer_id(); }
 
  private:
-  void let_every_stop_arrive() {
-    if (gated_) return;
-    gated_ = true;
-    stops_late_ = !wait_until(60s, [&] {
-      const std::map<pid_t, char> states = thread_states(pid_);
-      return std::all_of(seized_.begin(), seized_.end(), [&](pid_t tid) {
-        auto it = states.find(tid);
-        return it == states.end() || it->second == 't';
-      });
-    });
-    // /proc shows 't' as the thread enters its stop, a moment before waitpid can report it.
-    std::this_thread::sleep_for(50ms);
-    faults_at_gate_ = minor_faults();
+  /// Polls (this is the tracer thread) until `tid` has a state change to report, leaving it unreported.
+  void let_stop_arrive(pid_t tid) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    for (;;) {
+      siginfo_t info{};
+      const int options = WEXITED | WSTOPPED | WNOWAIT | WNOHANG | __WALL;
+      if (waitid(P_PID, static_cast<id_t>(tid), &info, options) == 0 && info.si_pid == tid) return;
+      if (std::chrono::steady_clock::now() > deadline) {
+        stops_late_ = true;
+        return;
+      }
+      std::this_thread::sleep_for(20us);
+    }
   }
 
   /// Page faults this (the tracer) thread has taken so far.
@@ -144,13 +144,10 @@ class CountingKernel final : public attach::Kernel {
   }
 
   std::unique_ptr<attach::Kernel> kernel_;
-  pid_t pid_;
   Counts& counts_;
   bool& stops_late_;
   long& frozen_faults_;
-  std::vector<pid_t> seized_;
-  bool gated_ = false;
-  long faults_at_gate_ = 0;
+  long faults_at_first_interrupt_ = 0;
 };
 
 /// LiveProcess, counting every call (capture() runs them on one thread at a time).
@@ -159,14 +156,13 @@ class CountingProcess final : public attach::ProcessConnection {
   explicit CountingProcess(pid_t pid) : live_(pid), memory_(live_.memory(), counts) {}
 
   Counts counts;
-  bool stops_late = false;  // the seized threads had not all stopped 60 s after the first wait
-  long frozen_faults = 0;   // page faults of the tracer thread from the first wait to the first detach
+  bool stops_late = false;  // an interrupted thread had not stopped 10 s later
+  long frozen_faults = 0;   // page faults of the tracer thread from the first interrupt to the first detach
 
   pid_t pid() const override { return live_.pid(); }
   std::unique_ptr<attach::Kernel> open_kernel() override {
     ++counts["process.open_kernel"];
-    return std::make_unique<CountingKernel>(live_.open_kernel(), live_.pid(), counts, stops_late,
-                                            frozen_faults);
+    return std::make_unique<CountingKernel>(live_.open_kernel(), counts, stops_late, frozen_faults);
   }
   const attach::ProcessMemory& memory() const override { return memory_; }
   std::vector<std::string> cmdline() override { return count("process.cmdline", live_.cmdline()); }

@@ -90,7 +90,8 @@ TEST_SUITE("attach::freezer") {
       CHECK_FALSE(f.threads().at(100).stopped());
       CHECK(f.threads().at(101).stopped());
       CHECK(f.threads().at(102).stopped());
-      CHECK(k.waited_for == std::vector<pid_t>{100, 101, 102, 100});
+      // Asked after each later interrupt, once more before the quiet slice, then behind the others.
+      CHECK(k.waited_for == std::vector<pid_t>{100, 100, 100, 101, 102, 100});
       CHECK(k.wait_any_calls == 0);
     }
     CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{101, 0}, {102, 0}});
@@ -130,14 +131,15 @@ TEST_SUITE("attach::freezer") {
     CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
   }
 
-  TEST_CASE("every thread is seized, and the task list rescanned, before the first interrupt starts the window") {
+  TEST_CASE("seized and rescanned before the first interrupt; stops taken between interrupts, oldest first") {
     FakeKernel k;
     k.listings = {{100, 101}, {100, 101, 102}, {100, 101, 102}};
     for (pid_t t : {100, 101, 102}) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
     Freezer f(k, 100);
     REQUIRE(f.freeze(soon()));
     CHECK(k.log == std::vector<std::string>{"list", "seize 100", "seize 101", "list", "seize 102", "list",
-                                            "interrupt 100", "interrupt 101", "interrupt 102"});
+                                            "interrupt 100", "interrupt 101", "wait 100", "interrupt 102",
+                                            "wait 101", "wait 102"});
     REQUIRE(f.held_since());
     CHECK(*f.held_since() >= k.last_listed);
   }
