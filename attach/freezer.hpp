@@ -1,12 +1,11 @@
 // The freeze state machine: seize every thread, interrupt each, and wait for their stops against one
 // deadline. Talks to the kernel only through `Kernel`, so unit tests script every race.
 //
-// Protocol (see shared/design/architecture.md): PTRACE_SEIZE(+TRACECLONE) on every thread in
-// /proc/PID/task, rescanned until a pass finds nothing new (threads created later are auto-attached by
-// TRACECLONE); then PTRACE_INTERRUPT on each in seize order, the stops already in taken between interrupts;
-// stops classified by kind; a raced signal is kept for release; a thread that has not stopped by the deadline
-// stays "not frozen". A seized thread keeps running until it is interrupted, so seizing and rescanning
-// happen before the target is held.
+// Protocol: PTRACE_SEIZE(+TRACECLONE) on every thread in /proc/PID/task, rescanned until a pass finds
+// nothing new (threads created later are auto-attached by TRACECLONE); then PTRACE_INTERRUPT on each in
+// seize order, the stops already in taken between interrupts; stops classified by kind; a raced signal is
+// kept for release; a thread that has not stopped by the deadline stays "not frozen". A seized thread keeps
+// running until it is interrupted, so seizing and rescanning happen before the target is held.
 //
 // Cost contract: the work while the target is held is linear in its threads. Each held thread is asked for
 // its own stop (Kernel::wait_for, O(1) in the kernel) once, in the order it was seized, plus at most one ask

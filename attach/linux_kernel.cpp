@@ -174,7 +174,7 @@ WaitResult LinuxKernel::sleep(Deadline deadline) {
 
 ThreadLiveness LinuxKernel::liveness(pid_t tid) {
   ThreadLiveness l;
-  auto text = read_file("/proc/" + std::to_string(tid) + "/status");
+  auto text = read_file(proc_path(tid, "status"));
   if (!text) return l;
   auto s = parse_status(*text);
   l.exists = true;

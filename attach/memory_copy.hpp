@@ -1,5 +1,10 @@
 // Copying ranges of the target's memory with as few process_vm_readv calls as possible (one per IOV_MAX
 // ranges). Needs only ptrace-read permission, not a stopped thread; call it while frozen for consistency.
+//
+// Any size is safe: a range is cut at the end of the address space, ranges that do not fit in the batch's
+// buffer (max_batch_bytes, or what could be allocated) get ENOMEM instead of a wrapped offset, and no call
+// asks the kernel for more than it reads in one (process_vm_readv silently stops at MAX_RW_COUNT, about
+// 2 GiB, which would look like unreadable memory).
 #pragma once
 
 #include <cstddef>
@@ -26,7 +31,8 @@ struct RangeRequest {
 class CopyBuffer {
  public:
   CopyBuffer() = default;
-  /// `bytes` allocated and every page written once.
+  /// `bytes` allocated and every page written once; none (size 0) when they cannot be allocated or are more
+  /// than a batch holds (RangeCopies::max_batch_bytes): the copy then allocates what it needs itself.
   explicit CopyBuffer(std::size_t bytes);
   std::size_t size() const { return size_; }
 
@@ -41,7 +47,13 @@ class CopyBuffer {
 /// `take` makes the MemoryCopy values afterwards.
 class RangeCopies {
  public:
-  /// Requests go into `prepared` in order as long as they fit, the rest into one buffer allocated here.
+  /// The most bytes one batch holds; a range that would take the total beyond it gets ENOMEM.
+  static constexpr std::size_t max_batch_bytes = std::size_t{64} << 30;
+  /// The most bytes one process_vm_readv call asks for: well below the kernel's MAX_RW_COUNT.
+  static constexpr std::size_t max_bytes_per_read = std::size_t{1} << 30;
+
+  /// Requests go into `prepared` in order as long as they fit, the rest into one buffer allocated here
+  /// (ENOMEM for each of them when it cannot be).
   RangeCopies(std::span<const RangeRequest> requests, CopyBuffer prepared = {});
 
   /// Request `i`: the bytes read (a prefix when the range's tail is unreadable), or the errno of a range
@@ -51,10 +63,11 @@ class RangeCopies {
 
  private:
   friend RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
-                                               CopyBuffer prepared);
+                                               CopyBuffer prepared, std::size_t max_bytes_per_read);
   struct Result {
     std::uint64_t start = 0;
     std::byte* at = nullptr;  // in prepared_ or overflow_
+    std::size_t size = 0;     // the bytes reserved at `at`: the request's, cut at the end of the address space
     std::size_t read = 0;
     int error = 0;
   };
@@ -65,8 +78,16 @@ class RangeCopies {
 
 /// For the frozen window: every range read into `prepared` as far as it goes and the rest into one buffer,
 /// MemoryCopy values made later with take(). A range cut short by unreadable memory costs one more
-/// read_ranges() call for the ranges after it.
+/// read_ranges() call for the ranges after it; each call asks for at most `max_bytes_per_read` bytes (tests
+/// make it small).
 RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
-                                      CopyBuffer prepared = {});
+                                      CopyBuffer prepared,
+                                      std::size_t max_bytes_per_read = RangeCopies::max_bytes_per_read);
+
+/// The same without a prepared buffer.
+inline RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
+                                             std::size_t max_bytes_per_read = RangeCopies::max_bytes_per_read) {
+  return copy_ranges_in_one_buffer(memory, requests, CopyBuffer(), max_bytes_per_read);
+}
 
 }  // namespace gmr::attach

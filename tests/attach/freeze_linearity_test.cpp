@@ -4,7 +4,7 @@
 // the same number of calls per thread, within 1.2×. Not timed: calls are counted.
 //
 // What counts cannot show is a call whose own cost grows with the threads: a wait for any tracee makes the
-// kernel walk all of them (O(n) per call, O(n²) per freeze — 2.3 s at 10,000 threads before issue 13).
+// kernel walk all of them (O(n) per call, O(n²) per freeze: seconds at 10,000 threads).
 // So the freezer's one such call, Kernel::wait_any, must not be made at all when every thread stopped.
 //
 // Page faults of the tracer thread while frozen are counted too: the stack copy must land in memory
