@@ -274,7 +274,7 @@ TEST_CASE("Go with cgo: stacks end at runtime.goexit, runtime.mstart or runtime.
   const std::string binary = fixture_path("fixture_go");
   REQUIRE_MESSAGE(std::filesystem::exists(binary), "no ", binary, ": install golang-go (.ci/packages) and re-run cmake");
   const std::string go_source = fixture_source("go/main.go");
-  Fixture fixture("fixture_go", {.wait_quiescent = false});
+  Fixture fixture("fixture_go", {.args = {}, .wait_quiescent = false});
   // Both readers (the pinned goroutine's thread and main's) inside read(2): their stacks are still.
   REQUIRE(wait_until(10s, [&] {
     int readers = 0;
