@@ -149,7 +149,8 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
       continue;
     }
     const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
-    const std::uint64_t end = std::min<std::uint64_t>(m->end, start + options.max_stack);
+    // Compared, not added: start + max_stack wraps past 2^64 for an absurd max_stack.
+    const std::uint64_t end = m->end - start <= options.max_stack ? m->end : start + options.max_stack;
     t.stack_truncated = end < m->end;
     frozen.requests.push_back({{start, static_cast<std::size_t>(end - start)}, Destination::stack, &t});
   }
