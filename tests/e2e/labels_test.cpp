@@ -20,7 +20,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 TEST_SUITE("e2e::labels") {
 
 TEST_CASE("a target in another mount namespace: its package is not looked up, and the report says so") {
-  Fixture f("fixture_config", {.prefix = {"unshare", "--mount", "--propagation", "private"}});
+  Fixture f("fixture_config", {.args = {}, .prefix = {"unshare", "--mount", "--propagation", "private"}});
   const auto text = run_gmr({"dump", "--sections", "package", std::to_string(f.pid())});
   INFO(text.out, text.err);
   REQUIRE(text.exit_code == 0);
