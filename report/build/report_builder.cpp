@@ -64,18 +64,28 @@ report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOpti
   return capture;
 }
 
+// Why start_package_lookup() did not ask dpkg; nullopt when it did.
+std::optional<report::Package::NotLookedUp> package_not_looked_up(const attach::Snapshot& snapshot) {
+  using Why = report::Package::NotLookedUp;
+  if (!snapshot.exe_path) return Why::no_executable;
+  if (snapshot.exe_deleted) return Why::executable_deleted;
+  if (!snapshot.shares_gmr_root) return Why::other_root;
+  return std::nullopt;
+}
+
 // Scanning dpkg's file lists takes a few milliseconds (more with a cold page cache): it runs while the
 // frames are being named.
 std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
   // A deleted executable is not the file dpkg now has under that name; nor is one in another root (a
   // container's /usr/bin/python3 belongs to the container's packages, not this machine's).
-  if (!snapshot.exe_path || snapshot.exe_deleted || !snapshot.shares_gmr_root) return {};
+  if (package_not_looked_up(snapshot)) return {};
   return std::async(std::launch::async, [path = *snapshot.exe_path] { return debian_package(path); });
 }
 
 report::Package package_section(const attach::Snapshot& snapshot, Dwfl* dwfl,
                                 std::future<std::optional<DebianPackage>> owner) {
   report::Package package;
+  package.not_looked_up = package_not_looked_up(snapshot);
   package.executable = snapshot.exe_path;
   package.executable_deleted = snapshot.exe_deleted;
   package.kernel_release = snapshot.kernel_release;
@@ -207,6 +217,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   report.configuration = std::move(config.configuration);
   report.custom_sections = std::move(config.custom);
   report.secrets_shown = options.show_secrets;
+  report.config_symbol = options.config_symbol;
   if (resolver)
     for (const std::string& module : resolver->modules_without_aranges())
       report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});

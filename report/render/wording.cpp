@@ -96,6 +96,19 @@ std::string note_text(const CaptureNote& note) {
   return "";
 }
 
+std::string not_looked_up_text(Package::NotLookedUp why) {
+  switch (why) {
+    case Package::NotLookedUp::no_executable: return "executable unknown";
+    case Package::NotLookedUp::executable_deleted: return "executable deleted";
+    case Package::NotLookedUp::other_root: return "other mount namespace or root";
+  }
+  return "unknown reason";
+}
+
+std::string restarted_text(const Wait& wait) {
+  return "continuing " + wait.syscall + ", restarted after an earlier stop";
+}
+
 std::string address_name_text(std::uint64_t address, const symbolize::AddressName& name) {
   using Kind = symbolize::AddressName::Kind;
   const std::string hex = format_hex(address);
