@@ -7,6 +7,7 @@
 #include <cstring>
 #include <exception>
 #include <memory>
+#include <span>
 #include <thread>
 
 #include "attach/base/maps.hpp"
@@ -15,14 +16,12 @@
 #include "attach/memory_copy.hpp"
 #include "attach/preflight.hpp"
 #include "attach/proc_parse.hpp"
+#include "attach/signal_stack.hpp"
 #include "attach/symbol_values.hpp"
 #include "attach/wait_memory.hpp"
 
 namespace gmr::attach {
 namespace {
-
-// x86-64 SysV: leaf functions may use 128 bytes below SP without moving it.
-constexpr std::uint64_t red_zone = 128;
 
 /// Blocks the signals the tracer thread waits on, in the calling thread (and so in the tracer thread it
 /// starts), for the lifetime of the guard.
@@ -52,22 +51,6 @@ void read_process_header(ProcessConnection& process, Snapshot& snap) {
   snap.uid = process.uid();
   utsname u{};
   if (uname(&u) == 0) snap.kernel_release = u.release;
-}
-
-/// What is copied of a thread's stack: from SP − red zone (not below SP's mapping) to the end of SP's
-/// mapping, capped at `max_stack`. Absent when SP is in no mapping.
-struct StackRange {
-  RangeRequest range;
-  bool truncated = false;  // the cap cut it short of the mapping's end
-};
-
-std::optional<StackRange> stack_range(std::uint64_t sp, const std::vector<MapRange>& ranges, std::size_t max_stack) {
-  const MapRange* m = find_range(ranges, sp);
-  if (!m) return std::nullopt;
-  const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
-  // Compared, not added: start + max_stack wraps past 2^64 for an absurd max_stack.
-  const std::uint64_t end = m->end - start <= max_stack ? m->end : start + max_stack;
-  return StackRange{{start, static_cast<std::size_t>(end - start)}, end < m->end};
 }
 
 /// Before the freeze: about how many bytes the frozen copy will take, so that its buffer is touched now
@@ -111,6 +94,7 @@ struct FrozenRequest {
     stack,           // ThreadSnapshot::stack, or its error when nothing could be read
     vdso,            // Snapshot::vdso
     syscall_memory,  // ThreadSnapshot::syscall_memory
+    interrupted_stack,  // ThreadSnapshot::interrupted_stack
     pointed_words,   // appended to ThreadSnapshot::pointed_words
   };
   RangeRequest range;
@@ -141,6 +125,7 @@ void deliver(const std::vector<FrozenRequest>& requests, const RangeCopies& copi
       case Destination::stack: request.thread->stack = std::move(*copy); break;
       case Destination::vdso: snap.vdso = std::move(*copy); break;
       case Destination::syscall_memory: request.thread->syscall_memory = std::move(*copy); break;
+      case Destination::interrupted_stack: request.thread->interrupted_stack = std::move(*copy); break;
       case Destination::pointed_words: request.thread->pointed_words.push_back(std::move(*copy)); break;
     }
   }
@@ -160,8 +145,11 @@ void copy_pointed_words(const ProcessMemory& memory, Snapshot& snap) {
 /// Raw bytes taken while frozen, turned into the Snapshot's maps and copies after release.
 struct FrozenBytes {
   std::string maps_text;
+  std::vector<MapRange> ranges;         // of maps_text
   std::vector<FrozenRequest> requests;  // owners point into Snapshot::threads, which no longer grows
   std::optional<RangeCopies> copies;
+  std::vector<FrozenRequest> interrupted;  // a second batch: stacks below signal frames on alternate stacks
+  std::optional<RangeCopies> interrupted_copies;
 };
 
 /// Everything done while the target is frozen: registers, the maps text, stacks and vDSO copied into
@@ -188,7 +176,8 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
 
   FrozenBytes frozen;
   if (auto maps = process.maps_text()) frozen.maps_text = std::move(*maps);
-  const std::vector<MapRange> ranges = parse_map_ranges(frozen.maps_text);
+  frozen.ranges = parse_map_ranges(frozen.maps_text);
+  const std::vector<MapRange>& ranges = frozen.ranges;
 
   using Destination = FrozenRequest::Destination;
   frozen.requests.reserve(snap.threads.size() + 1);
@@ -216,10 +205,28 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
   return frozen;
 }
 
+/// Still frozen, after the first batch: for each stack copy holding a signal frame on an alternate stack,
+/// the thread's own stack below it, copied now (its bytes change once the thread runs again). Rare, so its
+/// buffer is allocated here rather than prepared before the freeze.
+void copy_interrupted_stacks(const ProcessMemory& memory, const CaptureOptions& options, FrozenBytes& frozen) {
+  for (std::size_t i = 0; i < frozen.requests.size(); ++i) {
+    const FrozenRequest& request = frozen.requests[i];
+    if (request.to != FrozenRequest::Destination::stack) continue;
+    const std::uint64_t start = frozen.copies->start(i);
+    const std::span<const std::byte> bytes = frozen.copies->bytes(i);
+    const auto sp = interrupted_sp_below_altstack(request.thread->registers->rsp, start, bytes, frozen.ranges);
+    if (!sp || (*sp >= start && *sp - start < bytes.size())) continue;  // none, or already in this copy
+    if (auto stack = stack_range(*sp, frozen.ranges, options.max_stack))
+      frozen.interrupted.push_back({stack->range, FrozenRequest::Destination::interrupted_stack, request.thread});
+  }
+  if (!frozen.interrupted.empty()) frozen.interrupted_copies = copy_requests(memory, frozen.interrupted);
+}
+
 /// After release: parses the maps and gives each copy to its owner.
 void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   snap.maps = parse_maps(frozen.maps_text);
   deliver(frozen.requests, *frozen.copies, snap);
+  if (frozen.interrupted_copies) deliver(frozen.interrupted, *frozen.interrupted_copies, snap);
 }
 
 /// Runs on the tracer thread: freeze, copy, let go.
@@ -236,6 +243,7 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
   }
   snap.captured_at = std::chrono::system_clock::now();
   FrozenBytes bytes = copy_frozen_state(process, *kernel, freezer, options, std::move(prepared), snap);
+  copy_interrupted_stacks(process.memory(), options, bytes);
   snap.symbols = read_symbol_values(process.memory(), options.symbols, options.max_config_bytes);
   // Rarely (a PI-mutex EDEADLK wait) a second batch needs the stacks and maps while still frozen.
   const bool second_batch = std::any_of(snap.threads.begin(), snap.threads.end(), [](const ThreadSnapshot& t) {

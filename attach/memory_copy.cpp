@@ -77,6 +77,12 @@ std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
   return copy;
 }
 
+std::span<const std::byte> RangeCopies::bytes(std::size_t i) const {
+  const Result& r = results_.at(i);
+  if (r.error != 0 || r.read == 0) return {};
+  return {r.at, r.read};
+}
+
 RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
                                       CopyBuffer prepared, std::size_t max_bytes_per_read) {
   RangeCopies copies(requests, std::move(prepared));

@@ -59,6 +59,10 @@ class RangeCopies {
   /// Request `i`: the bytes read (a prefix when the range's tail is unreadable), or the errno of a range
   /// of which nothing could be read.
   std::expected<MemoryCopy, int> take(std::size_t i) const;
+  /// Request `i`'s bytes in place (empty when nothing could be read), valid while this object lives, and
+  /// the target address they start at: for looking at a copy while still frozen, without copying it.
+  std::span<const std::byte> bytes(std::size_t i) const;
+  std::uint64_t start(std::size_t i) const { return results_.at(i).start; }
   std::size_t size() const { return results_.size(); }
 
  private:

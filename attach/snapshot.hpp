@@ -78,6 +78,10 @@ struct ThreadSnapshot {
   std::optional<user_regs_struct> registers;   // PTRACE_GETREGSET NT_PRSTATUS
   std::optional<MemoryCopy> stack;             // SP - red zone … end of SP's mapping, capped
   bool stack_truncated = false;                // the cap cut the copy short of the mapping's end
+  // When SP is on an alternate signal stack (a handler running with SA_ONSTACK): the thread's own stack
+  // below the signal frame, from the SP the kernel saved in its ucontext (attach/signal_stack.hpp), copied
+  // in a second batch while still frozen and capped like `stack`. Absent otherwise or when unreadable.
+  std::optional<MemoryCopy> interrupted_stack;
   // For the lock analysis (attach/wait_memory.hpp), copied while frozen with the stacks: the memory a
   // blocked syscall's pointer argument points at (futex: the words at uaddr; poll/ppoll: the pollfd array),
   // and for glibc's endless wait after a PI mutex's EDEADLK, the words at each pointer found just above SP.

@@ -23,6 +23,7 @@ namespace gmr::report {
 /// A named frame (symbolize/named_frame.hpp) with its place in the thread's chain.
 struct Frame : symbolize::NamedFrame {
   int index = 0;  // #N, innermost first; inlined frames get their own index
+  bool jit = false;  // in an anonymous executable mapping: code generated at run time (JVM, node…), no module
 };
 
 struct BlockedSyscall {
@@ -111,6 +112,23 @@ struct ThreadError {
   bool operator==(const ThreadError&) const = default;
 };
 
+/// Where the chain ends when that is the stack's real end although the unwinder went on past it and failed
+/// there: no error, and the report is not partial for it.
+struct StackEnd {
+  enum class Kind {
+    outermost_function,  // the last frame's `function` starts its stack (Go's runtime.goexit, runtime.mstart,
+                         // runtime.mcall, runtime.morestack, runtime.rt0_go; _start, clone, clone3)
+    jit_code,            // the last frame is code generated at run time (an anonymous executable mapping),
+                         // which has no unwind information
+  };
+  Kind kind = Kind::outermost_function;
+  std::optional<std::string> function = {};  // outermost_function: the symbol, without Go's ".abi0"
+  std::optional<std::string> detail = {};    // what the unwinder said past the end (libdwfl's message)
+  std::size_t dropped = 0;                   // what the unwinder had found past the end, not shown as frames
+
+  bool operator==(const StackEnd&) const = default;
+};
+
 struct Thread {
   pid_t tid = 0;
   std::optional<std::string> name;
@@ -124,6 +142,7 @@ struct Thread {
   std::optional<Stop> stop;                    // how it was held when not by gmr's interrupt
   std::vector<Frame> frames;
   bool frames_truncated = false;               // --max-frames cut the chain
+  std::optional<StackEnd> stack_end;           // the chain ends where the stack does, past which libdwfl failed
   std::vector<ThreadError> errors;             // what could not be read or unwound
   std::optional<Wait> wait;                    // what it is blocked on, when it is blocked
   std::vector<HeldLock> holds;                 // mutexes it holds that others wait for, by address
@@ -259,6 +278,7 @@ struct CaptureNote {
     threads_exited,    // `count` threads exited while the capture held the others: not shown
     thread_not_frozen, // thread `tid` did not stop within `timeout`
     no_debug_aranges,  // `module` has code without .debug_aranges: its CUs were found by their address ranges
+    jit_frames,        // `count` frames are in anonymous executable mappings (JIT code): the runtime's tools name them
   };
   Kind kind = Kind::threads_appeared;
   std::optional<std::size_t> count = {};

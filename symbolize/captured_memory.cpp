@@ -18,11 +18,12 @@ bool holds_word(std::uint64_t start, std::uint64_t end, std::uint64_t address) {
 
 CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot, const attach::FileSource& files)
     : snapshot_(snapshot), file_source_(files) {
-  for (const auto& thread : snapshot.threads) {
-    if (!thread.stack || thread.stack->bytes.empty()) continue;
-    stacks_.push_back({thread.stack->start, thread.stack->end(), thread.stack->bytes.data()});
-    longest_stack_ = std::max<std::uint64_t>(longest_stack_, thread.stack->bytes.size());
-  }
+  for (const auto& thread : snapshot.threads)
+    for (const auto* copy : {&thread.stack, &thread.interrupted_stack}) {
+      if (!*copy || (*copy)->bytes.empty()) continue;
+      stacks_.push_back({(*copy)->start, (*copy)->end(), (*copy)->bytes.data()});
+      longest_stack_ = std::max<std::uint64_t>(longest_stack_, (*copy)->bytes.size());
+    }
   std::ranges::sort(stacks_, {}, &Span::start);
 
   if (snapshot.vdso && !snapshot.vdso->bytes.empty())

@@ -1,5 +1,6 @@
-// The target's memory as far as gmr kept it: the stacks copied while frozen, the vDSO copy, and read-only
-// file-backed mappings (whose bytes are the file's). This is what the unwinder reads instead of the process.
+// The target's memory as far as gmr kept it: the stacks copied while frozen (and the threads' own stacks
+// below signal frames on alternate stacks), the vDSO copy, and read-only file-backed mappings (whose bytes
+// are the file's). This is what the unwinder reads instead of the process.
 #pragma once
 
 #include <cstdint>

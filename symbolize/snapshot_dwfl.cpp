@@ -97,6 +97,7 @@ OpenedSession SnapshotDwfl::open(const attach::Snapshot& snapshot, const attach:
 void SnapshotDwfl::attach(const attach::Snapshot& snapshot) {
   if (memory_) return;  // one snapshot per session: libdwfl attaches thread state once
   memory_.emplace(snapshot, files_);
+  maps_ = &snapshot.maps;
   for (const auto& thread : snapshot.threads)
     if (thread.freeze == attach::FreezeState::frozen && thread.registers) unwindable_.push_back(&thread);
   std::ranges::sort(unwindable_, {}, [](const attach::ThreadSnapshot* t) { return t->facts.tid; });
@@ -189,6 +190,17 @@ bool SnapshotDwfl::read_memory(Dwarf_Addr address, Dwarf_Word* result) {
   }
   *result = *word;
   return true;
+}
+
+bool SnapshotDwfl::in_executable_mapping(std::uint64_t address) const {
+  const attach::Mapping* mapping = maps_ != nullptr ? maps_->find(address) : nullptr;
+  return mapping != nullptr && mapping->executable();
+}
+
+bool SnapshotDwfl::in_anonymous_code(std::uint64_t address) const {
+  const attach::Mapping* mapping = maps_ != nullptr ? maps_->find(address) : nullptr;
+  return mapping != nullptr && mapping->executable() && !mapping->file_backed() && mapping->path != "[vdso]" &&
+         mapping->path != "[vsyscall]";
 }
 
 const attach::ThreadSnapshot* const* SnapshotDwfl::find_thread(pid_t tid) const {

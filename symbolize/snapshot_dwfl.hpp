@@ -9,6 +9,7 @@
 
 #include <cstddef>
 #include <expected>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -55,6 +56,11 @@ class SnapshotDwfl {
   const std::optional<Dwarf_Addr>& failed_read() const { return failed_read_; }
   void forget_failed_read() { failed_read_.reset(); }
 
+  /// Whether `address` is in an executable mapping of the attached snapshot's maps; and in one that is
+  /// anonymous (no file, not the vDSO or vsyscall page): code generated at run time, as a JIT does.
+  bool in_executable_mapping(std::uint64_t address) const;
+  bool in_anonymous_code(std::uint64_t address) const;
+
   /// Per-module context, reachable from libdwfl callbacks through the module's userdata.
   struct ModuleSource {
     SnapshotDwfl* session = nullptr;
@@ -79,6 +85,7 @@ class SnapshotDwfl {
   std::vector<std::unique_ptr<ModuleSource>> sources_;
   std::vector<char> vdso_image_;  // elf_memory() works in place on it: must outlive the Dwfl
   std::optional<CapturedMemory> memory_;
+  const attach::Maps* maps_ = nullptr;  // of the attached snapshot
   std::vector<const attach::ThreadSnapshot*> unwindable_;  // frozen, with registers; sorted by tid
   std::optional<std::string> unwind_unavailable_;
   std::optional<Dwarf_Addr> failed_read_;

@@ -1,4 +1,5 @@
-// Unwinding one thread of a SnapshotDwfl: collects raw frames only; naming happens later.
+// Unwinding one thread of a SnapshotDwfl: collects raw frames only; naming happens later. Knows where a
+// stack really ends when the unwinder goes on past it (stack_end.hpp).
 #pragma once
 
 #include <elfutils/libdwfl.h>
@@ -15,6 +16,7 @@ namespace gmr::symbolize {
 struct RawFrame {
   std::uint64_t pc = 0;
   bool is_activation = false;  // the pc is where execution is (initial or signal-interrupted frame), not a return address
+  bool anonymous_code = false;  // the pc is in an anonymous executable mapping: code generated at run time (a JIT)
 
   /// The address to look names up with: a return address may already belong to the next line or function.
   std::uint64_t lookup_pc() const { return is_activation ? pc : pc - 1; }
@@ -32,10 +34,25 @@ struct UnwindError {
   std::optional<std::uint64_t> address = {};
 };
 
+/// Where a stack ends when that is its real end although libdwfl went on past it and failed there: the
+/// unwind error that would have followed is not one. Nothing beyond the last frame is a frame of this stack.
+struct StackEnd {
+  enum class Kind {
+    outermost_function,  // the last frame's `function` starts its stack (stack_end.hpp lists them)
+    jit_code,            // the last frame is in an anonymous executable mapping: code generated at run time,
+                         // which has no unwind information (the runtime's own tools can walk it)
+  };
+  Kind kind = Kind::outermost_function;
+  std::optional<std::string> function = {};  // outermost_function: as the symbol table names it, without ".abi0"
+  UnwindError beyond;                        // what libdwfl said past the end
+  std::size_t dropped = 0;                   // frames it had found past the end (not code, or past a stack's start)
+};
+
 struct RawUnwind {
   std::vector<RawFrame> frames;           // innermost first
   bool truncated = false;                 // stopped at `max_frames`
   std::optional<UnwindError> error;       // the unwind ended with an error rather than at the outermost frame
+  std::optional<StackEnd> end;            // set instead of `error` when that error was past the stack's real end
 };
 
 class SnapshotDwfl;

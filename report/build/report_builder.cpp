@@ -148,6 +148,16 @@ report::ThreadError unwind_error(const symbolize::UnwindError& error, const symb
   return out;
 }
 
+report::StackEnd stack_end(const symbolize::StackEnd& end) {
+  report::StackEnd out;
+  out.kind = end.kind == symbolize::StackEnd::Kind::jit_code ? report::StackEnd::Kind::jit_code
+                                                              : report::StackEnd::Kind::outermost_function;
+  out.function = end.function;
+  out.detail = end.beyond.message;
+  out.dropped = end.dropped;
+  return out;
+}
+
 void add_frames(report::Thread& thread, const symbolize::RawUnwind& unwind, symbolize::FrameResolver& resolver,
                 std::size_t max_frames) {
   thread.frames_truncated = unwind.truncated;
@@ -158,6 +168,7 @@ void add_frames(report::Thread& thread, const symbolize::RawUnwind& unwind, symb
         return;
       }
       thread.frames.push_back(report_frame(named, static_cast<int>(thread.frames.size())));
+      thread.frames.back().jit = raw.anonymous_code && !named.module;
     }
   }
 }
@@ -199,6 +210,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
         const symbolize::RawUnwind unwind = symbolize::unwind_thread(**session, thread.facts.tid, options.max_frames);
         add_frames(out, unwind, *resolver, options.max_frames);
         if (unwind.error) out.errors.push_back(unwind_error(*unwind.error, unwind, out));
+        if (unwind.end) out.stack_end = stack_end(*unwind.end);
       }
     }
     report.threads.push_back(std::move(out));
@@ -218,6 +230,9 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   report.custom_sections = std::move(config.custom);
   report.secrets_shown = options.show_secrets;
   report.config_symbol = options.config_symbol;
+  std::size_t jit_frames = 0;
+  for (const auto& thread : report.threads) jit_frames += std::ranges::count_if(thread.frames, &report::Frame::jit);
+  if (jit_frames > 0) report.capture.notes.push_back({.kind = report::CaptureNote::Kind::jit_frames, .count = jit_frames});
   if (resolver)
     for (const std::string& module : resolver->modules_without_aranges())
       report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});

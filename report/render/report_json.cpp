@@ -59,6 +59,7 @@ void to_json(json& out, const Frame& frame) {
       {"line", or_null(frame.line)},
       {"column", or_null(frame.column)},
       {"inlined", frame.inlined},
+      {"jit", frame.jit},
       {"source", or_null(frame.source)},
   };
 }
@@ -112,6 +113,14 @@ std::string_view kind_name(ThreadError::Kind kind) {
   return "unwind_stopped";
 }
 
+std::string_view kind_name(StackEnd::Kind kind) {
+  switch (kind) {
+    case StackEnd::Kind::outermost_function: return "outermost_function";
+    case StackEnd::Kind::jit_code: return "jit_code";
+  }
+  return "outermost_function";
+}
+
 std::string_view kind_name(Stop::Kind kind) {
   switch (kind) {
     case Stop::Kind::group_stop: return "group_stop";
@@ -128,6 +137,7 @@ std::string_view kind_name(CaptureNote::Kind kind) {
     case Kind::threads_exited: return "threads_exited";
     case Kind::thread_not_frozen: return "thread_not_frozen";
     case Kind::no_debug_aranges: return "no_debug_aranges";
+    case Kind::jit_frames: return "jit_frames";
   }
   return "threads_exited";
 }
@@ -225,6 +235,16 @@ void to_json(json& out, const ThreadError& error) {
   };
 }
 
+void to_json(json& out, const StackEnd& end) {
+  out = json{
+      {"kind", kind_name(end.kind)},
+      {"message", stack_end_text(end)},
+      {"function", or_null(end.function)},
+      {"detail", or_null(end.detail)},
+      {"dropped_frames", end.dropped},
+  };
+}
+
 void to_json(json& out, const CaptureNote& note) {
   out = json{
       {"kind", kind_name(note.kind)},
@@ -253,6 +273,7 @@ void to_json(json& out, const Thread& thread) {
       {"errors", thread.errors},
       {"frames", thread.frames},
       {"frames_truncated", thread.frames_truncated},
+      {"stack_end", or_null(thread.stack_end)},
       {"wait", or_null(thread.wait)},
       {"holds", thread.holds},
   };

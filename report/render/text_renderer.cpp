@@ -195,7 +195,7 @@ std::string frame_function(const Frame& frame) {
 
 // The module offset is shown only for frames without a function: it is what addr2line needs then.
 std::string frame_module(const Frame& frame) {
-  if (!frame.module) return "(no module)";
+  if (!frame.module) return frame.jit ? "(JIT code: anonymous executable mapping)" : "(no module)";
   const bool with_offset = !frame.function && frame.module_offset;
   return "(" + printable(*frame.module) + (with_offset ? "+" + format_hex(*frame.module_offset) : "") + ")";
 }
@@ -307,6 +307,7 @@ void render_frames(const Thread& thread, std::ostream& out) {
     i += run.rounds * run.period;
   }
   if (thread.frames_truncated) out << "... frames truncated\n";
+  if (thread.stack_end) out << "(" << printable(stack_end_text(*thread.stack_end)) << ")\n";
 }
 
 void render_threads(const std::vector<Thread>& threads, const ThreadIndex& index, std::ostream& out) {

@@ -25,6 +25,10 @@ std::string unwind_position(const std::optional<ThreadError::After>& after) {
   return "after #" + std::to_string(*after->index) + " at " + format_hex(after->pc);
 }
 
+// Where to turn for frames of JIT code.
+constexpr std::string_view jit_tools =
+    "the runtime's own tools name them (jstack PID for a JVM; node --perf-basic-prof for node)";
+
 std::string with_detail(std::string text, const std::optional<std::string>& detail) {
   return detail ? text + ": " + *detail : text;
 }
@@ -62,6 +66,18 @@ std::string thread_error_text(const ThreadError& error) {
   return "unknown error";
 }
 
+std::string stack_end_text(const StackEnd& end) {
+  switch (end.kind) {
+    case StackEnd::Kind::outermost_function:
+      return "the stack starts at " + end.function.value_or("its outermost frame") +
+             ": nothing past it is a frame (the unwinder's error there is not one)";
+    case StackEnd::Kind::jit_code:
+      return "the stack goes on in code generated at run time (JIT code in an anonymous executable mapping), "
+             "which has no unwind information: " + std::string(jit_tools);
+  }
+  return "the stack ends here";
+}
+
 std::string stop_text(const Stop& stop) {
   switch (stop.kind) {
     case Stop::Kind::group_stop: return "group-stop (process was stopped; left stopped)";
@@ -92,6 +108,10 @@ std::string note_text(const CaptureNote& note) {
     case Kind::no_debug_aranges:
       return note.module.value_or("a module") +
              ": no .debug_aranges for some code; its CUs were located by their address ranges";
+    case Kind::jit_frames:
+      return (count == 1 ? std::string("1 frame is") : std::to_string(count) + " frames are") +
+             " in code generated at run time (JIT code in an anonymous executable mapping) that gmr cannot name: " +
+             std::string(jit_tools);
   }
   return "";
 }

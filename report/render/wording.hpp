@@ -16,6 +16,9 @@ std::string signal_name(int signal);
 /// "unwind stopped after #3 at 0x7f…: …", "stack could not be read: No such process"…
 std::string thread_error_text(const ThreadError& error);
 
+/// "the stack starts at runtime.mstart: …", "the stack goes on in code generated at run time…".
+std::string stack_end_text(const StackEnd& end);
+
 /// "group-stop (process was stopped; left stopped)", "signal SIGUSR1 raced the freeze (re-delivered)".
 std::string stop_text(const Stop& stop);
 

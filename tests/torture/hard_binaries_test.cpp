@@ -1,14 +1,18 @@
 // Torture 7: hard binaries and hard stacks, with exact frames where they are knowable. One source
 // (tests/fixtures/hard.c) built with debug info, without it, stripped to .dynsym, and with frame pointers
 // but no CFI at all; plus a 10,000-deep recursion, a thread using 8 MiB of stack, a signal handler on a
-// sigaltstack and code in an anonymous executable mapping.
+// sigaltstack, code in an anonymous executable mapping (JIT-like), and a Go program with cgo
+// (tests/fixtures/go) whose stacks end where Go's runtime starts them.
 #include <doctest/doctest.h>
 
+#include <filesystem>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
 #include "attach/capture.hpp"
 #include "cli/exit_codes.hpp"
+#include "support/json_schema.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
 #include "report/build/report_builder.hpp"
@@ -170,40 +174,169 @@ TEST_CASE("a thread using 8 MiB of stack: clearly partial with the default copy,
   }
 }
 
-TEST_CASE("a signal handler running on a sigaltstack: the handler's frames and the signal frame, exact") {
+TEST_CASE("a signal handler running on a sigaltstack: the handler, the signal frame, then the interrupted code") {
   Fixture fixture("fixture_hard", {.args = {"altstack"}});
   const report::Report report = dump(fixture.pid());
   const report::Thread* worker = find_thread(report, "hard-worker");
   REQUIRE(worker != nullptr);
   INFO(describe_frames(*worker));
+  CHECK(!report.partial());
+  CHECK(worker->errors.empty());
   const std::size_t inner = index_of(*worker, "hard_inner");
   check_frame(*worker, inner, "hard_inner", "fixture_hard", true, "hard_inner");
   check_frame(*worker, inner + 1, "hard_altstack_handler", "fixture_hard", true, "hard_altstack_handler");
   REQUIRE(worker->frames.size() > inner + 3);
   CHECK(worker->frames[inner + 2].function == "__restore_rt");
-  // The interrupted code: pthread_kill inside libc. Its stack is the thread's own, which the copy (the
-  // mapping SP is in: the alternate stack) does not hold: the report says where it stopped, never guesses.
-  CHECK(in_libc(worker->frames[inner + 3]));
-  CHECK(report.partial());
-  REQUIRE(worker->errors.size() == 1);
-  CHECK(worker->errors[0].kind == report::ThreadError::Kind::unwind_memory_not_captured);
+  // Below the signal frame: the interrupted code on the thread's own stack (copied as a second range,
+  // from the SP saved in the ucontext on the alternate stack): pthread_kill inside libc, then its callers.
+  const std::size_t victim = index_of(*worker, "hard_altstack_victim");
+  REQUIRE(victim > inner + 3);
+  for (std::size_t i = inner + 3; i < victim; ++i) CHECK(in_libc(worker->frames[i]));
+  check_frame(*worker, victim, "hard_altstack_victim", "fixture_hard", true, "hard_altstack_victim");
+  check_frame(*worker, victim + 1, "hard_altstack_entry", "fixture_hard", true, "hard_altstack_entry");
+  REQUIRE(worker->frames.size() == victim + 4);
+  CHECK(worker->frames[victim + 2].function == "start_thread");
+  CHECK(in_libc(worker->frames[victim + 3]));
 }
 
-TEST_CASE("code in an anonymous executable mapping (JIT-like): a frame without module, then its caller") {
+/// The capture note that counts JIT frames, if any.
+const report::CaptureNote* jit_note(const report::Report& report) {
+  for (const auto& note : report.capture.notes)
+    if (note.kind == report::CaptureNote::Kind::jit_frames) return &note;
+  return nullptr;
+}
+
+TEST_CASE("code in an anonymous executable mapping (JIT-like): a JIT frame, then its caller") {
   Fixture fixture("fixture_hard", {.args = {"jit"}});
   const report::Report report = dump(fixture.pid());
   const report::Thread* worker = find_thread(report, "hard-worker");
   REQUIRE(worker != nullptr);
   INFO(describe_frames(*worker));
   CHECK(worker->errors.empty());
+  CHECK(!worker->stack_end.has_value());
   const std::size_t inner = index_of(*worker, "hard_inner");
   check_frame(*worker, inner + 1, "hard_jit_callback", "fixture_hard", true, "hard_jit_callback");
   REQUIRE(worker->frames.size() == inner + 6);
   const report::Frame& jit = worker->frames[inner + 2];
   CHECK(!jit.module.has_value());
   CHECK(!jit.function.has_value());
+  CHECK(jit.jit);
+  for (std::size_t i = 0; i < worker->frames.size(); ++i) CHECK(worker->frames[i].jit == (i == inner + 2));
   check_frame(*worker, inner + 3, "hard_jit_entry", "fixture_hard", true, "hard_jit_entry");
   CHECK(worker->frames[inner + 4].function == "start_thread");
+  const report::CaptureNote* note = jit_note(report);
+  REQUIRE(note != nullptr);
+  CHECK(note->count == 1u);
+
+  const RunResult text = run_gmr({"dump", std::to_string(fixture.pid())});
+  CHECK(text.exit_code == cli::exit_complete);
+  CHECK(text.out.find(" ?? (JIT code: anonymous executable mapping)\n") != std::string::npos);
+  CHECK(text.out.find("1 frame is in code generated at run time (JIT code in an anonymous executable mapping) that "
+                      "gmr cannot name: the runtime's own tools name them (jstack PID for a JVM; "
+                      "node --perf-basic-prof for node)") != std::string::npos);
+}
+
+TEST_CASE("JIT code that no unwind information or frame pointer leads out of: the stack ends there, not partial") {
+  Fixture fixture("fixture_hard", {.args = {"jitlost"}});
+  const report::Report report = dump(fixture.pid());
+  const report::Thread* worker = find_thread(report, "hard-worker");
+  REQUIRE(worker != nullptr);
+  INFO(describe_frames(*worker));
+  CHECK(!report.partial());
+  CHECK(worker->errors.empty());
+  const std::size_t inner = index_of(*worker, "hard_inner");
+  check_frame(*worker, inner + 1, "hard_jit_callback", "fixture_hard", true, "hard_jit_callback");
+  REQUIRE(worker->frames.size() == inner + 3);
+  CHECK(worker->frames[inner + 2].jit);
+  REQUIRE(worker->stack_end.has_value());
+  CHECK(worker->stack_end->kind == report::StackEnd::Kind::jit_code);
+  CHECK(!worker->stack_end->function.has_value());
+
+  const RunResult result = run_gmr({"dump", "--json", std::to_string(fixture.pid())});
+  INFO("stderr: ", result.err);
+  CHECK(result.exit_code == cli::exit_complete);
+  const SchemaCheck check = check_schema(result.out);
+  CHECK_MESSAGE(check.valid, check.problems);
+  const auto lines = parse_json_lines(result.out);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["status"] == "complete");
+  for (const auto& thread : lines[0]["threads"]) {
+    if (thread["name"] != "hard-worker") continue;
+    CHECK(thread["errors"].empty());
+    CHECK(thread["stack_end"]["kind"] == "jit_code");
+    CHECK(thread["stack_end"]["message"].get<std::string>().find("jstack") != std::string::npos);
+    CHECK(thread["frames"].back()["jit"] == true);
+  }
+}
+
+TEST_CASE("Go with cgo: stacks end at runtime.goexit, runtime.mstart or runtime.mcall, and the report is complete") {
+  // Built by tests/fixtures/CMakeLists.txt when Debian's golang-go (.ci/packages) is installed.
+  const std::string binary = fixture_path("fixture_go");
+  REQUIRE_MESSAGE(std::filesystem::exists(binary), "no ", binary, ": install golang-go (.ci/packages) and re-run cmake");
+  const std::string go_source = fixture_source("go/main.go");
+  Fixture fixture("fixture_go", {.wait_quiescent = false});
+  // Both readers (the pinned goroutine's thread and main's) inside read(2): their stacks are still.
+  REQUIRE(wait_until(10s, [&] {
+    int readers = 0;
+    for (pid_t tid : thread_ids(fixture.pid())) readers += thread_syscall(fixture.pid(), tid) == "0";
+    return readers == 2;
+  }));
+  const report::Report report = dump(fixture.pid());
+
+  std::size_t blocked = 0, at_mstart = 0;
+  const report::Thread* pinned = nullptr;
+  for (const report::Thread& thread : report.threads) {
+    CAPTURE(thread.tid);
+    INFO(describe_frames(thread));
+    REQUIRE(!thread.frames.empty());
+    // A thread blocked in a system call has a still stack: it must unwind to its real end, without error.
+    if (!thread.syscall) continue;
+    ++blocked;
+    CHECK(thread.errors.empty());
+    const std::string last = thread.frames.back().function.value_or("??");
+    CHECK((last == "runtime.goexit" || last == "runtime.mstart" || last == "runtime.mcall" ||
+           last == "runtime.rt0_go" || last == "clone3"));
+    if (thread.stack_end) {
+      CHECK(thread.stack_end->kind == report::StackEnd::Kind::outermost_function);
+      CHECK(thread.stack_end->function == last);
+    }
+    at_mstart += last == "runtime.mstart" && thread.stack_end.has_value();
+    for (const auto& frame : thread.frames)
+      if (frame.function == "main.goBlockInner") pinned = &thread;
+  }
+  CHECK(blocked >= 3);
+  CHECK(at_mstart >= 1);  // cgo's crosscall_amd64 below runtime.mstart has no CFI: libdwfl fails past it
+  CHECK(!report.partial());
+
+  REQUIRE(pinned != nullptr);
+  INFO(describe_frames(*pinned));
+  const auto go_frame = [&](std::size_t i, const std::string& function, const std::string& marker) {
+    INFO("frame #", i, " expected ", function);
+    REQUIRE(i < pinned->frames.size());
+    CHECK(pinned->frames[i].function == function);
+    CHECK(basename_of(pinned->frames[i].file) == "main.go");
+    CHECK(pinned->frames[i].line == source_line(go_source, marker));
+  };
+  const std::size_t inner = index_of(*pinned, "main.goBlockInner");
+  go_frame(inner, "main.goBlockInner", "goBlockInner");
+  go_frame(inner + 1, "main.goBlockOuter", "goBlockOuter");
+  go_frame(inner + 2, "main.goBlockEntry", "goBlockEntry");
+  REQUIRE(pinned->frames.size() == inner + 4);
+  CHECK(pinned->frames[inner + 3].function == "runtime.goexit");
+
+  // Exit status, JSON status and the text agree.
+  const RunResult text = run_gmr({"dump", std::to_string(fixture.pid())});
+  INFO("stderr: ", text.err);
+  CHECK(text.exit_code == cli::exit_complete);
+  CHECK(text.out.find("error        =") == std::string::npos);
+  CHECK(text.out.find("(the stack starts at runtime.mstart: nothing past it is a frame") != std::string::npos);
+  const RunResult json = run_gmr({"dump", "--json", std::to_string(fixture.pid())});
+  CHECK(json.exit_code == cli::exit_complete);
+  const SchemaCheck check = check_schema(json.out);
+  CHECK_MESSAGE(check.valid, check.problems);
+  const auto lines = parse_json_lines(json.out);
+  REQUIRE(lines.size() == 1);
+  CHECK(lines[0]["status"] == "complete");
 }
 
 }  // TEST_SUITE
