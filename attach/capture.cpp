@@ -14,6 +14,7 @@
 #include "attach/memory_copy.hpp"
 #include "attach/preflight.hpp"
 #include "attach/proc_parse.hpp"
+#include "attach/recording_memory.hpp"
 #include "attach/symbol_values.hpp"
 #include "attach/wait_memory.hpp"
 
@@ -181,6 +182,30 @@ void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   deliver(frozen.requests, *frozen.copies, snap);
 }
 
+/// The caller's frozen-time step over a RecordingMemory, timed. Its pages go into the snapshot after
+/// release (take_frozen_pages).
+void run_frozen_step(const CaptureOptions& options, RecordingMemory& memory, Snapshot& snap) {
+  std::vector<FrozenThread> threads;
+  threads.reserve(snap.threads.size());
+  for (const auto& t : snap.threads)
+    if (t.registers) threads.push_back({t.facts.tid, &*t.registers});
+  FrozenReadStats stats;
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    options.while_frozen(memory, threads);
+  } catch (const std::exception& e) {
+    stats.error = e.what();
+  }
+  stats.duration = std::chrono::steady_clock::now() - start;
+  const FrozenReadStats reads = memory.stats();
+  stats.pages = reads.pages;
+  stats.read_calls = reads.read_calls;
+  stats.unreadable_pages = reads.unreadable_pages;
+  stats.budget = options.while_frozen_max_bytes;
+  stats.budget_hit = reads.budget_hit;
+  snap.frozen_step = std::move(stats);
+}
+
 /// Runs on the tracer thread: freeze, copy, let go.
 std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, const CaptureOptions& options,
                                                  Snapshot& snap) {
@@ -204,10 +229,16 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
     finish_copy(bytes, snap);
     copy_pointed_words(process.memory(), snap);
   }
+  std::optional<RecordingMemory> recording;
+  if (options.while_frozen) {
+    recording.emplace(process.memory(), options.while_frozen_max_bytes);
+    run_frozen_step(options, *recording, snap);
+  }
   freezer.release();
   const auto released = std::chrono::steady_clock::now();
   if (auto first = freezer.first_interrupt()) snap.stop_window = released - *first;
   if (!second_batch) finish_copy(bytes, snap);
+  if (recording) snap.interpreter_memory = recording->take_pages();
   return {};
 }
 
