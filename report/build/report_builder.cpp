@@ -121,7 +121,7 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
 }
 
 report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
-                            const BuildOptions& options) {
+                            const BuildOptions& options, const PythonReading& python) {
   report::Report report;
   report.gmr_version = GMR_VERSION;
   report.capture = capture_header(snapshot, options);
@@ -169,6 +169,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   report.secrets_shown = options.show_secrets;
   if (resolver)
     for (auto& note : resolver->notes()) report.capture.notes.push_back(std::move(note));
+  for (const auto& note : python.notes) report.capture.notes.push_back(note);
   return report;
 }
 
