@@ -26,6 +26,12 @@ std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
   return copy;
 }
 
+std::span<const std::byte> RangeCopies::bytes(std::size_t i) const {
+  const Result& r = results_.at(i);
+  if (r.error != 0) return {};
+  return {buffer_.get() + r.offset, r.read};
+}
+
 RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests) {
   RangeCopies copies(requests);
   auto& results = copies.results_;

@@ -28,6 +28,8 @@ class RangeCopies {
   /// Request `i`: the bytes read (a prefix when the range's tail is unreadable), or the errno of a range
   /// of which nothing could be read.
   std::expected<MemoryCopy, int> take(std::size_t i) const;
+  /// The bytes read for request `i` (empty when none), in place: valid while this object lives.
+  std::span<const std::byte> bytes(std::size_t i) const;
   std::size_t size() const { return results_.size(); }
 
  private:
