@@ -210,6 +210,7 @@ TEST_SUITE("report::python_dump") {
         const Dumped d = dump(target.pid());
         REQUIRE(d.plan.target.has_value());
         CHECK(d.plan.target->layout.version == expected["python"]["hexversion"].get<std::uint32_t>());
+        CHECK(d.plan.target->hash_secret.has_value());  // str keys are looked up through the target's hash
         REQUIRE(d.python.has_value());
         REQUIRE(d.frozen.has_value());
         // The offline walk over the kept pages found exactly what the walk of the frozen process found.
@@ -222,8 +223,9 @@ TEST_SUITE("report::python_dump") {
         MESSAGE(install.label << " " << script << ": " << counts.threads << " threads, " << counts.frames
                               << " frames equal; copied while frozen: " << step.pages << " pages ("
                               << step.pages * 4 << " KiB) in " << step.read_calls << " reads, walk "
-                              << std::chrono::duration<double, std::micro>(step.duration).count()
-                              << " us, stop window "
+                              << std::chrono::duration<double, std::micro>(step.duration).count() << " us ("
+                              << std::chrono::duration<double, std::micro>(step.cpu).count()
+                              << " us CPU), stop window "
                               << std::chrono::duration<double, std::micro>(d.snapshot.stop_window).count() << " us");
         check_unharmed(target, tids);
       }
