@@ -7,13 +7,14 @@
 #include <string>
 #include <vector>
 
+#include "report/report.hpp"
 #include "symbolize/python/python_process.hpp"
 
 namespace gmr::report {
 
 struct PythonReading {
   std::optional<symbolize::python::PythonProcess> process;  // absent: no Python was read
-  std::vector<std::string> notes;
+  std::vector<CaptureNote> notes;  // python_not_read, python_read_failed, python_budget_spent
 };
 
 }  // namespace gmr::report

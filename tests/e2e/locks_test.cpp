@@ -16,6 +16,7 @@
 #include "report/render/format.hpp"
 #include "report/render/render.hpp"
 #include "report/render/text_renderer.hpp"
+#include "report/render/wording.hpp"
 #include "support/json_schema.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
@@ -74,6 +75,11 @@ const report::Thread& thread_named(const report::Report& report, std::string_vie
 
 pid_t tid_of(const report::Report& report, std::string_view name) { return thread_named(report, name).tid; }
 
+// A named address as the text report words it; "" when it was not named.
+std::string named(std::optional<std::uint64_t> address, const std::optional<symbolize::AddressName>& name) {
+  return address && name ? report::address_name_text(*address, *name) : "";
+}
+
 std::string ref(const report::Report& report, std::string_view name) {
   return "thread " + std::to_string(tid_of(report, name)) + " \"" + std::string(name) + "\"";
 }
@@ -104,7 +110,7 @@ void check_mutex_wait(const Dumped& d, std::string_view waiter, std::string_view
   REQUIRE(thread.wait.has_value());
   CHECK(thread.wait->kind == Kind::mutex);
   CHECK(thread.wait->syscall == "futex");
-  CHECK(thread.wait->object == std::optional<std::string>(std::string(object)));
+  CHECK(named(thread.wait->address, thread.wait->object) == object);
   CHECK(thread.wait->thread == std::optional<pid_t>(tid_of(report, owner)));
   CHECK(thread.wait->priority_inheritance == pi);
   CHECK(!thread.wait->foreign_owner.has_value());
@@ -122,7 +128,7 @@ void check_holds(const Dumped& d, std::string_view owner, std::string_view objec
   CHECK(holds[0]["recursion"] == (recursion ? json(*recursion) : json(nullptr)));
   CHECK(holds[0]["priority_inheritance"] == pi);
   REQUIRE(thread.holds.size() == 1);
-  CHECK(thread.holds[0].object == object);
+  CHECK(named(thread.holds[0].address, thread.holds[0].object) == object);
   CHECK(thread.holds[0].waiters == waiters);
   CHECK(thread.holds[0].recursion == recursion);
   CHECK(thread.holds[0].priority_inheritance == pi);
@@ -195,26 +201,42 @@ TEST_CASE("two-thread lock-order inversion: who holds what, and one deadlock") {
   CHECK(after.find("locks.cpp:" + std::to_string(source_line(source, "lock_b_wants_a")) + ":") != std::string::npos);
 }
 
-TEST_CASE("the real binary prints the deadlock and exits 0") {
+TEST_CASE("the real binary prints the deadlock and exits 5, in text and JSON") {
   Fixture fixture = scenario("inversion");
   const RunResult result = run_gmr({"dump", std::to_string(fixture.pid())});
   INFO(result.err);
-  CHECK(result.exit_code == cli::exit_complete);
+  CHECK(result.exit_code == cli::exit_deadlock);
   CHECK(count_of(result.out, "Found one deadlock:\n") == 1);
   CHECK(count_of(result.out, "- waiting to lock app::lock_") == 2);
 
   const RunResult as_json = run_gmr({"dump", "--json", std::to_string(fixture.pid())});
   INFO(as_json.err);
-  CHECK(as_json.exit_code == cli::exit_complete);
+  CHECK(as_json.exit_code == cli::exit_deadlock);
   const auto check = check_schema(as_json.out);
   CHECK_MESSAGE(check.valid, check.problems);
   const json doc = json::parse(as_json.out);
+  CHECK(doc["status"] == "complete");  // every thread frozen and unwound; the exit code says deadlock
+  CHECK(doc["exit_code"] == cli::exit_deadlock);
   REQUIRE(doc["deadlocks"].size() == 1);
   CHECK(doc["deadlocks"][0]["threads"].size() == 2);
   std::size_t mutex_waits = 0;
   for (const auto& thread : doc["threads"])
     if (!thread["wait"].is_null() && thread["wait"]["kind"] == "mutex") ++mutex_waits;
   CHECK(mutex_waits == 2);
+}
+
+TEST_CASE("a deadlock outranks the other pids' codes: complete, partial, no such process") {
+  Fixture deadlocked = scenario("inversion");
+  Fixture healthy("fixture_threads_c");
+  const RunResult gone = run_command({"sh", "-c", "echo $$"});
+  const std::string vanished = lines_of(gone.out).at(0);
+  const std::string pid = std::to_string(deadlocked.pid());
+  CHECK(run_gmr({"dump", std::to_string(healthy.pid()), pid}).exit_code == cli::exit_deadlock);
+  CHECK(run_gmr({"dump", pid, vanished}).exit_code == cli::exit_deadlock);
+  CHECK(run_gmr({"dump", vanished, pid}).exit_code == cli::exit_deadlock);
+  // --format and --sections do not change it: the exit status describes the capture.
+  CHECK(run_gmr({"dump", "--format", "folded", pid}).exit_code == cli::exit_deadlock);
+  CHECK(run_gmr({"dump", "--sections", "package", pid}).exit_code == cli::exit_deadlock);
 }
 
 TEST_CASE("three-thread cycle: each ring thread waits for the next one's lock") {
@@ -263,17 +285,19 @@ TEST_CASE("a PI-mutex cycle, including glibc's endless wait after the kernel's E
   check_mutex_wait(d, "pi-b", "app::pi_a", "pi-a", true);
   check_holds(d, "pi-a", "app::pi_a", 1, {}, true);
   check_holds(d, "pi-b", "app::pi_b", 1, {}, true);
-  // Exactly one of the two got EDEADLK from FUTEX_LOCK_PI (whichever asked second); the other sleeps in it.
+  // At least one of the two got EDEADLK from FUTEX_LOCK_PI (the one whose chain walk found the cycle); when
+  // both ask at the same moment both walks can find it and both get EDEADLK, so either outcome is true.
   const bool a_refused = thread_named(d.report, "pi-a").wait->kernel_deadlock;
   const bool b_refused = thread_named(d.report, "pi-b").wait->kernel_deadlock;
-  CHECK(a_refused != b_refused);
+  CHECK((a_refused || b_refused));
   CHECK(json_thread(d, tid_of(d.report, "pi-a"))["wait"]["kernel_deadlock"] == a_refused);
   CHECK(json_thread(d, tid_of(d.report, "pi-b"))["wait"]["kernel_deadlock"] == b_refused);
   REQUIRE(d.report.deadlocks.size() == 1);
   CHECK(json_deadlocks(d) == model_deadlocks(d));
   CHECK(d.report.deadlocks[0].threads == cycle_from_lowest(d.report, {"pi-a", "pi-b"}));
   CHECK(has_line(d.text, "- holds app::pi_a (priority inheritance, 1 waiter)"));
-  CHECK(count_of(d.text, "the kernel refused it with EDEADLK") == 2);  // Threads and Deadlocks sections
+  const std::size_t refused = (a_refused ? 1 : 0) + (b_refused ? 1 : 0);
+  CHECK(count_of(d.text, "the kernel refused it with EDEADLK") == 2 * refused);  // Threads and Deadlocks sections
 }
 
 TEST_CASE("a recursive mutex locked twice by its owner: one waiter, no deadlock") {
@@ -300,7 +324,8 @@ TEST_CASE("condition-variable and stdio-lock waiters are no mutex waits and no d
     const auto& thread = thread_named(d.report, name);
     REQUIRE(thread.wait.has_value());
     CHECK(thread.wait->kind == Kind::condition);
-    CHECK(thread.wait->object == std::optional<std::string>("app::ready_cond"));
+    CHECK(thread.wait->object == std::optional(symbolize::AddressName{
+                                     .kind = symbolize::AddressName::Kind::symbol, .symbol = "app::ready_cond", .offset = 0}));
     CHECK(json_thread(d, thread.tid)["wait"]["kind"] == "condition");
     CHECK(json_thread(d, thread.tid)["wait"]["object"] == "app::ready_cond");
   }
@@ -308,7 +333,10 @@ TEST_CASE("condition-variable and stdio-lock waiters are no mutex waits and no d
   const auto& stdio = thread_named(d.report, "stdio-waiter");
   REQUIRE(stdio.wait.has_value());
   CHECK(stdio.wait->kind == Kind::futex);
-  CHECK(stdio.wait->object.value_or("").starts_with("heap 0x"));
+  REQUIRE(stdio.wait->object.has_value());
+  CHECK(stdio.wait->object->kind == symbolize::AddressName::Kind::heap);
+  CHECK(json_thread(d, stdio.tid)["wait"]["location"]["kind"] == "heap");
+  CHECK(json_thread(d, stdio.tid)["wait"]["object"].get<std::string>().starts_with("heap 0x"));
   CHECK(json_thread(d, stdio.tid)["wait"]["kind"] == "futex");
   for (const auto& thread : d.doc["threads"]) {
     CHECK(thread["holds"] == json::array());
@@ -359,10 +387,19 @@ TEST_CASE("mutexes named by where they live: a global struct's field, the heap, 
                                  report::format_hex(*stack.wait->address);
   check_mutex_wait(d, "heap-waiter", heap_name, "holder");
   check_mutex_wait(d, "stack-waiter", stack_name, "holder");
+  // The same names in parts: JSON "location".
+  CHECK(json_thread(d, tid_of(d.report, "field-waiter"))["wait"]["location"] ==
+        json::parse(R"({"kind": "symbol", "symbol": "app::registry", "offset": "0x10", "tid": null, "mapping": null})"));
+  const json& heap_location = json_thread(d, heap.tid)["wait"]["location"];
+  CHECK(heap_location["kind"] == "heap");
+  CHECK(heap_location["symbol"].is_null());
+  const json& stack_location = json_thread(d, stack.tid)["wait"]["location"];
+  CHECK(stack_location["kind"] == "stack");
+  CHECK(stack_location["tid"] == tid_of(d.report, "holder"));
   const auto& holder = thread_named(d.report, "holder");
   REQUIRE(holder.holds.size() == 3);
   std::vector<std::string> held;
-  for (const auto& lock : holder.holds) held.push_back(lock.object);
+  for (const auto& lock : holder.holds) held.push_back(named(lock.address, lock.object));
   std::ranges::sort(held);
   std::vector<std::string> expected{"app::registry+0x10", heap_name, stack_name};
   std::ranges::sort(expected);

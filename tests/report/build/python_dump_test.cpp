@@ -24,6 +24,7 @@
 #include "attach/capture.hpp"
 #include "attach/read_now.hpp"
 #include "report/build/dump_session.hpp"
+#include "report/render/wording.hpp"
 #include "support/process.hpp"
 #include "symbolize/python/python_installs.hpp"
 
@@ -252,7 +253,10 @@ TEST_SUITE("report::python_dump") {
     CHECK_FALSE(d.snapshot.frozen_step.has_value());
     CHECK(d.snapshot.interpreter_memory.empty());
     const auto& notes = d.report.capture.notes;
-    CHECK(std::ranges::count_if(notes, [](const std::string& n) { return n.find("Python 3.10") != std::string::npos; }) == 1);
+    REQUIRE(std::ranges::count(notes, report::CaptureNote::Kind::python_not_read, &report::CaptureNote::kind) == 1);
+    const auto note = std::ranges::find(notes, report::CaptureNote::Kind::python_not_read, &report::CaptureNote::kind);
+    CHECK(note->reason.value_or("").find("Python 3.10") != std::string::npos);
+    CHECK(report::note_text(*note).ends_with(": Python stacks not read"));
     REQUIRE(d.report.threads.size() == 1);
     CHECK(d.report.threads[0].frames.size() >= 3);
     CHECK(d.report.threads[0].errors.empty());
