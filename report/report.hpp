@@ -279,12 +279,16 @@ struct CaptureNote {
     thread_not_frozen, // thread `tid` did not stop within `timeout`
     no_debug_aranges,  // `module` has code without .debug_aranges: its CUs were found by their address ranges
     jit_frames,        // `count` frames are in anonymous executable mappings (JIT code): the runtime's tools name them
+    python_not_read,      // the target runs a Python gmr does not read, `reason` says which and why
+    python_read_failed,   // reading the interpreter while frozen failed: `reason`
+    python_budget_spent,  // the `count` bytes allowed for reading the interpreter while frozen were spent
   };
   Kind kind = Kind::threads_appeared;
   std::optional<std::size_t> count = {};
   std::optional<pid_t> tid = {};
   std::optional<std::chrono::milliseconds> timeout = {};
   std::optional<std::string> module = {};
+  std::optional<std::string> reason = {};
 
   bool operator==(const CaptureNote&) const = default;
 };

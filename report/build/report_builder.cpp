@@ -182,7 +182,7 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
 }
 
 report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
-                            const BuildOptions& options) {
+                            const BuildOptions& options, const PythonReading& python) {
   report::Report report;
   report.gmr_version = GMR_VERSION;
   report.capture = capture_header(snapshot, options);
@@ -236,6 +236,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   if (resolver)
     for (const std::string& module : resolver->modules_without_aranges())
       report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});
+  for (const auto& note : python.notes) report.capture.notes.push_back(note);
   return report;
 }
 

@@ -112,6 +112,13 @@ std::string note_text(const CaptureNote& note) {
       return (count == 1 ? std::string("1 frame is") : std::to_string(count) + " frames are") +
              " in code generated at run time (JIT code in an anonymous executable mapping) that gmr cannot name: " +
              std::string(jit_tools);
+    case Kind::python_not_read: return note.reason.value_or("an unsupported Python") + ": Python stacks not read";
+    case Kind::python_read_failed:
+      return "reading the Python interpreter while frozen failed: " + note.reason.value_or("unknown error");
+    case Kind::python_budget_spent:
+      return "the " + std::to_string(count >> 10) +
+             " KiB budget for reading the Python interpreter while frozen was spent: what lay beyond it was not "
+             "captured";
   }
   return "";
 }
