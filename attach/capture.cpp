@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstring>
@@ -16,6 +17,7 @@
 #include "attach/memory_copy.hpp"
 #include "attach/preflight.hpp"
 #include "attach/proc_parse.hpp"
+#include "attach/recording_memory.hpp"
 #include "attach/signal_stack.hpp"
 #include "attach/symbol_values.hpp"
 #include "attach/wait_memory.hpp"
@@ -229,6 +231,52 @@ void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   if (frozen.interrupted_copies) deliver(frozen.interrupted, *frozen.interrupted_copies, snap);
 }
 
+/// CPU time of the calling thread: with the wall time, shows how much of a step was the machine's load.
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
+
+/// The copies of the first batch that the Snapshot keeps whole (stacks, vDSO): the frozen-time step reads
+/// inside them without fetching again.
+std::vector<RecordingMemory::Copied> kept_copies(const FrozenBytes& frozen) {
+  using Destination = FrozenRequest::Destination;
+  std::vector<RecordingMemory::Copied> copied;
+  for (std::size_t i = 0; i < frozen.requests.size(); ++i) {
+    const auto to = frozen.requests[i].to;
+    if (to == Destination::stack || to == Destination::vdso)
+      copied.push_back({frozen.requests[i].range.start, frozen.copies->bytes(i)});
+  }
+  return copied;
+}
+
+/// The caller's frozen-time step over a RecordingMemory, timed. Its pages go into the snapshot after
+/// release (RecordingMemory::take_pages).
+void run_frozen_step(const CaptureOptions& options, RecordingMemory& memory, Snapshot& snap) {
+  std::vector<FrozenThread> threads;
+  threads.reserve(snap.threads.size());
+  for (const auto& t : snap.threads)
+    if (t.registers) threads.push_back({t.facts.tid, &*t.registers});
+  FrozenReadStats stats;
+  const auto start = std::chrono::steady_clock::now();
+  const auto cpu_start = thread_cpu_time();
+  try {
+    options.while_frozen(memory, threads);
+  } catch (const std::exception& e) {
+    stats.error = e.what();
+  }
+  stats.duration = std::chrono::steady_clock::now() - start;
+  stats.cpu = thread_cpu_time() - cpu_start;
+  const FrozenReadStats reads = memory.stats();
+  stats.pages = reads.pages;
+  stats.read_calls = reads.read_calls;
+  stats.unreadable_pages = reads.unreadable_pages;
+  stats.budget = options.while_frozen_max_bytes;
+  stats.budget_hit = reads.budget_hit;
+  snap.frozen_step = std::move(stats);
+}
+
 /// Runs on the tracer thread: freeze, copy, let go.
 std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, const CaptureOptions& options,
                                                  CopyBuffer prepared, Snapshot& snap) {
@@ -253,10 +301,16 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
     finish_copy(bytes, snap);
     copy_pointed_words(process.memory(), snap);
   }
+  std::optional<RecordingMemory> recording;
+  if (options.while_frozen) {
+    recording.emplace(process.memory(), options.while_frozen_max_bytes, kept_copies(bytes));
+    run_frozen_step(options, *recording, snap);
+  }
   freezer.release();
   const auto released = std::chrono::steady_clock::now();
   if (auto first = freezer.held_since()) snap.stop_window = released - *first;
   if (!second_batch) finish_copy(bytes, snap);
+  if (recording) snap.interpreter_memory = recording->take_pages();
   return {};
 }
 

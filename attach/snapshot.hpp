@@ -107,6 +107,19 @@ struct ProcessFacts {
   std::vector<std::string> cmdline;
 };
 
+/// What the frozen-time step (CaptureOptions::while_frozen) cost and copied.
+struct FrozenReadStats {
+  std::chrono::nanoseconds duration{0};  // the step, inside the stop window
+  std::chrono::nanoseconds cpu{0};       // the tracer thread's CPU time during it (less than duration when
+                                         // the machine made it wait)
+  std::size_t pages = 0;                 // 4 KiB pages fetched (all of Snapshot::interpreter_memory)
+  std::size_t read_calls = 0;            // process_vm_readv calls
+  std::size_t unreadable_pages = 0;      // pages the step asked for that the target did not have
+  std::size_t budget = 0;                // the most bytes it was allowed to fetch
+  bool budget_hit = false;               // a page was not fetched because the budget was spent
+  std::optional<std::string> error;      // the step failed (threw): what it said
+};
+
 struct Snapshot {
   pid_t pid = 0;
   std::vector<std::string> cmdline;
@@ -134,6 +147,10 @@ struct Snapshot {
   std::vector<FdTarget> fd_targets;     // the fds blocked threads wait on, sorted by fd; read after the freeze
   std::vector<SymbolValue> symbols;     // known symbols' values, read while frozen
   std::vector<SidecarFile> sidecars;    // configuration files, read after the target was let go
+  // The pages the frozen-time step read (CaptureOptions::while_frozen): sorted runs of adjacent 4 KiB
+  // pages, as they were at the frozen instant. An interpreter's stacks are read again from these.
+  std::vector<MemoryCopy> interpreter_memory;
+  std::optional<FrozenReadStats> frozen_step;  // absent when no step was given
 
   std::size_t frozen_count() const {
     std::size_t n = 0;

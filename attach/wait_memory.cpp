@@ -50,6 +50,13 @@ std::optional<RangeRequest> syscall_memory_request(const user_regs_struct& regs)
     if (count == 0) return std::nullopt;
     return RangeRequest{regs.rdi, count * sizeof(pollfd)};
   }
+  if (number == SYS_restart_syscall) {
+    // Which call is being continued is told only by the frames, named after the target was let go; its
+    // arguments are still in the registers. Copy what a futex wait (uaddr, op) or a poll (fds, nfds) needs;
+    // for a nanosleep's pointers or a clock id the read is useless or fails harmlessly.
+    const std::size_t pollfd_bytes = regs.rsi <= max_pollfds ? regs.rsi * sizeof(pollfd) : 0;
+    return RangeRequest{regs.rdi, std::max(futex_words_size, pollfd_bytes)};
+  }
   return std::nullopt;
 }
 
@@ -86,6 +93,14 @@ bool takes_fd_argument(long number) {
   }
 }
 
+MemoryCopy restarted_pollfds(const MemoryCopy& copy, std::uint64_t nfds) {
+  MemoryCopy out;
+  out.start = copy.start;
+  const std::size_t size = std::min<std::size_t>(copy.bytes.size(), std::min<std::uint64_t>(nfds, max_pollfds) * sizeof(pollfd));
+  out.bytes.assign(copy.bytes.begin(), copy.bytes.begin() + static_cast<std::ptrdiff_t>(size));
+  return out;
+}
+
 std::vector<int> pollfd_fds(const MemoryCopy& copy) {
   std::vector<int> fds;
   for (std::size_t at = 0; at + sizeof(pollfd) <= copy.bytes.size(); at += sizeof(pollfd)) {
@@ -104,6 +119,9 @@ std::vector<int> waited_fds(const Snapshot& snapshot) {
     if (takes_fd_argument(number)) fds.push_back(static_cast<int>(thread.registers->rdi));
     if ((number == SYS_poll || number == SYS_ppoll) && thread.syscall_memory)
       for (int fd : pollfd_fds(*thread.syscall_memory)) fds.push_back(fd);
+    // Possibly a restarted poll (syscall_memory_request): an fd too many is only one readlink more.
+    if (number == SYS_restart_syscall && thread.syscall_memory && thread.registers->rsi <= max_pollfds)
+      for (int fd : pollfd_fds(restarted_pollfds(*thread.syscall_memory, thread.registers->rsi))) fds.push_back(fd);
   }
   std::ranges::sort(fds);
   fds.erase(std::unique(fds.begin(), fds.end()), fds.end());

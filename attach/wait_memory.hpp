@@ -26,7 +26,9 @@ inline constexpr std::size_t futex_words_size = 24;
 inline constexpr std::size_t max_pollfds = 64;
 
 /// The memory worth copying while frozen for a thread with these registers: futex -> futex_words_size bytes
-/// at uaddr; poll/ppoll -> the pollfd array; anything else -> nothing.
+/// at uaddr; poll/ppoll -> the pollfd array; restart_syscall (a timed futex wait, poll or sleep continued
+/// after an earlier ptrace stop, arguments still in the registers) -> enough at rdi for either; anything
+/// else -> nothing.
 std::optional<RangeRequest> syscall_memory_request(const user_regs_struct& regs);
 
 /// glibc's pthread_mutex_lock, told EDEADLK by FUTEX_LOCK_PI for a non-error-checking PI mutex, waits forever
@@ -45,6 +47,9 @@ bool may_need_pointed_words(const user_regs_struct& regs);
 /// Whether syscall `number` takes the file descriptor it blocks on as its first argument (read, recv,
 /// accept, epoll_wait…).
 bool takes_fd_argument(long number);
+
+/// The first `nfds` pollfd entries of a copy made for restart_syscall (which may hold more bytes).
+MemoryCopy restarted_pollfds(const MemoryCopy& copy, std::uint64_t nfds);
 
 /// The fds of a copied pollfd array (struct pollfd: int fd; short events, revents), negative ones skipped.
 std::vector<int> pollfd_fds(const MemoryCopy& copy);

@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "attach/capture.hpp"
+#include "attach/read_now.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/input_checks.hpp"
 #include "cli/option_values.hpp"
@@ -38,6 +39,7 @@ struct DumpPlan {
   report::SectionSet sections = report::SectionSet::all();
   std::string output_dir;  // empty: stdout
   bool group = false;  // --group: collapse threads with identical stacks
+  bool python = true;  // read a CPython interpreter's threads while frozen (--no-python: not)
 };
 
 std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
@@ -88,6 +90,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     if (auto problem = sidecar_problem(path)) return std::unexpected(*problem);
   plan.capture.sidecars.paths = options.sidecars;
   plan.build.source_lines = !options.no_source;
+  plan.python = !options.no_python;
   if (!options.threads.empty()) {
     auto tids = parse_thread_ids(options.threads);
     if (!tids) return std::unexpected(tids.error());
@@ -189,6 +192,13 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   report::DumpSession session(pid);
   attach::CaptureOptions capture = plan.capture;
   capture.symbols = session.plan_known_symbols(plan.build.config_symbol);
+  if (plan.python) {
+    // A CPython interpreter is found in the files; only 3.13 needs one read of the target before the freeze
+    // (its _Py_DebugOffsets). While frozen, the walker reads its threads and frames (and keeps the pages).
+    session.plan_python([pid](std::uint64_t address, std::size_t size) { return attach::read_memory_now(pid, address, size); },
+                        {});
+    capture.while_frozen = session.python_step();
+  }
   auto snapshot = attach::capture(pid, capture);
   if (!snapshot) return fail(plan, report::DumpError::refused(pid, std::move(snapshot.error())));
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
@@ -245,6 +255,8 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
       ->type_name("N")
       ->default_str(options.max_frames);
   dump->add_flag("--no-source", options.no_source, "Do not read source files: no source-line text in frames");
+  dump->add_flag("--no-python", options.no_python,
+                 "Do not read Python interpreters: native frames only, and nothing more read while frozen");
   dump->add_option("--sections", options.sections,
                    "Report only these sections (comma-separated): " + report::known_section_names())
       ->type_name("LIST")

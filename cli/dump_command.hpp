@@ -20,6 +20,7 @@ struct DumpOptions {
   std::vector<std::string> threads;     // thread ids, comma-separated
   std::string max_frames = "256";
   bool no_source = false;
+  bool no_python = false;               // --no-python: do not read Python interpreters
   std::vector<std::string> sections;    // section names, comma-separated; empty: all
   std::string config_symbol = "gmr_config";
   std::vector<std::string> sidecars;

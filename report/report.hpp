@@ -50,7 +50,7 @@ struct Wait {
     syscall,    // another blocking syscall (read, recv, poll, epoll_wait, accept, nanosleep…)
   };
   Kind kind = Kind::syscall;
-  std::string syscall;                     // "futex", "read", "syscall 999"
+  std::string syscall;                     // "futex", "read", "syscall 999"; for a restarted call the original
   std::optional<std::uint64_t> address;    // mutex, condition or futex word
   std::optional<symbolize::AddressName> object;  // `address` named
   bool priority_inheritance = false;       // a PI mutex
@@ -58,6 +58,8 @@ struct Wait {
   std::optional<pid_t> thread;             // mutex: the owner, a thread of this process; join: the joined thread
   std::optional<pid_t> foreign_owner;      // mutex: owner tid recorded in the mutex that is no thread of this process
   std::vector<WaitedFd> fds;               // syscall: the fds it waits on
+  bool restarted = false;                  // in restart_syscall, continuing `syscall`: a timed wait interrupted by
+                                           // an earlier stop (ptrace, SIGSTOP), named from the frames
 };
 
 /// A mutex some thread waits for, on the thread that holds it.
@@ -173,6 +175,14 @@ struct Package {
   std::optional<std::string> build_id;
   std::optional<std::string> package;      // Debian package owning the executable
   std::optional<std::string> package_version;
+  /// Why dpkg's database was not asked; absent: it was, and an absent `package` means dpkg does not know
+  /// the executable.
+  enum class NotLookedUp {
+    no_executable,       // the executable's path is not known
+    executable_deleted,  // the file now under that name is not the one running
+    other_root,          // another mount namespace or root directory: its files are not this machine's
+  };
+  std::optional<NotLookedUp> not_looked_up;
   std::string kernel_release;
 };
 
@@ -269,12 +279,16 @@ struct CaptureNote {
     thread_not_frozen, // thread `tid` did not stop within `timeout`
     no_debug_aranges,  // `module` has code without .debug_aranges: its CUs were found by their address ranges
     jit_frames,        // `count` frames are in anonymous executable mappings (JIT code): the runtime's tools name them
+    python_not_read,      // the target runs a Python gmr does not read, `reason` says which and why
+    python_read_failed,   // reading the interpreter while frozen failed: `reason`
+    python_budget_spent,  // the `count` bytes allowed for reading the interpreter while frozen were spent
   };
   Kind kind = Kind::threads_appeared;
   std::optional<std::size_t> count = {};
   std::optional<pid_t> tid = {};
   std::optional<std::chrono::milliseconds> timeout = {};
   std::optional<std::string> module = {};
+  std::optional<std::string> reason = {};
 
   bool operator==(const CaptureNote&) const = default;
 };
@@ -305,6 +319,7 @@ struct Report {
   std::vector<ConfigBlock> configuration;
   std::vector<CustomSection> custom_sections;
   bool secrets_shown = false;  // --show-secrets: nothing was masked
+  std::string config_symbol = "gmr_config";  // the configuration symbol looked for (--config-symbol)
   std::vector<Deadlock> deadlocks;  // by lowest tid
   std::vector<ThreadGroup> groups;  // set only for --group: the Threads section then shows groups, largest first
 

@@ -17,12 +17,21 @@ AddressNamer::AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot) : snaps
         &modules_, 0);
     std::ranges::sort(modules_, {}, &Module::low);
   }
+  std::vector<Stack> found;
   for (const auto& thread : snapshot.threads) {
     if (!thread.registers) continue;
     if (const attach::Mapping* m = snapshot.maps.find(thread.registers->rsp))
-      stacks_.push_back({m->start, m->end, thread.facts.tid});
+      found.push_back({m->start, m->end, thread.facts.tid});
   }
-  std::ranges::sort(stacks_, {}, &Stack::start);
+  // A mapping is one thread's stack only when it holds that thread's SP alone: Go and other runtimes run
+  // many threads on stacks inside one big anonymous mapping, where an address is nobody's stack in particular.
+  std::ranges::sort(found, {}, &Stack::start);
+  for (std::size_t i = 0; i < found.size();) {
+    std::size_t j = i + 1;
+    while (j < found.size() && found[j].start == found[i].start) ++j;
+    if (j == i + 1) stacks_.push_back(found[i]);
+    i = j;
+  }
 }
 
 // The nearest module at or below the address: a module's range ends with its last file mapping, so .bss

@@ -1,6 +1,6 @@
 // Naming an address of the target's data (a mutex, a condition variable, a futex word) for the lock
-// analysis: by a data symbol, else by the mapping it is in (a thread's stack, the heap, a file), else
-// unknown (symbolize/address_name.hpp).
+// analysis: by a data symbol, else by the mapping it is in (a thread's stack: the mapping that holds that
+// one thread's stack pointer and no other's; the heap, a file), else unknown (symbolize/address_name.hpp).
 #pragma once
 
 #include <elfutils/libdwfl.h>
@@ -38,7 +38,7 @@ class AddressNamer {
 
   const attach::Snapshot& snapshot_;
   std::vector<Module> modules_;  // by low address
-  std::vector<Stack> stacks_;    // the mapping holding each frozen thread's SP, by start
+  std::vector<Stack> stacks_;    // each mapping holding exactly one frozen thread's SP, by start
   std::unordered_map<Dwfl_Module*, SymbolTable> symbols_;  // data objects, built on first use
 };
 

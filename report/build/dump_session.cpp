@@ -1,7 +1,11 @@
 #include "report/build/dump_session.hpp"
 
+#include <algorithm>
+
 #include "attach/live_files.hpp"
 #include "symbolize/known_symbols_plan.hpp"
+#include "symbolize/python_symbols.hpp"
+#include "symbolize/snapshot_memory.hpp"
 
 namespace gmr::report {
 
@@ -20,9 +24,57 @@ std::vector<attach::SymbolRead> DumpSession::plan_known_symbols(const std::strin
   return symbolize::plan_known_symbols(**session_, layout_.exe_path, config_symbol);
 }
 
+const symbolize::python::PythonPlan& DumpSession::plan_python(const ReadNow& read_now,
+                                                               symbolize::python::WalkOptions options) {
+  python_plan_ = {};
+  python_options_ = std::move(options);
+  if (!session_) return python_plan_;
+  const auto symbols = symbolize::find_python(**session_, layout_.exe_path);
+  if (!symbols) return python_plan_;
+  std::optional<attach::MemoryCopy> pre_freeze;
+  if (auto read = symbolize::python_pre_freeze_read(*symbols)) pre_freeze = read_now(read->address, read->size);
+  python_plan_ = symbolize::plan_python(*symbols, pre_freeze);
+  return python_plan_;
+}
+
+attach::FrozenStep DumpSession::python_step() {
+  if (!python_plan_.target) return {};
+  return [this](const attach::MemorySource& memory, std::span<const attach::FrozenThread> threads) {
+    symbolize::python::WalkOptions options = python_options_;
+    std::vector<pid_t> tids;
+    tids.reserve(threads.size());
+    for (const auto& thread : threads) tids.push_back(thread.tid);
+    std::ranges::sort(tids);
+    options.process_tids = std::move(tids);
+    python_frozen_ = symbolize::python::read_python_process(memory, *python_plan_.target, options);
+  };
+}
+
+PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
+  PythonReading reading;
+  using Kind = CaptureNote::Kind;
+  if (python_plan_.refused) reading.notes.push_back({.kind = Kind::python_not_read, .reason = *python_plan_.refused});
+  if (!python_plan_.target || !snapshot.frozen_step) return reading;
+  const auto& step = *snapshot.frozen_step;
+  if (step.error) reading.notes.push_back({.kind = Kind::python_read_failed, .reason = *step.error});
+  if (step.budget_hit) reading.notes.push_back({.kind = Kind::python_budget_spent, .count = step.budget});
+  // The same walk as the frozen-time step, over the pages it kept: the same threads (those with registers,
+  // as the step was given them), the same options.
+  symbolize::python::WalkOptions options = python_options_;
+  std::vector<pid_t> tids;
+  for (const auto& thread : snapshot.threads)
+    if (thread.registers) tids.push_back(thread.facts.tid);
+  std::ranges::sort(tids);
+  options.process_tids = std::move(tids);
+  const symbolize::SnapshotMemory memory(snapshot);
+  reading.process = symbolize::python::read_python_process(memory, *python_plan_.target, options);
+  return reading;
+}
+
 Report DumpSession::build(const attach::Snapshot& snapshot, const BuildOptions& options) {
   if (session_) (*session_)->attach(snapshot);
-  return build_report(snapshot, session_, options);
+  python_ = read_python(snapshot);
+  return build_report(snapshot, session_, options, python_);
 }
 
 }  // namespace gmr::report

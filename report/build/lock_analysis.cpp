@@ -69,6 +69,47 @@ bool in_condition_wait(const report::Thread& thread) {
                                "pthread_cond_wait_common"});
 }
 
+// A timed wait interrupted by a stop (any ptrace stop, gmr's own included) returns -ERESTART_RESTARTBLOCK;
+// the kernel then continues it as restart_syscall, with the original call's arguments still in the
+// registers but its number gone (kernel/signal.c, arch/x86/kernel/signal.c: regs->ax = __NR_restart_syscall).
+// The call is named by the libc wrapper among the innermost frames, checked against the argument registers.
+constexpr std::size_t restart_frames = 6;
+
+bool is_timed_futex_wait(const user_regs_struct& regs) {
+  const unsigned command = static_cast<unsigned>(regs.rsi) & FUTEX_CMD_MASK;
+  return command == FUTEX_WAIT || command == FUTEX_WAIT_BITSET;
+}
+
+std::optional<long> wrapper_call(std::string_view function, const user_regs_struct& regs) {
+  const std::string_view plain = plain_name(function);
+  if (function.find("futex") != std::string_view::npos || plain.starts_with("lll_") ||
+      plain.starts_with("pthread_cond_") || plain.starts_with("pthread_mutex_") || plain.starts_with("sem_") ||
+      plain.starts_with("pthread_rwlock_") || plain.starts_with("pthread_clockjoin") ||
+      plain.starts_with("pthread_timedjoin"))
+    return is_timed_futex_wait(regs) ? std::optional<long>(SYS_futex) : std::nullopt;
+  if (plain == "clock_nanosleep" || plain == "clock_nanosleep_time64" || plain == "nanosleep" ||
+      plain == "thrd_sleep" || plain == "sleep" || plain == "usleep") {
+    // clock_nanosleep(clockid, flags, request, remain) has a small clock id first; nanosleep(request, remain)
+    // a pointer.
+    const bool clock_first = regs.rdi < 64 && regs.rsi <= 1;
+    return clock_first ? SYS_clock_nanosleep : SYS_nanosleep;
+  }
+  if (plain == "poll") return SYS_poll;
+  if (plain == "epoll_wait") return SYS_epoll_wait;
+  if (plain == "epoll_pwait") return SYS_epoll_pwait;
+  if (plain == "select") return SYS_select;
+  return std::nullopt;
+}
+
+// The call a thread in restart_syscall continues: the first libc wrapper among its innermost frames.
+std::optional<long> restarted_call(const report::Thread& named, const user_regs_struct& regs) {
+  const std::size_t n = std::min(named.frames.size(), restart_frames);
+  for (std::size_t i = 0; i < n; ++i)
+    if (const auto& function = named.frames[i].function)
+      if (auto call = wrapper_call(*function, regs)) return call;
+  return std::nullopt;
+}
+
 std::optional<std::uint32_t> u32_at(const attach::MemoryCopy& copy, std::uint64_t address) {
   if (!copy.contains(address, 4)) return std::nullopt;
   std::uint32_t value = 0;
@@ -96,13 +137,16 @@ void set_owner(report::Wait& wait, const attach::Snapshot& snapshot, std::uint32
   }
 }
 
-std::vector<report::WaitedFd> fds_of(const attach::ThreadSnapshot& thread, const attach::Snapshot& snapshot) {
+// `number`: the call the thread is in (for restart_syscall, the call it continues).
+std::vector<report::WaitedFd> fds_of(const attach::ThreadSnapshot& thread, long number,
+                                     const attach::Snapshot& snapshot) {
   const auto& regs = *thread.registers;
-  const long number = static_cast<long>(regs.orig_rax);
+  const bool restarted = static_cast<long>(regs.orig_rax) == SYS_restart_syscall;
   std::vector<int> fds;
   if (attach::takes_fd_argument(number)) fds.push_back(static_cast<int>(regs.rdi));
   if ((number == SYS_poll || number == SYS_ppoll) && thread.syscall_memory)
-    fds = attach::pollfd_fds(*thread.syscall_memory);
+    fds = attach::pollfd_fds(restarted ? attach::restarted_pollfds(*thread.syscall_memory, regs.rsi)
+                                       : *thread.syscall_memory);
   std::vector<report::WaitedFd> out;
   for (int fd : fds) {
     report::WaitedFd waited{fd, std::nullopt};
@@ -200,15 +244,26 @@ std::optional<report::Wait> classify_wait(const attach::ThreadSnapshot& thread, 
                                           const attach::Snapshot& snapshot, symbolize::AddressNamer& names) {
   if (thread.freeze != attach::FreezeState::frozen || !thread.registers) return std::nullopt;
   const auto& regs = *thread.registers;
-  const long number = static_cast<long>(regs.orig_rax);
+  long number = static_cast<long>(regs.orig_rax);
   if (number < 0 || std::ranges::find(interrupted, static_cast<long>(regs.rax)) == interrupted.end())
     return std::nullopt;
-  if (number == SYS_futex) return classify_futex(thread, named, snapshot, names);
-  report::Wait wait;
-  wait.kind = report::Wait::Kind::syscall;
-  const auto name = syscall_name(number);
-  wait.syscall = name ? std::string(*name) : "syscall " + std::to_string(number);
-  wait.fds = fds_of(thread, snapshot);
+  bool restarted = false;
+  if (number == SYS_restart_syscall)
+    if (auto original = restarted_call(named, regs)) {
+      number = *original;
+      restarted = true;
+    }
+  std::optional<report::Wait> wait;
+  if (number == SYS_futex) {
+    wait = classify_futex(thread, named, snapshot, names);
+  } else {
+    wait.emplace();
+    wait->kind = report::Wait::Kind::syscall;
+    const auto name = syscall_name(number);
+    wait->syscall = name ? std::string(*name) : "syscall " + std::to_string(number);
+    wait->fds = fds_of(thread, number, snapshot);
+  }
+  if (wait) wait->restarted = restarted;
   return wait;
 }
 

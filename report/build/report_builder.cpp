@@ -64,18 +64,28 @@ report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOpti
   return capture;
 }
 
+// Why start_package_lookup() did not ask dpkg; nullopt when it did.
+std::optional<report::Package::NotLookedUp> package_not_looked_up(const attach::Snapshot& snapshot) {
+  using Why = report::Package::NotLookedUp;
+  if (!snapshot.exe_path) return Why::no_executable;
+  if (snapshot.exe_deleted) return Why::executable_deleted;
+  if (!snapshot.shares_gmr_root) return Why::other_root;
+  return std::nullopt;
+}
+
 // Scanning dpkg's file lists takes a few milliseconds (more with a cold page cache): it runs while the
 // frames are being named.
 std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
   // A deleted executable is not the file dpkg now has under that name; nor is one in another root (a
   // container's /usr/bin/python3 belongs to the container's packages, not this machine's).
-  if (!snapshot.exe_path || snapshot.exe_deleted || !snapshot.shares_gmr_root) return {};
+  if (package_not_looked_up(snapshot)) return {};
   return std::async(std::launch::async, [path = *snapshot.exe_path] { return debian_package(path); });
 }
 
 report::Package package_section(const attach::Snapshot& snapshot, Dwfl* dwfl,
                                 std::future<std::optional<DebianPackage>> owner) {
   report::Package package;
+  package.not_looked_up = package_not_looked_up(snapshot);
   package.executable = snapshot.exe_path;
   package.executable_deleted = snapshot.exe_deleted;
   package.kernel_release = snapshot.kernel_release;
@@ -172,7 +182,7 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
 }
 
 report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
-                            const BuildOptions& options) {
+                            const BuildOptions& options, const PythonReading& python) {
   report::Report report;
   report.gmr_version = GMR_VERSION;
   report.capture = capture_header(snapshot, options);
@@ -219,12 +229,14 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   report.configuration = std::move(config.configuration);
   report.custom_sections = std::move(config.custom);
   report.secrets_shown = options.show_secrets;
+  report.config_symbol = options.config_symbol;
   std::size_t jit_frames = 0;
   for (const auto& thread : report.threads) jit_frames += std::ranges::count_if(thread.frames, &report::Frame::jit);
   if (jit_frames > 0) report.capture.notes.push_back({.kind = report::CaptureNote::Kind::jit_frames, .count = jit_frames});
   if (resolver)
     for (const std::string& module : resolver->modules_without_aranges())
       report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});
+  for (const auto& note : python.notes) report.capture.notes.push_back(note);
   return report;
 }
 

@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "attach/snapshot.hpp"
+#include "report/build/python_reading.hpp"
 #include "report/report.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
 
@@ -30,9 +31,10 @@ struct BuildOptions {
 };
 
 /// With `session`, which has been handed `snapshot` (SnapshotDwfl::attach); when libdwfl could not start
-/// one, `session` says why, and frozen threads carry that as their error.
+/// one, `session` says why, and frozen threads carry that as their error. `python`: what was read of the
+/// target's Python interpreter, if anything (its notes go to the report's notes).
 report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
-                            const BuildOptions& options);
+                            const BuildOptions& options, const PythonReading& python = {});
 
 /// With a session of its own over the snapshot's files, opened as the live process `snapshot` was taken
 /// from shows them (attach::LiveFiles).

@@ -116,7 +116,8 @@ void render_block(const ConfigBlock& block, std::ostream& out) {
 void render_configuration(const Report& report, std::ostream& out) {
   out << layout::section_banner("Configuration");
   if (report.configuration.empty()) {
-    out << "no configuration found: no gmr_config symbol and no sidecar file (see gmr(1), CONFIGURATION)\n";
+    out << "no configuration found: no " << printable(report.config_symbol)
+        << " symbol and no sidecar file (see gmr(1), CONFIGURATION)\n";
     return;
   }
   for (std::size_t i = 0; i < report.configuration.size(); ++i) {

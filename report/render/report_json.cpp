@@ -138,6 +138,9 @@ std::string_view kind_name(CaptureNote::Kind kind) {
     case Kind::thread_not_frozen: return "thread_not_frozen";
     case Kind::no_debug_aranges: return "no_debug_aranges";
     case Kind::jit_frames: return "jit_frames";
+    case Kind::python_not_read: return "python_not_read";
+    case Kind::python_read_failed: return "python_read_failed";
+    case Kind::python_budget_spent: return "python_budget_spent";
   }
   return "threads_exited";
 }
@@ -185,6 +188,7 @@ void to_json(json& out, const Wait& wait) {
   out = json{
       {"kind", kind_name(wait.kind)},
       {"syscall", wait.syscall},
+      {"restarted", wait.restarted},
       {"address", hex_or_null(wait.address)},
       {"object", object_json(wait.address, wait.object)},
       {"location", location_json(wait.object)},
@@ -252,6 +256,7 @@ void to_json(json& out, const CaptureNote& note) {
       {"tid", or_null(note.tid)},
       {"timeout_us", note.timeout ? json(std::chrono::microseconds(*note.timeout).count()) : json(nullptr)},
       {"module", or_null(note.module)},
+      {"reason", or_null(note.reason)},
   };
 }
 
@@ -278,6 +283,16 @@ void to_json(json& out, const Thread& thread) {
   };
 }
 
+json not_looked_up_json(const std::optional<Package::NotLookedUp>& why) {
+  if (!why) return nullptr;
+  switch (*why) {
+    case Package::NotLookedUp::no_executable: return "no_executable";
+    case Package::NotLookedUp::executable_deleted: return "executable_deleted";
+    case Package::NotLookedUp::other_root: return "other_root";
+  }
+  return nullptr;
+}
+
 void to_json(json& out, const Package& package) {
   json debian = nullptr;
   if (package.package) debian = json{{"name", *package.package}, {"version", or_null(package.package_version)}};
@@ -289,6 +304,7 @@ void to_json(json& out, const Package& package) {
       {"executable_deleted", package.executable_deleted},
       {"build_id", or_null(package.build_id)},
       {"debian_package", std::move(debian)},
+      {"debian_package_not_looked_up", not_looked_up_json(package.not_looked_up)},
       {"kernel_release", package.kernel_release.empty() ? json(nullptr) : json(package.kernel_release)},
   };
 }

@@ -1,6 +1,7 @@
 #include "report/render/text_renderer.hpp"
 
 #include <algorithm>
+#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -77,6 +78,7 @@ void render_header(const Report& report, std::ostream& out) {
 // ---- package -----------------------------------------------------------------------------------
 
 std::string debian_package(const Package& package) {
+  if (package.not_looked_up) return "not looked up: " + not_looked_up_text(*package.not_looked_up);
   if (!package.package) return "not known to dpkg";
   const auto version = package.package_version ? printable(*package.package_version) : "(version unknown)";
   return printable(*package.package) + " " + version;
@@ -117,7 +119,9 @@ void render_thread_facts(const Thread& thread, std::ostream& out) {
   out << field("frozen", thread.frozen ? "yes" : "no");
   out << field("state", format_state(thread.state, thread.state_name));
   out << field("cpu", cpu_times(thread));
-  out << field("syscall", syscall_text(thread.syscall));
+  std::string syscall = syscall_text(thread.syscall);
+  if (thread.wait && thread.wait->restarted) syscall += " (" + printable(restarted_text(*thread.wait)) + ")";
+  out << field("syscall", syscall);
   out << field("wchan", or_unknown(thread.wchan));
   if (thread.stop) out << field("stop", printable(stop_text(*thread.stop)));
   for (const auto& error : thread.errors) out << field("error", printable(thread_error_text(error)));
@@ -216,13 +220,91 @@ std::size_t index_width(const std::vector<Frame>& frames) {
   return width;
 }
 
+// A source line as an editor shows it: each tab up to the next multiple of 8 columns of the (trimmed)
+// line; every other control byte is still escaped.
+std::string source_text(std::string_view line) {
+  std::string expanded;
+  expanded.reserve(line.size());
+  for (char c : line) {
+    if (c == '\t')
+      expanded.append(8 - expanded.size() % 8, ' ');
+    else
+      expanded += c;
+  }
+  return printable(expanded);
+}
+
+void render_frame(const Frame& frame, std::size_t width, std::ostream& out) {
+  out << frame_index(frame.index, width) << ' ' << format_address(frame.pc) << ' ' << frame_function(frame) << ' '
+      << frame_module(frame) << frame_location(frame) << '\n';
+  if (frame.source) out << "    `" << source_text(*frame.source) << "`\n";
+}
+
+// "19744" -> "19,744"
+std::string with_thousands(std::size_t n) {
+  std::string digits = std::to_string(n);
+  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3)
+    digits.insert(static_cast<std::size_t>(at), ",");
+  return digits;
+}
+
+// Recursion: `rounds` repetitions of a pattern of `period` frames (the same pcs, so the same call sites).
+struct Repetition {
+  std::size_t period = 0;
+  std::size_t rounds = 0;
+};
+
+// Mutual recursion through more functions than this is shown frame by frame.
+constexpr std::size_t max_recursion_period = 4;
+
+bool same_call(const Frame& a, const Frame& b) {
+  return a.pc == b.pc && a.inlined == b.inlined && a.function == b.function;
+}
+
+// The longest repetition starting at frames[at]; the shortest pattern among equally long ones.
+Repetition repetition_at(const std::vector<Frame>& frames, std::size_t at) {
+  Repetition best;
+  for (std::size_t period = 1; period <= max_recursion_period && at + 2 * period <= frames.size(); ++period) {
+    std::size_t end = at + period;
+    while (end < frames.size() && same_call(frames[end], frames[end - period])) ++end;
+    const std::size_t rounds = (end - at) / period;
+    if (rounds * period > best.rounds * best.period) best = {period, rounds};
+  }
+  return best;
+}
+
+// Folded: the first two rounds and the last are shown, the rounds between are counted, and at least three
+// frames are left out (a fold never hides less than the line it costs).
+bool worth_folding(const Repetition& run) { return run.rounds >= 4 && (run.rounds - 3) * run.period >= 3; }
+
+std::string fold_text(const std::vector<Frame>& frames, std::size_t at, const Repetition& run) {
+  const auto name = [](const Frame& frame) { return frame.function ? printable(*frame.function) : std::string{"??"}; };
+  const std::size_t first = at + 2 * run.period;
+  const std::size_t last = at + (run.rounds - 1) * run.period - 1;
+  const std::string span = " (#" + std::to_string(frames[first].index) + "-#" + std::to_string(frames[last].index) + ")";
+  if (run.period == 1) return "... " + with_thousands(last - first + 1) + " more calls of " + name(frames[at]) + span;
+  std::vector<std::string> names;
+  for (std::size_t i = at; i < at + run.period; ++i) names.push_back(name(frames[i]));
+  const std::size_t rounds = run.rounds - 3;
+  return "... " + with_thousands(rounds) + (rounds == 1 ? " more round of " : " more rounds of ") +
+         join(names, " -> ") + span;
+}
+
 void render_frames(const Thread& thread, std::ostream& out) {
   if (thread.frames.empty()) out << "(no frames)\n";
-  const auto width = index_width(thread.frames);
-  for (const auto& frame : thread.frames) {
-    out << frame_index(frame.index, width) << ' ' << format_address(frame.pc) << ' ' << frame_function(frame)
-        << ' ' << frame_module(frame) << frame_location(frame) << '\n';
-    if (frame.source) out << "    `" << printable(*frame.source) << "`\n";
+  const auto& frames = thread.frames;
+  const auto width = index_width(frames);
+  for (std::size_t i = 0; i < frames.size();) {
+    const Repetition run = repetition_at(frames, i);
+    if (!worth_folding(run)) {
+      render_frame(frames[i++], width, out);
+      continue;
+    }
+    for (std::size_t k = 0; k < 2 * run.period; ++k) render_frame(frames[i + k], width, out);
+    out << fold_text(frames, i, run) << '\n';
+    const std::size_t last_round = i + (run.rounds - 1) * run.period;
+    for (std::size_t k = 0; k < run.period; ++k) render_frame(frames[last_round + k], width, out);
+    i += run.rounds * run.period;
   }
   if (thread.frames_truncated) out << "... frames truncated\n";
   if (thread.stack_end) out << "(" << printable(stack_end_text(*thread.stack_end)) << ")\n";
@@ -264,8 +346,50 @@ std::string name_counts(const ThreadGroup& group) {
   return join(parts, ", ");
 }
 
+// How many threads wait on each address (mutex, condition, futex word).
+using WaiterCounts = std::map<std::uint64_t, std::size_t>;
+
+WaiterCounts waiter_counts(const std::vector<Thread>& threads) {
+  WaiterCounts counts;
+  for (const auto& thread : threads)
+    if (thread.wait && thread.wait->address) ++counts[*thread.wait->address];
+  return counts;
+}
+
+// A condition or futex wait on an object no other thread waits on and that is no named global — a server
+// connection thread's own condition variable — worded by where such objects are, so that a group's threads
+// each waiting on their own object share one line: "waiting on a condition of its own, on its stack".
+std::optional<std::string> own_object_wait_text(const Thread& thread, const WaiterCounts& waiters) {
+  const Wait& wait = *thread.wait;
+  if (wait.kind != Wait::Kind::condition && wait.kind != Wait::Kind::futex) return std::nullopt;
+  if (!wait.address || !wait.object) return std::nullopt;
+  const auto count = waiters.find(*wait.address);
+  if (count == waiters.end() || count->second != 1) return std::nullopt;
+  using Where = symbolize::AddressName::Kind;
+  std::string where;
+  switch (wait.object->kind) {
+    case Where::stack:
+      if (wait.object->tid != thread.tid) return std::nullopt;
+      where = "on its stack";
+      break;
+    case Where::heap: where = "in the heap"; break;
+    case Where::mapping: {
+      const std::string path = wait.object->mapping.value_or("");
+      if (path.empty()) return std::nullopt;
+      const auto slash = path.rfind('/');
+      where = "in " + printable(path.starts_with('[') || slash == std::string::npos ? path : path.substr(slash + 1));
+      break;
+    }
+    case Where::symbol:
+    case Where::unknown: return std::nullopt;
+  }
+  return std::string{"waiting on a "} + (wait.kind == Wait::Kind::condition ? "condition" : "futex") +
+         " of its own, " + where;
+}
+
 // A group's waits, each distinct line once with how many of its threads have it; holds name their thread.
-void render_group_lock_lines(const ThreadGroup& group, const ThreadIndex& threads, std::ostream& out) {
+void render_group_lock_lines(const ThreadGroup& group, const ThreadIndex& threads, const WaiterCounts& waiters,
+                             std::ostream& out) {
   if (group.tids.size() == 1) {
     if (const Thread* thread = threads.find(group.tids.front())) render_lock_lines(*thread, threads, out);
     return;
@@ -277,7 +401,7 @@ void render_group_lock_lines(const ThreadGroup& group, const ThreadIndex& thread
     const Thread* thread = threads.find(tid);
     if (thread == nullptr) continue;
     if (thread->wait) {
-      std::string text = wait_text(*thread->wait, threads);
+      std::string text = own_object_wait_text(*thread, waiters).value_or(wait_text(*thread->wait, threads));
       auto [seen, added] = wait_position.try_emplace(text, waits.size());
       if (added)
         waits.emplace_back(std::move(text), 1);
@@ -291,7 +415,8 @@ void render_group_lock_lines(const ThreadGroup& group, const ThreadIndex& thread
   for (const auto& text : holds) out << "- " << text << '\n';
 }
 
-void render_groups(const std::vector<ThreadGroup>& groups, const ThreadIndex& threads, std::ostream& out) {
+void render_groups(const std::vector<ThreadGroup>& groups, const ThreadIndex& threads, const WaiterCounts& waiters,
+                   std::ostream& out) {
   out << layout::section_banner("Threads");
   if (groups.empty()) out << "no threads\n";
   for (std::size_t i = 0; i < groups.size(); ++i) {
@@ -303,7 +428,7 @@ void render_groups(const std::vector<ThreadGroup>& groups, const ThreadIndex& th
     out << layout::thread_header(std::to_string(n) + (n == 1 ? " thread" : " threads"));
     out << field("tids", tid_ranges(group.tids));
     out << field("names", name_counts(group));
-    render_group_lock_lines(group, threads, out);
+    render_group_lock_lines(group, threads, waiters, out);
     out << '\n';
     render_frames(*first, out);
   }
@@ -370,7 +495,7 @@ void render_text(const Report& report, const SectionSet& sections, std::ostream&
     if (report.groups.empty())
       render_threads(report.threads, threads, out);
     else
-      render_groups(report.groups, threads, out);
+      render_groups(report.groups, threads, waiter_counts(report.threads), out);
   }
   if (sections.wanted(Section::deadlocks) && !report.deadlocks.empty()) {
     out << '\n';

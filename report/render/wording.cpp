@@ -112,8 +112,28 @@ std::string note_text(const CaptureNote& note) {
       return (count == 1 ? std::string("1 frame is") : std::to_string(count) + " frames are") +
              " in code generated at run time (JIT code in an anonymous executable mapping) that gmr cannot name: " +
              std::string(jit_tools);
+    case Kind::python_not_read: return note.reason.value_or("an unsupported Python") + ": Python stacks not read";
+    case Kind::python_read_failed:
+      return "reading the Python interpreter while frozen failed: " + note.reason.value_or("unknown error");
+    case Kind::python_budget_spent:
+      return "the " + std::to_string(count >> 10) +
+             " KiB budget for reading the Python interpreter while frozen was spent: what lay beyond it was not "
+             "captured";
   }
   return "";
+}
+
+std::string not_looked_up_text(Package::NotLookedUp why) {
+  switch (why) {
+    case Package::NotLookedUp::no_executable: return "executable unknown";
+    case Package::NotLookedUp::executable_deleted: return "executable deleted";
+    case Package::NotLookedUp::other_root: return "other mount namespace or root";
+  }
+  return "unknown reason";
+}
+
+std::string restarted_text(const Wait& wait) {
+  return "continuing " + wait.syscall + ", restarted after an earlier stop";
 }
 
 std::string address_name_text(std::uint64_t address, const symbolize::AddressName& name) {

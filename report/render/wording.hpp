@@ -25,6 +25,12 @@ std::string stop_text(const Stop& stop);
 /// "2 threads appeared during the freeze: their state and CPU times were read after it"…
 std::string note_text(const CaptureNote& note);
 
+/// "continuing futex, restarted after an earlier stop": what a thread in restart_syscall does (Wait::restarted).
+std::string restarted_text(const Wait& wait);
+
+/// Why dpkg was not asked: "other mount namespace or root", "executable deleted", "executable unknown".
+std::string not_looked_up_text(Package::NotLookedUp why);
+
 /// `address` as `name` says: "app::registry+0x10", "stack of thread 42 0x7ffc…", "heap 0x55…",
 /// "libfoo.so 0x7f…", "[vvar] 0x7f…", or the bare "0x…" when it is in no mapping.
 std::string address_name_text(std::uint64_t address, const symbolize::AddressName& name);

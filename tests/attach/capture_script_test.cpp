@@ -9,6 +9,7 @@
 #include <cstdio>
 #include <cstring>
 #include <limits>
+#include <stdexcept>
 
 #include "attach/capture.hpp"
 #include "attach/wait_memory.hpp"
@@ -408,5 +409,62 @@ TEST_SUITE("attach::capture (scripted process)") {
     CHECK(snap.error().kind == attach::AttachErrorKind::permission_denied);
     CHECK(snap.error().message == "permission denied (scripted)");
     CHECK(s.process.memory_of.calls == 0);
+  }
+  TEST_CASE("the frozen-time step runs before any thread is let go; the pages it read go into the snapshot") {
+    Scripted s({leader, 101});
+    std::vector<pid_t> seen;
+    std::size_t detached_during_step = 99;
+    std::vector<std::size_t> got;
+    s.options.while_frozen = [&](const attach::MemorySource& memory, std::span<const attach::FrozenThread> threads) {
+      detached_during_step = s.process.kernel.detached.size();
+      for (const auto& t : threads) {
+        seen.push_back(t.tid);
+        CHECK(t.registers->rsp == sp_of(t.tid));
+      }
+      std::vector<std::byte> out(2 * page);
+      got.push_back(memory.read(heap_start + 100, std::span(out).first(8)));
+      got.push_back(memory.read(heap_start + 2 * page - 8, out));    // pages 1 and 2, then 3 on: cut at the heap's end
+      got.push_back(memory.read(heap_start + 3 * page + 16, out));
+      got.push_back(memory.read(0x1000, std::span(out).first(8)));    // nothing there
+    };
+    const attach::Snapshot snap = s.capture();
+    CHECK(detached_during_step == 0);
+    CHECK(seen == std::vector<pid_t>{leader, 101});
+    CHECK(got == std::vector<std::size_t>{8, 2 * page, page - 16, 0});
+    REQUIRE(snap.interpreter_memory.size() == 1);
+    CHECK(snap.interpreter_memory[0].start == heap_start);
+    CHECK(snap.interpreter_memory[0].bytes.size() == 4 * page);
+    CHECK(holds_target_bytes(snap.interpreter_memory[0]));
+    REQUIRE(snap.frozen_step);
+    CHECK(snap.frozen_step->pages == 4);
+    CHECK(snap.frozen_step->unreadable_pages == 2);  // the page after the heap, and 0x1000
+    CHECK_FALSE(snap.frozen_step->budget_hit);
+    CHECK_FALSE(snap.frozen_step->error);
+    CHECK(snap.frozen_step->duration.count() > 0);
+    CHECK(s.process.memory_of.calls_after_detach == 0);
+  }
+
+  TEST_CASE("the frozen-time step's budget and its failure are in the snapshot; the target is let go all the same") {
+    Scripted s({leader});
+    s.options.while_frozen_max_bytes = 2 * page;
+    s.options.while_frozen = [&](const attach::MemorySource& memory, std::span<const attach::FrozenThread>) {
+      std::vector<std::byte> out(4 * page);
+      CHECK(memory.read(heap_start, out) == 2 * page);
+      throw std::runtime_error("walker gave up");
+    };
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.frozen_step);
+    CHECK(snap.frozen_step->budget_hit);
+    CHECK(snap.frozen_step->budget == 2 * page);
+    CHECK(snap.frozen_step->error == std::optional<std::string>("walker gave up"));
+    CHECK(snap.interpreter_memory.size() == 1);
+    CHECK(s.process.kernel.detached.size() == 1);
+  }
+
+  TEST_CASE("no frozen-time step: no interpreter memory, no stats") {
+    Scripted s({leader});
+    const attach::Snapshot snap = s.capture();
+    CHECK(snap.interpreter_memory.empty());
+    CHECK_FALSE(snap.frozen_step);
   }
 }

@@ -131,7 +131,7 @@ TEST_SUITE("attach::freezer") {
     CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
   }
 
-  TEST_CASE("seized and rescanned before the first interrupt; stops taken between interrupts, oldest first") {
+  TEST_CASE("seized and rescanned before the first interrupt, the stops taken between interrupts, oldest first") {
     FakeKernel k;
     k.listings = {{100, 101}, {100, 101, 102}, {100, 101, 102}};
     for (pid_t t : {100, 101, 102}) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
@@ -354,7 +354,7 @@ TEST_SUITE("attach::freezer") {
     CHECK(detached_with(k, 101, SIGUSR1));
   }
 
-  TEST_CASE("waiting that fails is an error of its own, not a timeout; stopped threads are let go") {
+  TEST_CASE("waiting that fails is an error of its own, not a timeout, and stopped threads are let go") {
     FakeKernel k;
     k.listings = {{100, 101}};
     k.stop(100, WaitStatus::for_event_stop(SIGTRAP));

@@ -183,7 +183,7 @@ TEST_SUITE("attach::memory_copy") {
     CHECK(none.size() == 0);
   }
 
-  TEST_CASE("a prepared buffer: as many requests as fit go there, the rest into one more; all copies exact") {
+  TEST_CASE("a prepared buffer: as many requests as fit go there, the rest into one more, and every copy is exact") {
     const std::vector<RangeRequest> requests{{region, 0x800}, {region + 0x1003, 0x700}, {region + 2 * page, page},
                                              {region + 4 * page - 0x10, 0x10}};
     for (std::size_t prepared : {std::size_t{0}, std::size_t{0x800}, std::size_t{0xf00}, std::size_t{0x10000}}) {

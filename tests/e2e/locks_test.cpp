@@ -165,6 +165,24 @@ std::vector<pid_t> cycle_from_lowest(const report::Report& report, std::vector<s
 
 Fixture scenario(const char* name) { return Fixture("fixture_locks", {.args = {name}}); }
 
+// The "- …" lines under thread `tid`'s sub-header in the Threads section (its waits and holds).
+std::vector<std::string> lock_lines(const Dumped& d, pid_t tid) {
+  std::vector<std::string> lines;
+  const std::string title = " Thread " + std::to_string(tid) + " ";
+  const auto header = d.text.find(title);
+  if (header == std::string::npos) return lines;
+  std::istringstream rest(d.text.substr(d.text.find('\n', header) + 1));
+  for (std::string line; std::getline(rest, line) && !line.empty();)
+    if (line.starts_with("- ")) lines.push_back(line);
+  return lines;
+}
+
+// The JSON wait without "restarted", for comparing two dumps of one wait.
+json without_restarted(json wait) {
+  if (wait.is_object()) wait.erase("restarted");
+  return wait;
+}
+
 }  // namespace
 
 TEST_SUITE("e2e::locks") {
@@ -461,6 +479,101 @@ TEST_CASE("blocking syscalls on fds name what each fd points at") {
   check_main_reads_stdin(d, fixture.pid());
   CHECK(d.report.deadlocks.empty());
   CHECK(d.doc["deadlocks"] == json::array());
+}
+
+TEST_CASE("timed waits after an earlier stop: the restarted call is named and the lock analysis says the same") {
+  Fixture fixture = scenario("timed");
+  const Dumped first = dump_scenario(fixture);
+  // The first dump was itself a ptrace stop: each timed wait is now continued by restart_syscall.
+  fixture.wait_quiescent(fixture.ready_threads());
+  const Dumped second = dump_scenario(fixture);
+  INFO("first dump:\n", first.text);
+  INFO("second dump:\n", second.text);
+
+  struct Expected {
+    const char* thread;
+    Kind kind;
+    const char* syscall;
+    const char* line;  // the wait line, as both dumps must print it
+  };
+  const std::string pipe_fd = std::to_string(thread_named(first.report, "timed-poll").wait->fds.at(0).fd);
+  const std::string lock_line = "- waiting to lock app::timed_lock held by " + ref(first.report, "timed-holder");
+  for (const Expected& e : {Expected{"timed-lock", Kind::mutex, "futex", lock_line.c_str()},
+                            Expected{"timed-cond", Kind::condition, "futex", "- waiting on condition app::timed_cond"},
+                            Expected{"timed-poll", Kind::syscall, "poll", nullptr},
+                            Expected{"timed-sleep", Kind::syscall, "clock_nanosleep", "- blocked in clock_nanosleep"}}) {
+    INFO("thread ", e.thread);
+    const report::Thread& before = thread_named(first.report, e.thread);
+    const report::Thread& after = thread_named(second.report, e.thread);
+    REQUIRE(before.syscall.has_value());
+    REQUIRE(after.syscall.has_value());
+    CHECK(before.syscall->name == std::optional<std::string>(e.syscall));
+    CHECK(after.syscall->name == std::optional<std::string>("restart_syscall"));
+    REQUIRE(before.wait.has_value());
+    REQUIRE(after.wait.has_value());
+    CHECK(before.wait->kind == e.kind);
+    CHECK(after.wait->kind == e.kind);
+    CHECK(before.wait->syscall == e.syscall);
+    CHECK(after.wait->syscall == e.syscall);
+    CHECK(!before.wait->restarted);
+    CHECK(after.wait->restarted);
+    CHECK(after.wait->address == before.wait->address);
+    CHECK(after.wait->object == before.wait->object);
+    CHECK(after.wait->thread == before.wait->thread);
+    CHECK(after.wait->fds.size() == before.wait->fds.size());
+    const json& json_before = json_thread(first, before.tid)["wait"];
+    const json& json_after = json_thread(second, after.tid)["wait"];
+    CHECK(json_before["restarted"] == false);
+    CHECK(json_after["restarted"] == true);
+    CHECK(without_restarted(json_after) == without_restarted(json_before));
+    CHECK(lock_lines(second, after.tid) == lock_lines(first, before.tid));
+    if (e.line != nullptr) CHECK(has_line(second.text, e.line));
+    CHECK(second.text.find("(continuing " + std::string(e.syscall) + ", restarted after an earlier stop)") !=
+          std::string::npos);
+  }
+  const auto& poll = thread_named(second.report, "timed-poll");
+  REQUIRE(poll.wait->fds.size() == 1);
+  CHECK(poll.wait->fds[0].fd == std::stoi(pipe_fd));
+  CHECK(poll.wait->fds[0].target == thread_named(first.report, "timed-poll").wait->fds.at(0).target);
+  check_holds(first, "timed-holder", "app::timed_lock", 1);
+  check_holds(second, "timed-holder", "app::timed_lock", 1);
+  CHECK(lock_lines(second, tid_of(second.report, "timed-holder")) ==
+        lock_lines(first, tid_of(first.report, "timed-holder")));
+  CHECK(has_line(second.text, "- holds app::timed_lock (1 waiter)"));
+  CHECK(second.report.deadlocks.empty());
+}
+
+TEST_CASE("--group: threads each waiting on a condition of their own are one line by kind, not one per address") {
+  Fixture fixture = scenario("own-conds");
+  {
+    // Without --group each thread names its own condition: on its own stack, or in the heap.
+    const Dumped d = dump_scenario(fixture);
+    INFO(d.text);
+    for (const char* name : {"conn-0", "conn-1", "conn-2", "conn-3"}) {
+      const auto& thread = thread_named(d.report, name);
+      REQUIRE(thread.wait.has_value());
+      CHECK(thread.wait->kind == Kind::condition);
+      REQUIRE(thread.wait->object.has_value());
+      CHECK(thread.wait->object->kind == symbolize::AddressName::Kind::stack);
+      CHECK(thread.wait->object->tid == std::optional<pid_t>(thread.tid));
+    }
+    for (const char* name : {"own-heap-0", "own-heap-1", "own-heap-2"}) {
+      const auto& thread = thread_named(d.report, name);
+      REQUIRE(thread.wait.has_value());
+      CHECK(thread.wait->kind == Kind::condition);
+      REQUIRE(thread.wait->object.has_value());
+      CHECK(thread.wait->object->kind == symbolize::AddressName::Kind::heap);
+    }
+  }
+  fixture.wait_quiescent(fixture.ready_threads());
+  const RunResult grouped = run_gmr({"dump", "--group", std::to_string(fixture.pid())});
+  INFO(grouped.out, grouped.err);
+  REQUIRE(grouped.exit_code == cli::exit_complete);
+  CHECK(count_of(grouped.out, "\n- waiting on a condition of its own, on its stack (4 threads)\n") == 1);
+  CHECK(count_of(grouped.out, "\n- waiting on a condition of its own, in the heap (3 threads)\n") == 1);
+  CHECK(count_of(grouped.out, "\n- waiting on condition app::ready_cond (2 threads)\n") == 1);
+  CHECK(grouped.out.find("waiting on condition stack of thread") == std::string::npos);
+  CHECK(grouped.out.find("waiting on condition heap") == std::string::npos);
 }
 
 }  // TEST_SUITE

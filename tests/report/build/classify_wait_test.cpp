@@ -206,4 +206,81 @@ TEST_CASE("another blocking syscall names its fd's target, or says it could not"
   CHECK(!wait->fds[0].target.has_value());
 }
 
+// After an earlier stop a timed wait is continued as restart_syscall (-ERESTART_RESTARTBLOCK in rax), its
+// arguments still in the registers.
+attach::ThreadSnapshot restarted(attach::ThreadSnapshot thread) {
+  thread.registers->orig_rax = SYS_restart_syscall;
+  thread.registers->rax = static_cast<unsigned long long>(-516);
+  return thread;
+}
+
+TEST_CASE("restart_syscall under a timed mutex lock is the mutex wait it continues") {
+  World world;
+  const auto thread = restarted(in_futex(mutex_address, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 2, locked_by(owner_tid)));
+  auto wait = world.classify(thread, frames({"__futex_abstimed_wait_common", "__lll_clocklock_wait",
+                                             "___pthread_mutex_clocklock_common", "work"}));
+  REQUIRE(wait.has_value());
+  CHECK(wait->kind == Kind::mutex);
+  CHECK(wait->syscall == "futex");
+  CHECK(wait->restarted);
+  CHECK(wait->thread == std::optional<pid_t>(owner_tid));
+}
+
+TEST_CASE("restart_syscall under pthread_cond_timedwait is the condition wait") {
+  World world;
+  const auto thread = restarted(in_futex(mutex_address + 40, FUTEX_WAIT_BITSET | FUTEX_PRIVATE_FLAG, 0, {0}));
+  auto wait = world.classify(thread, frames({"__futex_abstimed_wait_common", "__pthread_cond_wait_common",
+                                             "___pthread_cond_timedwait", "work"}));
+  REQUIRE(wait.has_value());
+  CHECK(wait->kind == Kind::condition);
+  CHECK(wait->restarted);
+  CHECK(wait->address == std::optional<std::uint64_t>(mutex_address));
+}
+
+TEST_CASE("restart_syscall in a sleep names clock_nanosleep or nanosleep by its first argument") {
+  World world;
+  auto sleeper = restarted(frozen(waiter_tid));
+  sleeper.registers->rdi = 1;  // CLOCK_MONOTONIC
+  sleeper.registers->rsi = 0;
+  sleeper.registers->rdx = 0x7ffc00001000;
+  auto wait = world.classify(sleeper, frames({"__GI___clock_nanosleep", "__GI___nanosleep", "work"}));
+  REQUIRE(wait.has_value());
+  CHECK(wait->kind == Kind::syscall);
+  CHECK(wait->syscall == "clock_nanosleep");
+  CHECK(wait->restarted);
+  sleeper.registers->rdi = 0x7ffc00001000;
+  sleeper.registers->rsi = 0;
+  wait = world.classify(sleeper, frames({"nanosleep", "work"}));
+  REQUIRE(wait.has_value());
+  CHECK(wait->syscall == "nanosleep");
+}
+
+TEST_CASE("restart_syscall in poll names the fds of the first nfds pollfd entries") {
+  World world;
+  world.snapshot.fd_targets = {{5, "pipe:[77]"}};
+  auto poller = restarted(frozen(waiter_tid));
+  poller.registers->rdi = 0x7ffc00002000;
+  poller.registers->rsi = 1;
+  poller.syscall_memory = words(0x7ffc00002000, {5, 1, 9, 1, 11, 1});  // more bytes than the one entry
+  auto wait = world.classify(poller, frames({"__GI___poll", "work"}));
+  REQUIRE(wait.has_value());
+  CHECK(wait->syscall == "poll");
+  CHECK(wait->restarted);
+  REQUIRE(wait->fds.size() == 1);
+  CHECK(wait->fds[0].fd == 5);
+  CHECK(wait->fds[0].target == std::optional<std::string>("pipe:[77]"));
+}
+
+TEST_CASE("restart_syscall without a known wrapper stays what the kernel says") {
+  World world;
+  auto unknown = restarted(in_futex(mutex_address, FUTEX_WAKE, 1, {}));
+  for (const auto& named : {frames({"syscall", "work"}), frames({"futex_wait", "work"})}) {
+    auto wait = world.classify(unknown, named);
+    REQUIRE(wait.has_value());
+    CHECK(wait->kind == Kind::syscall);
+    CHECK(wait->syscall == "restart_syscall");
+    CHECK(!wait->restarted);
+  }
+}
+
 }  // TEST_SUITE

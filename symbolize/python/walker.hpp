@@ -1,0 +1,36 @@
+// Reading a CPython process's threads from its memory: every interpreter's thread states, each thread's
+// frames split into eval-loop runs (frame_runs.hpp), Python's names for the threads (threading._active)
+// and the thread holding the GIL.
+//
+// The same function runs twice per dump, over two sources of the same bytes: while the target is frozen,
+// over attach's RecordingMemory (which keeps every page read), and after it is let go, over those pages
+// (symbolize/snapshot_memory.hpp). Since it reads the same addresses in the same order both times, the
+// second result is the first one; nothing read after the target moved on can appear in it. Bounded
+// everywhere; the target's memory is untrusted input, problems are values in the result.
+#pragma once
+
+#include <sys/types.h>
+
+#include <cstddef>
+#include <optional>
+#include <vector>
+
+#include "attach/memory_source.hpp"
+#include "symbolize/python/frame_chain.hpp"
+#include "symbolize/python/python_plan.hpp"
+#include "symbolize/python/python_process.hpp"
+
+namespace gmr::symbolize::python {
+
+struct WalkOptions {
+  std::size_t max_frames_per_thread = max_frames;  // shim frames included; past it the thread is truncated
+  bool thread_names = true;                        // read threading._active
+  /// The tids of the process's threads, sorted: a thread state whose native_thread_id is not among them
+  /// gets no tid. Absent: any non-zero native_thread_id is taken.
+  std::optional<std::vector<pid_t>> process_tids;
+};
+
+PythonProcess read_python_process(const attach::MemorySource& memory, const PythonTarget& target,
+                                  const WalkOptions& options);
+
+}  // namespace gmr::symbolize::python

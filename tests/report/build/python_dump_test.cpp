@@ -1,0 +1,274 @@
+// A dump of a Python process, end to end as `gmr dump` does it (report::DumpSession): the interpreter is
+// found in the files, its threads are walked while the target is frozen (every page read is kept), then
+// walked again over the Snapshot after release. Checked on every fixture of tests/fixtures/python under
+// every interpreter installed (Debian's python3.11, pyenv 3.11/3.12/3.13): each thread's Python frames
+// (qualified name, file, line, innermost first) equal the stack the fixture recorded for itself, its name
+// equals threading's, the GIL holder is the same, the offline walk equals the frozen one, every run has
+// a marker on its own thread's C stack, and the target runs on unharmed. A Python gmr does not read
+// (3.10) gives one note and native stacks.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "attach/capture.hpp"
+#include "attach/read_now.hpp"
+#include "report/build/dump_session.hpp"
+#include "report/render/wording.hpp"
+#include "support/process.hpp"
+#include "symbolize/python/python_installs.hpp"
+
+using namespace gmr;
+namespace py = gmr::symbolize::python;
+namespace pt = gmr::test::python;
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+namespace {
+
+struct PlainFixture {
+  const char* script;
+  std::vector<std::string> args;
+  bool busy = false;  // a thread spins: the process never becomes quiescent
+};
+
+const std::vector<PlainFixture> plain_fixtures = {
+    {"threads_nested.py", {}},   {"locks.py", {}},      {"gil_busy.py", {}, true},
+    {"generators.py", {}},       {"recursion.py", {}},  {"crowd.py", {"--threads", "50", "--frames", "30"}},
+};
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// Every field of a walk's result, one line each: two walks are equal when these are.
+std::string describe(const py::PythonProcess& p) {
+  std::ostringstream out;
+  out << "version " << p.version << " " << p.layout_provenance << " gil " << p.gil_holder.value_or(0) << "\n";
+  for (const auto& e : p.errors) out << "error " << e.message << "\n";
+  for (const auto& t : p.threads) {
+    out << "thread " << t.tid.value_or(0) << " " << std::hex << t.thread_state << " " << t.thread_id << std::dec << " "
+        << t.name.value_or("-") << " gil " << t.holds_gil << " truncated "
+        << (t.truncated ? t.truncated->message : "-") << "\n";
+    for (const auto& run : t.runs) {
+      out << " run " << std::hex << run.c_stack_marker.value_or(0) << std::dec << "\n";
+      for (const auto& f : run.frames)
+        out << "  " << std::hex << f.frame.address << " " << f.code << std::dec << " " << f.qualname << " "
+            << f.filename << ":" << f.line.value_or(-1) << " " << (f.error ? f.error->message : "") << "\n";
+    }
+  }
+  return out.str();
+}
+
+struct Dumped {
+  attach::Snapshot snapshot;
+  report::Report report;
+  std::optional<py::PythonProcess> python;
+  std::optional<py::PythonProcess> frozen;
+  py::PythonPlan plan;
+};
+
+/// What `gmr dump` does for one pid, with the Python reading on.
+Dumped dump(pid_t pid) {
+  report::DumpSession session(pid);
+  attach::CaptureOptions options;
+  options.symbols = session.plan_known_symbols("gmr_config");
+  const py::PythonPlan plan = session.plan_python(
+      [pid](std::uint64_t address, std::size_t size) { return attach::read_memory_now(pid, address, size); }, {});
+  options.while_frozen = session.python_step();
+  auto snapshot = attach::capture(pid, options);
+  REQUIRE(snapshot);
+  Dumped out{std::move(*snapshot), {}, {}, {}, plan};
+  out.report = session.build(out.snapshot, {.max_frames = 256, .source_lines = false});
+  out.python = session.python().process;
+  out.frozen = session.python_while_frozen();
+  return out;
+}
+
+std::string states_text(pid_t pid) {
+  std::string text;
+  for (auto [tid, state] : test::thread_states(pid)) text += std::to_string(tid) + ":" + state + " ";
+  return text;
+}
+
+/// Running again (no thread in T/t), the same threads, and it ends cleanly when asked.
+void check_unharmed(test::Fixture& fixture, const std::vector<pid_t>& tids_before) {
+  INFO("states: " << states_text(fixture.pid()));
+  CHECK(test::wait_until(1s, [&] {
+    for (auto [tid, state] : test::thread_states(fixture.pid()))
+      if (state == 'T' || state == 't') return false;
+    return true;
+  }));
+  CHECK(test::thread_ids(fixture.pid()) == tids_before);
+  const int status = fixture.close_stdin_and_wait(10s);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+struct Counts {
+  int threads = 0;
+  int frames = 0;
+};
+
+/// The walk of one fixture against its expectation file.
+Counts compare(const json& expected, const py::PythonProcess& python, const attach::Snapshot& snapshot) {
+  Counts counts;
+  std::map<pid_t, const py::PythonThread*> by_tid;
+  for (const auto& t : python.threads)
+    if (t.tid) by_tid[*t.tid] = &t;
+  CHECK(python.threads.size() == expected["threads"].size());
+  for (const auto& e : python.errors) MESSAGE("walker error: " << e.message);
+  CHECK(python.errors.empty());
+  const auto gil = expected["gil_holder"];
+  CHECK(python.gil_holder == (gil.is_null() ? std::nullopt : std::optional<pid_t>(gil.get<pid_t>())));
+
+  for (const auto& want : expected["threads"]) {
+    const pid_t tid = want["tid"].get<pid_t>();
+    const std::string name = want["name"].get<std::string>();
+    CAPTURE(tid);
+    CAPTURE(name);
+    REQUIRE(by_tid.count(tid) == 1);
+    const py::PythonThread& got = *by_tid.at(tid);
+    CHECK(got.name == std::optional<std::string>(name));
+    CHECK(got.thread_id == want["ident"].get<std::uint64_t>());
+    CHECK(got.holds_gil == want["holds_gil"].get<bool>());
+    CHECK_FALSE(got.truncated.has_value());
+
+    const attach::ThreadSnapshot* native = nullptr;
+    for (const auto& t : snapshot.threads)
+      if (t.facts.tid == tid) native = &t;
+    REQUIRE(native);
+    REQUIRE(native->stack);
+    std::vector<const py::PythonFrame*> frames;
+    for (const auto& run : got.runs) {
+      REQUIRE(!run.frames.empty());
+      // Each eval-loop activation's marker lies on this thread's own C stack.
+      REQUIRE(run.c_stack_marker.has_value());
+      CHECK(native->stack->contains(*run.c_stack_marker, 8));
+      for (const auto& f : run.frames) frames.push_back(&f);
+    }
+    const auto& want_frames = want["frames"];
+    REQUIRE(frames.size() == want_frames.size());
+    for (std::size_t i = 0; i < frames.size(); ++i) {
+      CAPTURE(i);
+      const py::PythonFrame& f = *frames[i];
+      INFO("frame error: " << (f.error ? f.error->message : "none"));
+      CHECK(f.qualname == want_frames[i]["function"].get<std::string>());
+      CHECK(f.name == want_frames[i]["name"].get<std::string>());
+      CHECK(f.filename == want_frames[i]["file"].get<std::string>());
+      if (i == 0 && want.contains("innermost_lines")) {
+        const auto lines = want["innermost_lines"].get<std::vector<int>>();
+        REQUIRE(f.line.has_value());
+        CHECK(std::ranges::find(lines, *f.line) != lines.end());
+      } else {
+        CHECK(f.line == std::optional<int>(want_frames[i]["line"].get<int>()));
+      }
+      ++counts.frames;
+    }
+    ++counts.threads;
+  }
+  return counts;
+}
+
+}  // namespace
+
+TEST_SUITE("report::python_dump") {
+  TEST_CASE("every plain Python fixture under every interpreter: threads, names, frames and GIL holder as recorded") {
+    bool debian_found = false;
+    for (const auto& install : pt::python_installs())
+      if (install.binary.empty()) MESSAGE("SKIPPED " << install.label << ": no interpreter binary installed");
+    for (const auto& install : pt::installs_with_binary()) {
+      debian_found |= install.binary == pt::required_binary;
+      for (const auto& fixture : plain_fixtures) {
+        const std::string script = fixture.script;
+        CAPTURE(install.label);
+        CAPTURE(script);
+        pt::TempDir dir;
+        const std::string expect = dir.path() + "/expect.json";
+        test::FixtureOptions options;
+        options.prefix = {install.binary, test::fixture_source(std::string("python/") + fixture.script)};
+        options.args = fixture.args;
+        options.env = {"GMR_PY_EXPECT=" + expect};
+        options.wait_quiescent = !fixture.busy;
+        options.timeout = 60s;
+        test::Fixture target("python", options);  // the fixture ignores the path appended to the prefix
+        const json expected = json::parse(read_text(expect));
+        const std::vector<pid_t> tids = test::thread_ids(target.pid());
+
+        const Dumped d = dump(target.pid());
+        REQUIRE(d.plan.target.has_value());
+        CHECK(d.plan.target->layout.version == expected["python"]["hexversion"].get<std::uint32_t>());
+        CHECK(d.plan.target->hash_secret.has_value());  // str keys are looked up through the target's hash
+        REQUIRE(d.python.has_value());
+        REQUIRE(d.frozen.has_value());
+        // The offline walk over the kept pages found exactly what the walk of the frozen process found.
+        CHECK(describe(*d.python) == describe(*d.frozen));
+        const Counts counts = compare(expected, *d.python, d.snapshot);
+        REQUIRE(d.snapshot.frozen_step.has_value());
+        const auto& step = *d.snapshot.frozen_step;
+        CHECK_FALSE(step.budget_hit);
+        CHECK_FALSE(step.error.has_value());
+        MESSAGE(install.label << " " << script << ": " << counts.threads << " threads, " << counts.frames
+                              << " frames equal; copied while frozen: " << step.pages << " pages ("
+                              << step.pages * 4 << " KiB) in " << step.read_calls << " reads, walk "
+                              << std::chrono::duration<double, std::micro>(step.duration).count() << " us ("
+                              << std::chrono::duration<double, std::micro>(step.cpu).count()
+                              << " us CPU), stop window "
+                              << std::chrono::duration<double, std::micro>(d.snapshot.stop_window).count() << " us");
+        check_unharmed(target, tids);
+      }
+    }
+    CHECK_MESSAGE(debian_found, pt::required_binary << " is missing: install the python3.11 package");
+  }
+
+  TEST_CASE("a Python gmr does not read (3.10): one note, the native stacks as for any process") {
+    std::string binary;
+    for (const char* candidate : {"/root/.pyenv/versions/3.10.13/bin/python3.10"})
+      if (::access(candidate, X_OK) == 0) binary = candidate;
+    if (binary.empty()) {
+      MESSAGE("SKIPPED: no Python 3.10 installed (pyenv 3.10.13 expected at /root/.pyenv/versions/3.10.13)");
+      return;
+    }
+    test::FixtureOptions options;
+    options.prefix = {binary, "-c", "import sys, time; print('ready 1', flush=True); sys.stdin.read()"};
+    test::Fixture target("python", options);
+    const Dumped d = dump(target.pid());
+    REQUIRE(d.plan.refused.has_value());
+    CHECK(d.plan.refused->find("3.10") != std::string::npos);
+    CHECK_FALSE(d.plan.target.has_value());
+    CHECK_FALSE(d.python.has_value());
+    CHECK_FALSE(d.snapshot.frozen_step.has_value());
+    CHECK(d.snapshot.interpreter_memory.empty());
+    const auto& notes = d.report.capture.notes;
+    REQUIRE(std::ranges::count(notes, report::CaptureNote::Kind::python_not_read, &report::CaptureNote::kind) == 1);
+    const auto note = std::ranges::find(notes, report::CaptureNote::Kind::python_not_read, &report::CaptureNote::kind);
+    CHECK(note->reason.value_or("").find("Python 3.10") != std::string::npos);
+    CHECK(report::note_text(*note).ends_with(": Python stacks not read"));
+    REQUIRE(d.report.threads.size() == 1);
+    CHECK(d.report.threads[0].frames.size() >= 3);
+    CHECK(d.report.threads[0].errors.empty());
+    check_unharmed(target, test::thread_ids(target.pid()));
+  }
+
+  TEST_CASE("a process without Python: no plan, nothing read while frozen") {
+    test::Fixture target("fixture_threads_cpp");
+    const Dumped d = dump(target.pid());
+    CHECK_FALSE(d.plan.python());
+    CHECK_FALSE(d.snapshot.frozen_step.has_value());
+    CHECK(d.snapshot.interpreter_memory.empty());
+    CHECK_FALSE(d.python.has_value());
+  }
+}
