@@ -1,11 +1,13 @@
-// Why a snapshot could not be made at all. Expected failures are values; the CLI maps `kind` to an exit code.
+// attach/'s failures, as values: why no snapshot could be made at all (AttachError; report/dump_error.hpp
+// turns it into the report's error, the CLI into an exit code), and why part of one frozen thread is
+// missing from a snapshot that was made (ThreadCopyError; the thread is still reported, partial).
 #pragma once
 
 #include <sys/types.h>
 
+#include <cstdint>
 #include <optional>
 #include <string>
-#include <string_view>
 
 namespace gmr::attach {
 
@@ -21,23 +23,6 @@ enum class AttachErrorKind {
   system,             // anything else the kernel refused (message has the call and errno)
 };
 
-/// The stable name of a kind, as it appears in the JSON "error.kind" (gmr(1), the JSON schema): never
-/// renamed; a new kind gets a new name.
-constexpr std::string_view kind_name(AttachErrorKind kind) {
-  switch (kind) {
-    case AttachErrorKind::no_such_process: return "no_such_process";
-    case AttachErrorKind::permission_denied: return "permission_denied";
-    case AttachErrorKind::already_traced: return "already_traced";
-    case AttachErrorKind::zombie: return "zombie";
-    case AttachErrorKind::kernel_thread: return "kernel_thread";
-    case AttachErrorKind::self: return "self";
-    case AttachErrorKind::not_a_process: return "not_a_process";
-    case AttachErrorKind::interrupted: return "interrupted";
-    case AttachErrorKind::system: return "system";
-  }
-  return "system";
-}
-
 struct AttachError {
   AttachErrorKind kind = AttachErrorKind::system;
   std::string message;                // one line, names the pid and the cause
@@ -45,6 +30,18 @@ struct AttachError {
   std::optional<pid_t> tracer_pid;    // already_traced
   std::optional<pid_t> process_pid;   // not_a_process: the thread group it belongs to
   std::optional<int> signal;          // interrupted: the signal gmr received
+};
+
+/// Why a frozen thread's registers or stack are missing from the Snapshot.
+struct ThreadCopyError {
+  enum class Kind {
+    no_registers,        // PTRACE_GETREGSET failed (the thread was killed while frozen?)
+    stack_not_captured,  // the stack pointer `address` is in no mapping: no stack copied
+    stack_unreadable,    // process_vm_readv of the stack failed with `errno_value`
+  };
+  Kind kind = Kind::no_registers;
+  std::optional<int> errno_value = {};
+  std::optional<std::uint64_t> address = {};
 };
 
 }  // namespace gmr::attach

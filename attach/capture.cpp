@@ -9,6 +9,7 @@
 #include <memory>
 #include <thread>
 
+#include "attach/base/maps.hpp"
 #include "attach/freezer.hpp"
 #include "attach/live_process.hpp"
 #include "attach/memory_copy.hpp"
@@ -54,14 +55,6 @@ void read_process_header(ProcessConnection& process, Snapshot& snap) {
   if (uname(&u) == 0) snap.kernel_release = u.release;
 }
 
-const MapRange* range_of(const std::vector<MapRange>& ranges, std::uint64_t address) {
-  auto it = std::upper_bound(ranges.begin(), ranges.end(), address,
-                             [](std::uint64_t a, const MapRange& m) { return a < m.start; });
-  if (it == ranges.begin()) return nullptr;
-  --it;
-  return address < it->end ? &*it : nullptr;
-}
-
 /// A range to copy while frozen, and where its bytes go once the target is let go.
 struct FrozenRequest {
   enum class Destination {
@@ -90,7 +83,7 @@ void deliver(const std::vector<FrozenRequest>& requests, const RangeCopies& copi
     auto copy = copies.take(i);
     if (!copy) {
       if (request.to == Destination::stack)
-        request.thread->error = std::string("stack could not be read: ") + std::strerror(copy.error());
+        request.thread->error = ThreadCopyError{ThreadCopyError::Kind::stack_unreadable, copy.error()};
       continue;
     }
     switch (request.to) {
@@ -135,7 +128,7 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
       t.stop_kind = held.stop_kind();
       t.pending_signal = held.pending_signal();
       t.registers = kernel.registers(tid);
-      if (!t.registers) t.error = "registers could not be read (thread killed while frozen?)";
+      if (!t.registers) t.error = ThreadCopyError{ThreadCopyError::Kind::no_registers};
     } else {
       t.freeze = FreezeState::not_frozen;
     }
@@ -151,9 +144,9 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
     const std::uint64_t sp = t.registers->rsp;
-    const MapRange* m = range_of(ranges, sp);
+    const MapRange* m = find_range(ranges, sp);
     if (!m) {
-      t.error = "stack pointer is in no mapping: stack not copied";
+      t.error = ThreadCopyError{ThreadCopyError::Kind::stack_not_captured, std::nullopt, sp};
       continue;
     }
     const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
@@ -178,7 +171,6 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
 /// After release: parses the maps and gives each copy to its owner.
 void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   snap.maps = parse_maps(frozen.maps_text);
-  std::sort(snap.maps.begin(), snap.maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
   deliver(frozen.requests, *frozen.copies, snap);
 }
 
@@ -242,13 +234,12 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
   return {};
 }
 
-/// `before`: facts read before the freeze, sorted by tid.
+/// `before` is sorted by tid.
 void fill_thread_facts(ProcessConnection& process, const std::vector<ThreadFacts>& before, Snapshot& snap) {
-  std::size_t born = 0;
-  std::vector<pid_t> captured;
-  captured.reserve(snap.threads.size());
+  std::vector<pid_t> held;
+  held.reserve(snap.threads.size());
   for (auto& t : snap.threads) {
-    captured.push_back(t.facts.tid);
+    held.push_back(t.facts.tid);
     auto it = std::lower_bound(before.begin(), before.end(), t.facts.tid,
                                [](const ThreadFacts& f, pid_t tid) { return f.tid < tid; });
     if (it != before.end() && it->tid == t.facts.tid) {
@@ -256,16 +247,11 @@ void fill_thread_facts(ProcessConnection& process, const std::vector<ThreadFacts
     } else {
       t.facts = process.thread_facts(t.facts.tid);
       t.facts_before_freeze = false;
-      ++born;
     }
   }
-  if (born > 0)
-    snap.notes.push_back(std::to_string(born) + " thread(s) appeared during the freeze: their state and CPU times were read after it");
-  std::sort(captured.begin(), captured.end());
-  std::size_t gone = 0;
-  for (const auto& f : before)
-    if (!std::binary_search(captured.begin(), captured.end(), f.tid)) ++gone;
-  if (gone > 0) snap.notes.push_back(std::to_string(gone) + " thread(s) exited during the freeze and are not shown");
+  std::ranges::sort(held);
+  snap.threads_vanished = static_cast<std::size_t>(
+      std::ranges::count_if(before, [&](const ThreadFacts& f) { return !std::ranges::binary_search(held, f.tid); }));
 }
 
 }  // namespace
@@ -313,12 +299,9 @@ std::expected<Snapshot, AttachError> capture(ProcessConnection& process, const C
     if ((a.facts.tid == pid) != (b.facts.tid == pid)) return a.facts.tid == pid;
     return a.facts.tid < b.facts.tid;
   });
-  for (const auto& t : snap.threads) {
+  snap.freeze_timeout = options.timeout;
+  for (const auto& t : snap.threads)
     if (t.stop_kind == StopKind::group_stop) snap.was_group_stopped = true;
-    if (t.freeze == FreezeState::not_frozen)
-      snap.notes.push_back("thread " + std::to_string(t.facts.tid) + " did not stop within " +
-                           std::to_string(options.timeout.count()) + " ms: not frozen");
-  }
   snap.processes = process.process_tree();
   snap.sidecars = process.sidecars(options.sidecars, snap.cmdline, options.max_config_bytes);
   return snap;

@@ -1,7 +1,7 @@
 // The freeze state machine: seize and interrupt every thread first, then wait for their stops against one
 // deadline. Talks to the kernel only through `Kernel`, so unit tests script every race.
 //
-// Protocol (see shared/design/architecture.md): PTRACE_SEIZE(+TRACECLONE) + PTRACE_INTERRUPT on every
+// Protocol: PTRACE_SEIZE(+TRACECLONE) + PTRACE_INTERRUPT on every
 // thread in /proc/PID/task, rescanned until a pass finds nothing new (threads created later are
 // auto-attached by TRACECLONE); stops classified by kind; a raced signal is kept for release; a thread
 // that has not stopped by the deadline stays "not frozen".

@@ -143,7 +143,7 @@ WaitResult LinuxKernel::wait(Deadline deadline) {
 
 ThreadLiveness LinuxKernel::liveness(pid_t tid) {
   ThreadLiveness l;
-  auto text = read_file("/proc/" + std::to_string(tid) + "/status");
+  auto text = read_file(proc_path(tid, "status"));
   if (!text) return l;
   auto s = parse_status(*text);
   l.exists = true;

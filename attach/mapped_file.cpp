@@ -1,13 +1,13 @@
 #include "attach/mapped_file.hpp"
 
 #include <fcntl.h>
-#include <linux/openat2.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <unistd.h>
 
-#include <cstdio>
 #include <vector>
+
+#include "attach/base/open_in_root.hpp"
+#include "attach/base/proc_path.hpp"
 
 namespace gmr::attach {
 namespace {
@@ -17,13 +17,6 @@ struct Candidate {
   bool in_root = false; // resolve `path` inside /proc/PID/root instead of gmr's own root
 };
 
-std::string map_files_path(pid_t pid, const attach::Mapping& mapping) {
-  char buf[96];
-  std::snprintf(buf, sizeof buf, "/proc/%d/map_files/%llx-%llx", static_cast<int>(pid),
-                static_cast<unsigned long long>(mapping.start), static_cast<unsigned long long>(mapping.end));
-  return buf;
-}
-
 std::vector<Candidate> candidates(const attach::ProcessLayout& snapshot, const attach::Mapping& mapping) {
   std::vector<Candidate> out;
   if (!mapping.deleted) {
@@ -32,11 +25,11 @@ std::vector<Candidate> candidates(const attach::ProcessLayout& snapshot, const a
     if (snapshot.shares_gmr_root) out.push_back({mapping.path, false});
     // A chroot inside a private mount namespace: the maps path may lead nowhere from outside. map_files opens
     // the mapped file itself (needs CAP_SYS_ADMIN or CAP_CHECKPOINT_RESTORE); valid while the mapping exists.
-    out.push_back({map_files_path(snapshot.pid, mapping), false});
+    out.push_back({map_files_path(snapshot.pid, mapping.start, mapping.end), false});
   } else {
     if (snapshot.exe_deleted && snapshot.exe_path == mapping.path)
-      out.push_back({"/proc/" + std::to_string(snapshot.pid) + "/exe", false});
-    out.push_back({map_files_path(snapshot.pid, mapping), false});
+      out.push_back({proc_path(snapshot.pid, "exe"), false});
+    out.push_back({map_files_path(snapshot.pid, mapping.start, mapping.end), false});
   }
   return out;
 }
@@ -47,12 +40,9 @@ std::vector<Candidate> candidates(const attach::ProcessLayout& snapshot, const a
 UniqueFd open_regular(pid_t pid, const Candidate& c, struct stat& st) {
   UniqueFd path_fd;
   if (c.in_root) {
-    UniqueFd root{::open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+    UniqueFd root = open_process_root(pid);
     if (!root.valid()) return {};
-    open_how how{};
-    how.flags = O_PATH | O_CLOEXEC;
-    how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-    path_fd.reset(static_cast<int>(::syscall(SYS_openat2, root.get(), c.path.c_str(), &how, sizeof how)));
+    path_fd = open_resolved_in_root(root.get(), c.path, O_PATH);
   } else {
     path_fd.reset(::open(c.path.c_str(), O_PATH | O_CLOEXEC));
   }
@@ -74,7 +64,7 @@ std::optional<OpenedFile> open_mapped_file(const attach::ProcessLayout& snapshot
     // Name the file by its plain path when that is the very same file, so that libdwfl's debuglink search
     // looks next to it and under /usr/lib/debug<dir>; a container's file by its path through the
     // target's root, so that the search stays in the container.
-    std::string name = c.in_root ? "/proc/" + std::to_string(snapshot.pid) + "/root" + c.path : c.path;
+    std::string name = c.in_root ? proc_path(snapshot.pid, "root") + c.path : c.path;
     struct stat plain{};
     if (snapshot.shares_gmr_root && !mapping.deleted && ::stat(mapping.path.c_str(), &plain) == 0 && same_file(st, plain))
       name = mapping.path;

@@ -30,16 +30,15 @@ PermissionFacts gather_permission_facts(pid_t pid) {
     f.gmr_cap_permitted = s.cap_permitted;
     f.gmr_has_cap_sys_ptrace = s.cap_effective && (*s.cap_effective >> cap_sys_ptrace) & 1;
   }
-  const std::string dir = "/proc/" + std::to_string(pid);
-  if (auto text = read_file(dir + "/status")) {
+  if (auto text = read_file(proc_path(pid, "status"))) {
     auto s = parse_status(*text);
     f.target_uids = s.uids;
     f.target_cap_permitted = s.cap_permitted;
   }
-  if (auto stat = read_file(dir + "/stat"))
+  if (auto stat = read_file(proc_path(pid, "stat")))
     if (auto st = parse_stat(*stat)) f.name = st->name;
   struct stat st {};
-  if (f.target_uids && ::stat(dir.c_str(), &st) == 0)
+  if (f.target_uids && ::stat(proc_path(pid).c_str(), &st) == 0)
     f.target_dumpable = !(st.st_uid == 0 && (*f.target_uids)[1] != 0);
   if (auto yama = read_file("/proc/sys/kernel/yama/ptrace_scope")) {
     int v = 0;
@@ -49,7 +48,7 @@ PermissionFacts gather_permission_facts(pid_t pid) {
   // Ancestor: walk the target's parents up to init.
   pid_t p = pid;
   for (int hops = 0; p > 1 && hops < 4096; ++hops) {
-    auto stat = read_file("/proc/" + std::to_string(p) + "/stat");
+    auto stat = read_file(proc_path(p, "stat"));
     auto parsed = stat ? parse_stat(*stat) : std::nullopt;
     if (!parsed) break;
     p = parsed->ppid;

@@ -19,7 +19,7 @@ AttachError refuse(AttachErrorKind kind, std::string message) {
 
 bool every_thread_dead(pid_t pid) {
   for (pid_t tid : read_thread_ids(pid)) {
-    auto stat = read_file(task_path(pid, tid) + "/stat");
+    auto stat = read_file(task_path(pid, tid, "stat"));
     auto parsed = stat ? parse_stat(*stat) : std::nullopt;
     if (parsed && parsed->state != 'Z' && parsed->state != 'X') return false;
   }
@@ -31,8 +31,8 @@ bool every_thread_dead(pid_t pid) {
 std::optional<AttachError> preflight(pid_t pid) {
   const std::string p = std::to_string(pid);
   if (pid == getpid()) return refuse(AttachErrorKind::self, "process " + p + " is gmr itself: it cannot dump its own process");
-  auto status_text = read_file("/proc/" + p + "/status");
-  auto stat_text = read_file("/proc/" + p + "/stat");
+  auto status_text = read_file(proc_path(pid, "status"));
+  auto stat_text = read_file(proc_path(pid, "stat"));
   if (!status_text || !stat_text) return refuse(AttachErrorKind::no_such_process, "no process with pid " + p);
   const StatusFields status = parse_status(*status_text);
   const auto stat = parse_stat(*stat_text);
@@ -43,7 +43,7 @@ std::optional<AttachError> preflight(pid_t pid) {
     e.process_pid = *status.tgid;
     return e;
   }
-  if (!stat) return refuse(AttachErrorKind::system, "cannot parse /proc/" + p + "/stat");
+  if (!stat) return refuse(AttachErrorKind::system, "cannot parse " + proc_path(pid, "stat"));
   const std::string who = "process " + p + " (" + stat->name + ")";
   if (stat->flags & pf_kthread) return refuse(AttachErrorKind::kernel_thread, who + " is a kernel thread: it has no user space to dump");
   if ((stat->state == 'Z' || stat->state == 'X') && every_thread_dead(pid))

@@ -1,36 +1,31 @@
 #include "attach/proc_read.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <charconv>
 #include <map>
-#include <memory>
 
 #include "attach/proc_parse.hpp"
-#include "attach/base/unique_fd.hpp"
+#include "attach/base/unique_dir.hpp"
 
 namespace gmr::attach {
 namespace {
 
-std::optional<pid_t> parse_pid(const char* name) {
+std::optional<pid_t> parse_pid(std::string_view name) {
   pid_t value = 0;
-  const char* end = name;
-  while (*end) ++end;
-  auto [ptr, ec] = std::from_chars(name, end, value);
+  const char* end = name.data() + name.size();
+  auto [ptr, ec] = std::from_chars(name.data(), end, value);
   if (ec != std::errc{} || ptr != end || value <= 0) return std::nullopt;
   return value;
 }
 
 std::vector<pid_t> numeric_entries(const std::string& dir) {
   std::vector<pid_t> ids;
-  std::unique_ptr<DIR, int (*)(DIR*)> d(opendir(dir.c_str()), closedir);
-  if (!d) return ids;
-  while (dirent* e = readdir(d.get()))
-    if (auto id = parse_pid(e->d_name)) ids.push_back(*id);
+  UniqueDir entries = UniqueDir::open(dir);
+  while (auto name = entries.next_name())
+    if (auto id = parse_pid(*name)) ids.push_back(*id);
   std::sort(ids.begin(), ids.end());
   return ids;
 }
@@ -47,35 +42,14 @@ std::string trim_newline(std::string s) {
 
 }  // namespace
 
-std::optional<std::string> read_file(const std::string& path) {
-  UniqueFd fd(open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (!fd) return std::nullopt;
-  std::string out;
-  char buf[8192];
-  for (;;) {
-    ssize_t n = read(fd.get(), buf, sizeof buf);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return std::nullopt;
-    }
-    if (n == 0) return out;
-    out.append(buf, static_cast<std::size_t>(n));
-  }
-}
-
-std::string task_path(pid_t pid, pid_t tid) {
-  return "/proc/" + std::to_string(pid) + "/task/" + std::to_string(tid);
-}
-
 std::vector<pid_t> read_thread_ids(pid_t pid) {
-  return numeric_entries("/proc/" + std::to_string(pid) + "/task");
+  return numeric_entries(proc_path(pid, "task"));
 }
 
 ThreadFacts read_thread_facts(pid_t pid, pid_t tid) {
   ThreadFacts facts;
   facts.tid = tid;
-  const std::string dir = task_path(pid, tid);
-  if (auto stat = read_file(dir + "/stat"); stat) {
+  if (auto stat = read_file(task_path(pid, tid, "stat")); stat) {
     if (auto f = parse_stat(*stat)) {
       facts.name = f->name;
       facts.state = f->state;
@@ -83,26 +57,24 @@ ThreadFacts read_thread_facts(pid_t pid, pid_t tid) {
       facts.cpu_system = ticks_to_us(f->stime);
     }
   }
-  if (auto comm = read_file(dir + "/comm"); comm && !facts.name) facts.name = trim_newline(*comm);
-  if (auto wchan = read_file(dir + "/wchan"); wchan) {
+  if (auto comm = read_file(task_path(pid, tid, "comm")); comm && !facts.name) facts.name = trim_newline(*comm);
+  if (auto wchan = read_file(task_path(pid, tid, "wchan")); wchan) {
     std::string w = trim_newline(*wchan);
     if (!w.empty() && w != "0") facts.wchan = w;
   }
-  if (auto syscall = read_file(dir + "/syscall"); syscall) facts.syscall = parse_syscall(*syscall);
+  if (auto syscall = read_file(task_path(pid, tid, "syscall")); syscall) facts.syscall = parse_syscall(*syscall);
   return facts;
 }
 
-std::vector<Mapping> read_maps(pid_t pid) {
-  auto text = read_file("/proc/" + std::to_string(pid) + "/maps");
+Maps read_maps(pid_t pid) {
+  auto text = read_file(proc_path(pid, "maps"));
   if (!text) return {};
-  std::vector<Mapping> maps = parse_maps(*text);
-  std::sort(maps.begin(), maps.end(), [](const Mapping& a, const Mapping& b) { return a.start < b.start; });
-  return maps;
+  return parse_maps(*text);
 }
 
 std::optional<std::string> read_executable(pid_t pid, bool* deleted) {
   char buf[4096];
-  const ssize_t n = readlink(("/proc/" + std::to_string(pid) + "/exe").c_str(), buf, sizeof buf - 1);
+  const ssize_t n = readlink(proc_path(pid, "exe").c_str(), buf, sizeof buf - 1);
   if (n <= 0) return std::nullopt;
   std::string exe(buf, static_cast<std::size_t>(n));
   constexpr std::string_view suffix = " (deleted)";
@@ -113,12 +85,11 @@ std::optional<std::string> read_executable(pid_t pid, bool* deleted) {
 }
 
 bool shares_root_with_self(pid_t pid) {
-  const std::string dir = "/proc/" + std::to_string(pid);
   struct stat theirs {}, ours {};
-  if (::stat((dir + "/root").c_str(), &theirs) != 0 || ::stat("/", &ours) != 0) return false;
+  if (::stat(proc_path(pid, "root").c_str(), &theirs) != 0 || ::stat("/", &ours) != 0) return false;
   if (theirs.st_dev != ours.st_dev || theirs.st_ino != ours.st_ino) return false;
   char a[64], b[64];
-  const ssize_t na = readlink((dir + "/ns/mnt").c_str(), a, sizeof a);
+  const ssize_t na = readlink(proc_path(pid, "ns/mnt").c_str(), a, sizeof a);
   const ssize_t nb = readlink("/proc/self/ns/mnt", b, sizeof b);
   return na > 0 && na == nb && std::string_view(a, static_cast<std::size_t>(na)) == std::string_view(b, static_cast<std::size_t>(nb));
 }
@@ -126,7 +97,7 @@ bool shares_root_with_self(pid_t pid) {
 std::vector<ProcessFacts> read_process_tree(pid_t pid) {
   std::map<pid_t, std::vector<pid_t>> children;
   for (pid_t p : numeric_entries("/proc")) {
-    if (auto stat = read_file("/proc/" + std::to_string(p) + "/stat"))
+    if (auto stat = read_file(proc_path(p, "stat")))
       if (auto f = parse_stat(*stat)) children[f->ppid].push_back(p);
   }
   std::vector<ProcessFacts> out;
@@ -138,19 +109,18 @@ std::vector<ProcessFacts> read_process_tree(pid_t pid) {
     ProcessFacts facts;
     facts.pid = p;
     facts.depth = depth;
-    const std::string dir = "/proc/" + std::to_string(p);
-    if (auto stat = read_file(dir + "/stat"); stat) {
+    if (auto stat = read_file(proc_path(p, "stat")); stat) {
       if (auto f = parse_stat(*stat)) {
         facts.ppid = f->ppid;
         facts.state = f->state;
         facts.name = f->name;
       }
     }
-    if (auto status = read_file(dir + "/status"); status) {
+    if (auto status = read_file(proc_path(p, "status")); status) {
       auto s = parse_status(*status);
       if (s.uids) facts.uid = (*s.uids)[0];
     }
-    if (auto cmdline = read_file(dir + "/cmdline"); cmdline) facts.cmdline = parse_cmdline(*cmdline);
+    if (auto cmdline = read_file(proc_path(p, "cmdline")); cmdline) facts.cmdline = parse_cmdline(*cmdline);
     out.push_back(std::move(facts));
     auto it = children.find(p);
     if (it != children.end())

@@ -1,5 +1,6 @@
 // Reading the target's /proc files. Every read may fail because the process or thread went away;
-// failures are empty optionals, never exceptions.
+// failures are empty optionals, never exceptions. The file reader and the /proc path names themselves are in
+// attach/base (read_file.hpp, proc_path.hpp).
 #pragma once
 
 #include <sys/types.h>
@@ -8,14 +9,11 @@
 #include <string>
 #include <vector>
 
+#include "attach/base/proc_path.hpp"
+#include "attach/base/read_file.hpp"
 #include "attach/snapshot.hpp"
 
 namespace gmr::attach {
-
-/// Whole file, read until EOF (procfs files report size 0). Empty optional when it cannot be opened or read.
-std::optional<std::string> read_file(const std::string& path);
-
-std::string task_path(pid_t pid, pid_t tid);  // "/proc/PID/task/TID"
 
 /// Thread ids in /proc/PID/task, ascending; empty when the process is gone.
 std::vector<pid_t> read_thread_ids(pid_t pid);
@@ -24,7 +22,7 @@ std::vector<pid_t> read_thread_ids(pid_t pid);
 ThreadFacts read_thread_facts(pid_t pid, pid_t tid);
 
 /// /proc/PID/maps, sorted by address; empty when unreadable.
-std::vector<Mapping> read_maps(pid_t pid);
+Maps read_maps(pid_t pid);
 
 /// readlink /proc/PID/exe with a " (deleted)" suffix stripped (`deleted` tells whether it was there).
 std::optional<std::string> read_executable(pid_t pid, bool* deleted = nullptr);

@@ -11,7 +11,6 @@ ProcessLayout read_layout(ProcessConnection& process) {
   ProcessLayout layout;
   layout.pid = process.pid();
   if (auto text = process.maps_text()) layout.maps = parse_maps(*text);
-  std::ranges::sort(layout.maps, {}, &Mapping::start);
   if (auto exe = process.executable()) {
     layout.exe_path = std::move(exe->path);
     layout.exe_deleted = exe->deleted;

@@ -16,7 +16,7 @@ namespace gmr::attach {
 
 struct ProcessLayout {
   pid_t pid = 0;
-  std::vector<Mapping> maps;            // sorted by start; empty when unreadable (the process is gone)
+  Maps maps;                            // empty when unreadable (the process is gone)
   std::optional<std::string> exe_path;  // readlink /proc/PID/exe, " (deleted)" stripped
   bool exe_deleted = false;
   bool shares_gmr_root = false;         // see Snapshot::shares_gmr_root

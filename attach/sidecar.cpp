@@ -1,17 +1,17 @@
 #include "attach/sidecar.hpp"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
-#include <memory>
+#include <limits>
 
 #include "attach/proc_parse.hpp"
 #include "attach/proc_read.hpp"
 #include "attach/base/open_in_root.hpp"
+#include "attach/base/unique_dir.hpp"
 
 namespace gmr::attach {
 namespace {
@@ -25,25 +25,19 @@ SidecarFile found(std::string path, std::string by) {
   return f;
 }
 
-/// Reads at most max_bytes (+1 to tell truncation) from `fd` into `file`.
+/// Reads at most max_bytes from `fd` into `file` (one byte more tells truncation).
 void read_content(int fd, std::size_t max_bytes, SidecarFile& file) {
-  std::string out;
-  char buf[65536];
-  while (out.size() <= max_bytes) {
-    ssize_t n = read(fd, buf, std::min(sizeof buf, max_bytes + 1 - out.size()));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      file.error = std::string("cannot read: ") + std::strerror(errno);
-      return;
-    }
-    if (n == 0) break;
-    out.append(buf, static_cast<std::size_t>(n));
+  const std::size_t limit = max_bytes == std::numeric_limits<std::size_t>::max() ? max_bytes : max_bytes + 1;
+  auto content = read_up_to(fd, limit);
+  if (!content) {
+    file.error = std::string("cannot read: ") + std::strerror(content.error());
+    return;
   }
-  if (out.size() > max_bytes) {
-    out.resize(max_bytes);
+  if (content->size() > max_bytes) {
+    content->resize(max_bytes);
     file.truncated = true;
   }
-  file.content = std::move(out);
+  file.content = std::move(*content);
 }
 
 std::optional<std::string> readlink_string(const std::string& path) {
@@ -55,9 +49,8 @@ std::optional<std::string> readlink_string(const std::string& path) {
 
 /// The target's working directory as a path inside its own root.
 std::optional<std::string> cwd_in_root(pid_t pid) {
-  const std::string dir = "/proc/" + std::to_string(pid);
-  auto cwd = readlink_string(dir + "/cwd");
-  auto root = readlink_string(dir + "/root");
+  auto cwd = readlink_string(proc_path(pid, "cwd"));
+  auto root = readlink_string(proc_path(pid, "root"));
   if (!cwd || !root || cwd->ends_with(" (deleted)")) return std::nullopt;
   if (*root == "/") return cwd;
   if (!cwd->starts_with(*root) || (cwd->size() > root->size() && (*cwd)[root->size()] != '/')) return std::nullopt;
@@ -68,12 +61,9 @@ std::optional<std::string> cwd_in_root(pid_t pid) {
 /// *.conf entries of a directory opened inside the root, sorted by name.
 std::vector<std::string> conf_files(int dir_fd) {
   std::vector<std::string> names;
-  std::unique_ptr<DIR, int (*)(DIR*)> dir(fdopendir(dup(dir_fd)), closedir);
-  if (!dir) return names;
-  while (dirent* e = readdir(dir.get())) {
-    std::string_view name = e->d_name;
-    if (name.size() > 5 && name.ends_with(".conf")) names.emplace_back(name);
-  }
+  UniqueDir dir = UniqueDir::open_fd(dir_fd);
+  while (auto name = dir.next_name())
+    if (name->size() > 5 && name->ends_with(".conf")) names.emplace_back(*name);
   std::sort(names.begin(), names.end());
   return names;
 }
@@ -100,7 +90,7 @@ void read_from_target(int root_fd, const std::optional<std::string>& cwd, std::s
 
 std::vector<SidecarFile> discover_sidecars(pid_t pid, const std::vector<std::string>& cmdline) {
   std::vector<SidecarFile> files;
-  if (auto environ = read_file("/proc/" + std::to_string(pid) + "/environ")) {
+  if (auto environ = read_file(proc_path(pid, "environ"))) {
     for (const auto& entry : parse_cmdline(*environ))
       if (entry.starts_with(env_name) && entry.size() > env_name.size())
         files.push_back(found(entry.substr(env_name.size()), "GMR_SIDECAR"));
@@ -140,11 +130,12 @@ std::vector<SidecarFile> read_sidecars(pid_t pid, const SidecarRequest& request,
 
   std::vector<SidecarFile> found_files = discover_sidecars(pid, cmdline);
   if (found_files.empty()) return out;
-  UniqueFd root(open(("/proc/" + std::to_string(pid) + "/root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC));
+  const UniqueFd root = open_process_root(pid);
+  const int root_error = errno;
   const auto cwd = cwd_in_root(pid);
   for (auto& file : found_files) {
     if (!root) {
-      file.error = "cannot open the target's root: " + std::string(std::strerror(errno));
+      file.error = "cannot open the target's root: " + std::string(std::strerror(root_error));
       out.push_back(std::move(file));
       continue;
     }

@@ -2,7 +2,7 @@
 //
 // attach/ fills it while (and just around) the moment the target is frozen; every later stage reads only
 // this value plus files on disk, never the live process. Anything that could not be read is an empty
-// optional or an entry in `error`/`notes`, never a made-up stand-in value.
+// optional or an `error`, never a made-up stand-in value.
 #pragma once
 
 #include <sys/types.h>
@@ -16,6 +16,8 @@
 #include <string>
 #include <vector>
 
+#include "attach/attach_error.hpp"
+#include "attach/base/maps.hpp"
 #include "attach/known_symbols.hpp"
 #include "attach/sidecar.hpp"
 
@@ -30,21 +32,6 @@ struct MemoryCopy {
   bool contains(std::uint64_t address, std::size_t size) const {
     return address >= start && address - start <= bytes.size() && bytes.size() - (address - start) >= size;
   }
-};
-
-/// One line of /proc/PID/maps.
-struct Mapping {
-  std::uint64_t start = 0;
-  std::uint64_t end = 0;
-  std::string perms;        // "r-xp"
-  std::uint64_t offset = 0; // file offset of `start`
-  std::string device;       // "fd:01"
-  std::uint64_t inode = 0;
-  std::string path;         // "" for anonymous memory; "[stack]", "[vdso]", "[heap]"… for special mappings
-  bool deleted = false;     // the kernel appended " (deleted)"; `path` has it stripped
-
-  bool executable() const { return perms.size() > 2 && perms[2] == 'x'; }
-  bool file_backed() const { return inode != 0 && !path.empty() && path.front() == '/'; }
 };
 
 /// /proc/TID/syscall, read before the freeze. The kernel prints "running", "-1 SP PC" (blocked outside
@@ -96,7 +83,7 @@ struct ThreadSnapshot {
   // and for glibc's endless wait after a PI mutex's EDEADLK, the words at each pointer found just above SP.
   std::optional<MemoryCopy> syscall_memory;
   std::vector<MemoryCopy> pointed_words;
-  std::optional<std::string> error;            // why something above is missing
+  std::optional<ThreadCopyError> error;        // why registers or stack are missing
 };
 
 /// Where a file descriptor a blocked thread waits on points: readlink of /proc/PID/fd/N ("pipe:[123]").
@@ -144,13 +131,14 @@ struct Snapshot {
   // thread of the target was held.
   std::chrono::nanoseconds stop_window{0};
   bool was_group_stopped = false;       // already stopped (SIGSTOP) before gmr came: left stopped
+  std::chrono::milliseconds freeze_timeout{0};  // how long threads were given to stop (--timeout)
+  std::size_t threads_vanished = 0;     // listed before the freeze but gone before they could be held: not in `threads`
 
   std::vector<ThreadSnapshot> threads;  // sorted by tid, leader first
-  std::vector<Mapping> maps;            // read while frozen
+  Maps maps;                            // read while frozen
   std::optional<MemoryCopy> vdso;       // the [vdso] image, copied while frozen
   std::vector<ProcessFacts> processes;
   std::vector<FdTarget> fd_targets;     // the fds blocked threads wait on, sorted by fd; read after the freeze
-  std::vector<std::string> notes;       // process-wide remarks ("3 threads appeared during the freeze"…)
   std::vector<SymbolValue> symbols;     // known symbols' values, read while frozen
   std::vector<SidecarFile> sidecars;    // configuration files, read after the target was let go
   // The pages the frozen-time step read (CaptureOptions::while_frozen): sorted runs of adjacent 4 KiB

@@ -7,6 +7,7 @@
 #include <cstring>
 #include <string>
 
+
 namespace gmr::attach {
 namespace {
 
@@ -22,16 +23,12 @@ std::optional<std::uint64_t> word_at(const MemoryCopy& copy, std::uint64_t addre
   return value;
 }
 
-const Mapping* writable_mapping_of(const std::vector<Mapping>& maps, std::uint64_t address) {
-  auto it = std::upper_bound(maps.begin(), maps.end(), address,
-                             [](std::uint64_t a, const Mapping& m) { return a < m.start; });
-  if (it == maps.begin()) return nullptr;
-  --it;
-  const bool ok = address + futex_words_size <= it->end && it->perms.size() > 1 && it->perms[1] == 'w';
-  return ok ? &*it : nullptr;
+const Mapping* writable_mapping_of(const Maps& maps, std::uint64_t address) {
+  const Mapping* m = maps.find(address);
+  return m != nullptr && m->writable() && address + futex_words_size <= m->end ? m : nullptr;
 }
 
-void add_pointed(const std::vector<Mapping>& maps, std::uint64_t value, std::vector<std::uint64_t>& seen,
+void add_pointed(const Maps& maps, std::uint64_t value, std::vector<std::uint64_t>& seen,
                  std::vector<RangeRequest>& requests) {
   if (value % 4 != 0) return;
   const Mapping* m = writable_mapping_of(maps, value);
@@ -60,7 +57,7 @@ bool may_need_pointed_words(const user_regs_struct& regs) {
   return in_futex_call(regs) && static_cast<std::uint32_t>(regs.rdx) == 0 && regs.rdi >= regs.rsp;
 }
 
-std::vector<RangeRequest> pointed_word_requests(const ThreadSnapshot& thread, const std::vector<Mapping>& maps) {
+std::vector<RangeRequest> pointed_word_requests(const ThreadSnapshot& thread, const Maps& maps) {
   std::vector<RangeRequest> requests;
   if (!thread.registers || !thread.stack || !may_need_pointed_words(*thread.registers)) return requests;
   const user_regs_struct& regs = *thread.registers;

@@ -1,5 +1,5 @@
-// What the lock analysis needs from the target beyond registers and stacks (architecture.md, "Who holds the
-// lock"): the words at a futex address, a poll(2) call's pollfd array, pointer candidates for glibc's endless
+// What the lock analysis needs from the target beyond registers and stacks: the words at a futex
+// address, a poll(2) call's pollfd array, pointer candidates for glibc's endless
 // wait after EDEADLK on a PI mutex, and where the fds blocked threads wait on point. Reading is done by
 // capture(); this file decides what to read and decodes the few raw layouts both attach/ and report/build/ use.
 #pragma once
@@ -36,7 +36,7 @@ std::optional<RangeRequest> syscall_memory_request(const user_regs_struct& regs)
 /// 64 from the stack). Each copy starts pointed_words_before bytes below the pointer (glibc also keeps
 /// &mutex->__kind, 16 bytes in) when that is still in the mapping, and runs futex_words_size past it.
 inline constexpr std::size_t pointed_words_before = 16;
-std::vector<RangeRequest> pointed_word_requests(const ThreadSnapshot& thread, const std::vector<Mapping>& maps);
+std::vector<RangeRequest> pointed_word_requests(const ThreadSnapshot& thread, const Maps& maps);
 
 /// From the registers alone: whether pointed_word_requests() may ask for anything (a futex wait for 0 on a
 /// word at or above SP), so that the stacks and maps are needed before the target is let go.

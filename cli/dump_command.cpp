@@ -2,7 +2,6 @@
 
 #include <sys/stat.h>
 
-#include <algorithm>
 #include <charconv>
 #include <exception>
 #include <expected>
@@ -17,6 +16,7 @@
 #include "attach/read_now.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/version.hpp"
+#include "report/dump_error.hpp"
 #include "report/render/json_renderer.hpp"
 #include "report/render/output_format.hpp"
 #include "report/render/render.hpp"
@@ -47,12 +47,14 @@ std::optional<pid_t> parse_id(std::string_view text) {
   return id;
 }
 
+// The ids in the order given, each once.
 std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
   std::vector<pid_t> tids;
+  std::set<pid_t> seen;
   for (const auto& word : words) {
     const auto tid = parse_id(word);
     if (!tid) return std::unexpected("--threads: '" + word + "' is not a thread id (a positive decimal number)");
-    if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
+    if (seen.insert(*tid).second) tids.push_back(*tid);
   }
   return tids;
 }
@@ -103,39 +105,28 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   return plan;
 }
 
-int exit_code_for(const attach::AttachError& e) {
-  using K = attach::AttachErrorKind;
-  switch (e.kind) {
+int exit_code_for(const report::DumpError& error) {
+  using K = report::DumpError::Kind;
+  switch (error.kind) {
     case K::no_such_process: return exit_no_such_process;
     case K::permission_denied: return exit_permission;
-    case K::interrupted: return exit_interrupted_base + e.signal.value_or(0);
+    case K::interrupted: return exit_interrupted_base + error.signal.value_or(0);
+    case K::internal: return exit_internal;
     case K::already_traced:
     case K::zombie:
     case K::kernel_thread:
     case K::self:
     case K::not_a_process:
-    case K::system: return exit_no_report;
+    case K::system:
+    case K::output: return exit_no_report;
   }
-  return exit_no_report;
-}
-
-report::DumpError dump_error(pid_t pid, const attach::AttachError& e) {
-  return report::DumpError{pid,          std::string{attach::kind_name(e.kind)}, e.message, e.errno_value,
-                           e.tracer_pid, e.process_pid,                          e.signal};
-}
-
-report::DumpError own_error(pid_t pid, std::string kind, std::string message, std::optional<int> errno_value = {}) {
-  report::DumpError error;
-  error.pid = pid;
-  error.kind = std::move(kind);
-  error.message = std::move(message);
-  error.errno_value = errno_value;
-  return error;
+  return exit_internal;
 }
 
 // A pid without a report: the "gmr: " line on stderr always; with --json on stdout, the failure object
 // too. Report files are written only for reports (there is no program name to name a failure after).
-int fail(const DumpPlan& plan, const report::DumpError& error, int code) {
+int fail(const DumpPlan& plan, const report::DumpError& error) {
+  const int code = exit_code_for(error);
   std::cerr << "gmr: " << error.message << '\n';
   if (plan.format == report::OutputFormat::json && plan.output_dir.empty()) {
     report::write_json(report::failure_json(error, version, code), std::cout);
@@ -150,8 +141,7 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
     report::render(report, plan.format, render, std::cout);
     std::cout.flush();
     if (!std::cout)
-      return fail(plan, own_error(report.capture.pid, "output", "cannot write the report to standard output"),
-                  exit_no_report);
+      return fail(plan, report::DumpError::output_failed(report.capture.pid, "cannot write the report to standard output"));
     return code;
   }
   std::ostringstream content;
@@ -160,8 +150,8 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
                                                  report.capture.captured_at, report::info(plan.format).extension,
                                                  content.str());
   if (!written)
-    return fail(plan, own_error(report.capture.pid, "output", written.error().message, written.error().errno_value),
-                exit_no_report);
+    return fail(plan, report::DumpError::output_failed(report.capture.pid, written.error().message,
+                                                       written.error().errno_value));
   std::cout << *written << '\n';
   std::cout.flush();
   return code;
@@ -181,7 +171,7 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
     capture.while_frozen = session.python_step();
   }
   auto snapshot = attach::capture(pid, capture);
-  if (!snapshot) return fail(plan, dump_error(pid, snapshot.error()), exit_code_for(snapshot.error()));
+  if (!snapshot) return fail(plan, report::DumpError::refused(pid, std::move(snapshot.error())));
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
   try {
     report::Report report = session.build(*snapshot, plan.build);
@@ -189,8 +179,8 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
     return emit(plan, report, report.partial() ? exit_partial : exit_complete);
   } catch (const std::exception& e) {
-    return fail(plan, own_error(pid, "internal", "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()),
-                exit_internal);
+    return fail(plan, report::DumpError::internal_error(
+                          pid, "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()));
   }
 }
 
@@ -229,7 +219,7 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   std::vector<std::string> names;
   for (const auto& row : report::output_formats) names.emplace_back(row.name);
   format->check(CLI::IsMember(names));
-  dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/1)")
+  dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/2)")
       ->excludes(format);
   dump->add_option("--output-dir", options.output_dir,
                    "Write each report to a new file DIR/<program>_gurumeditation_<YYYYmmddHHMMSS>[.json] and print "

@@ -1,16 +1,21 @@
 // The Report: what gmr prints, as plain data. Built by report/build/ from a Snapshot and symbolize/'s named
 // frames; rendered by report/render/ (text, JSON, folded) without touching the process or libdw.
 // An absent optional means "not known" and is shown as such; no "" or 0 stands in for unknown.
+// The model holds kinds and values, not sentences: the renderers word them (gmr(1) lists the wording and
+// the JSON names of every kind). Text read from the target or the system (names, paths, libdwfl's
+// messages) is kept as it came.
 #pragma once
 
 #include <sys/types.h>
 
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "symbolize/address_name.hpp"
 #include "symbolize/named_frame.hpp"
 
 namespace gmr::report {
@@ -34,8 +39,7 @@ struct WaitedFd {
 
 /// What a blocked thread waits for (the lock analysis). A mutex or join claim was validated: futex op and
 /// value, a pthread_mutex_lock / __lll_lock_wait / PI or pthread_join frame in the stack, and the words read
-/// while frozen. `object` names the address: "app::lock_a", "app::registry+0x10", "heap 0x…",
-/// "stack of thread 42 0x…".
+/// while frozen. `object` names `address`: a data symbol, else the mapping it is in.
 struct Wait {
   enum class Kind {
     mutex,      // waiting to lock a pthread mutex
@@ -47,7 +51,7 @@ struct Wait {
   Kind kind = Kind::syscall;
   std::string syscall;                     // "futex", "read", "syscall 999"
   std::optional<std::uint64_t> address;    // mutex, condition or futex word
-  std::optional<std::string> object;       // `address` named
+  std::optional<symbolize::AddressName> object;  // `address` named
   bool priority_inheritance = false;       // a PI mutex
   bool kernel_deadlock = false;            // PI: the kernel refused the lock with EDEADLK; glibc now waits forever
   std::optional<pid_t> thread;             // mutex: the owner, a thread of this process; join: the joined thread
@@ -58,10 +62,51 @@ struct Wait {
 /// A mutex some thread waits for, on the thread that holds it.
 struct HeldLock {
   std::uint64_t address = 0;
-  std::string object;
+  std::optional<symbolize::AddressName> object;  // `address` named
   std::size_t waiters = 0;
   std::optional<unsigned> recursion;  // recursive mutex: how many times the owner has locked it
   bool priority_inheritance = false;
+};
+
+/// How a frozen thread was held when not by gmr's own interrupt.
+struct Stop {
+  enum class Kind {
+    group_stop,       // the process was already stopped (SIGSTOP…): it is left stopped
+    signal_delivery,  // a signal raced the freeze: it is re-delivered when the thread is let go
+  };
+  Kind kind = Kind::group_stop;
+  std::optional<int> signal = {};  // signal_delivery: the signal, when known
+
+  bool operator==(const Stop&) const = default;
+};
+
+/// Something of one thread that could not be read or unwound. Any makes the report partial.
+struct ThreadError {
+  enum class Kind {
+    not_frozen,                  // did not stop before the --timeout deadline: only its /proc facts
+    no_registers,                // frozen, but its registers could not be read (killed while frozen?)
+    stack_not_captured,          // the stack pointer `address` is in no mapping: no stack was copied
+    stack_unreadable,            // copying the stack failed with `errno_value`
+    unwind_unavailable,          // libdwfl cannot unwind this process (`detail`: libdwfl's message)
+    unwind_stopped,              // libdwfl ended the unwind with an error (`detail`) `after` a frame
+    unwind_no_pc,                // libdwfl found no pc for the frame `after` the last one (`detail`)
+    unwind_memory_not_captured,  // the unwind `after` a frame needed memory at `address`, not copied
+  };
+  /// Where an unwind stopped: after frame #`index` (the report's numbering), whose pc is `pc`. `index` is
+  /// absent when that frame is not in the report (--max-frames cut the chain before it).
+  struct After {
+    std::optional<int> index = {};
+    std::uint64_t pc = 0;
+    bool operator==(const After&) const = default;
+  };
+
+  Kind kind = Kind::not_frozen;
+  std::optional<int> errno_value = {};
+  std::optional<std::uint64_t> address = {};
+  std::optional<After> after = {};         // unwind_*; absent: the unwind stopped before the first frame
+  std::optional<std::string> detail = {};  // libdwfl's own message
+
+  bool operator==(const ThreadError&) const = default;
 };
 
 struct Thread {
@@ -74,10 +119,10 @@ struct Thread {
   std::optional<BlockedSyscall> syscall;       // the syscall it was blocked in, if any
   std::optional<std::string> wchan;
   bool frozen = false;
-  std::optional<std::string> stop;             // how it was held when not a plain interrupt: "group-stop", "signal SIGUSR1 (re-delivered)"
+  std::optional<Stop> stop;                    // how it was held when not by gmr's interrupt
   std::vector<Frame> frames;
   bool frames_truncated = false;               // --max-frames cut the chain
-  std::vector<std::string> errors;             // what could not be read or unwound, one line each
+  std::vector<ThreadError> errors;             // what could not be read or unwound
   std::optional<Wait> wait;                    // what it is blocked on, when it is blocked
   std::vector<HeldLock> holds;                 // mutexes it holds that others wait for, by address
 };
@@ -90,7 +135,14 @@ struct Deadlock {
 
 /// Threads with identical frame chains (--group): tids ascending; the stack is that of the first.
 struct ThreadGroup {
+  /// A thread name (absent: unknown) and how many threads of the group have it.
+  struct Name {
+    std::optional<std::string> name;
+    std::size_t count = 0;
+    bool operator==(const Name&) const = default;
+  };
   std::vector<pid_t> tids;
+  std::vector<Name> names;  // each distinct name once, in the order of `tids`
 };
 
 struct Package {
@@ -153,6 +205,24 @@ struct CustomSection {
   ConfigBlock content;
 };
 
+/// A process-wide remark about the capture.
+struct CaptureNote {
+  enum class Kind {
+    threads_appeared,  // `count` threads were born during the freeze: their state and CPU times were read after it
+    threads_vanished,  // `count` threads listed before the freeze exited before they could be held: not shown
+    threads_exited,    // `count` threads exited while the capture held the others: not shown
+    thread_not_frozen, // thread `tid` did not stop within `timeout`
+    no_debug_aranges,  // `module` has code without .debug_aranges: its CUs were found by their address ranges
+  };
+  Kind kind = Kind::threads_appeared;
+  std::optional<std::size_t> count = {};
+  std::optional<pid_t> tid = {};
+  std::optional<std::chrono::milliseconds> timeout = {};
+  std::optional<std::string> module = {};
+
+  bool operator==(const CaptureNote&) const = default;
+};
+
 struct Capture {
   pid_t pid = 0;
   std::vector<std::string> cmdline;
@@ -165,9 +235,14 @@ struct Capture {
   std::chrono::nanoseconds stop_window{0};
   bool consistent = false;
   bool was_group_stopped = false;
-  std::vector<std::string> notes;
+  std::vector<CaptureNote> notes;
   // --threads: the thread ids asked for; `Report::threads` holds only those that exist. Absent: all threads.
   std::optional<std::vector<pid_t>> thread_filter;
+};
+
+/// What gmr read of the target's CPython interpreter.
+struct PythonInfo {
+  std::vector<std::string> notes;  // one line each: why Python stacks are not shown, or not all of them
 };
 
 struct Report {
@@ -181,6 +256,7 @@ struct Report {
   bool secrets_shown = false;  // --show-secrets: nothing was masked
   std::vector<Deadlock> deadlocks;  // by lowest tid
   std::vector<ThreadGroup> groups;  // set only for --group: the Threads section then shows groups, largest first
+  std::optional<PythonInfo> python;  // absent: no CPython interpreter was found (or --no-python)
 
   /// Partial: some thread was not frozen or not (fully) unwound.
   bool partial() const {

@@ -1,35 +1,10 @@
 #include "symbolize/address_names.hpp"
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
 
 #include "symbolize/demangle.hpp"
 
 namespace gmr::symbolize {
-namespace {
-
-std::string hex_text(std::uint64_t value) {
-  char buf[24];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
-  return buf;
-}
-
-
-const attach::Mapping* mapping_of(const std::vector<attach::Mapping>& maps, std::uint64_t address) {
-  auto it = std::upper_bound(maps.begin(), maps.end(), address,
-                             [](std::uint64_t a, const attach::Mapping& m) { return a < m.start; });
-  if (it == maps.begin()) return nullptr;
-  --it;
-  return address < it->end ? &*it : nullptr;
-}
-
-std::string basename_of(const std::string& path) {
-  auto slash = path.rfind('/');
-  return slash == std::string::npos ? path : path.substr(slash + 1);
-}
-
-}  // namespace
 
 AddressNamer::AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot) : snapshot_(snapshot) {
   if (dwfl != nullptr) {
@@ -44,7 +19,7 @@ AddressNamer::AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot) : snaps
   }
   for (const auto& thread : snapshot.threads) {
     if (!thread.registers) continue;
-    if (const attach::Mapping* m = mapping_of(snapshot.maps, thread.registers->rsp))
+    if (const attach::Mapping* m = snapshot.maps.find(thread.registers->rsp))
       stacks_.push_back({m->start, m->end, thread.facts.tid});
   }
   std::ranges::sort(stacks_, {}, &Stack::start);
@@ -52,30 +27,25 @@ AddressNamer::AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot) : snaps
 
 // The nearest module at or below the address: a module's range ends with its last file mapping, so .bss
 // past the file's end lies just above it; the symbol's own size decides whether it really holds the address.
-std::optional<std::string> AddressNamer::symbol_name(std::uint64_t address) {
+std::optional<AddressName> AddressNamer::symbol_name(std::uint64_t address) {
   auto it = std::ranges::upper_bound(modules_, address, {}, &Module::low);
   if (it == modules_.begin()) return std::nullopt;
   --it;
   auto found = symbols_.find(it->module);
-  if (found == symbols_.end()) found = symbols_.emplace(it->module, DataSymbols::build(it->module)).first;
+  if (found == symbols_.end()) found = symbols_.emplace(it->module, SymbolTable::data_objects(it->module)).first;
   auto hit = found->second.lookup(address);
   if (!hit) return std::nullopt;
-  std::string text = demangle(*hit->name);
-  if (address != hit->start) text += "+" + hex_text(address - hit->start);
-  return text;
+  return AddressName{.kind = AddressName::Kind::symbol, .symbol = demangle(*hit->name), .offset = address - hit->start};
 }
 
-std::string AddressNamer::name(std::uint64_t address) {
+AddressName AddressNamer::name(std::uint64_t address) {
+  using Kind = AddressName::Kind;
   if (auto symbol = symbol_name(address)) return *symbol;
-  const std::string hex = hex_text(address);
-  auto stack = std::ranges::upper_bound(stacks_, address, {}, &Stack::start);
-  if (stack != stacks_.begin() && address < std::prev(stack)->end)
-    return "stack of thread " + std::to_string(std::prev(stack)->tid) + " " + hex;
-  const attach::Mapping* m = mapping_of(snapshot_.maps, address);
-  if (m == nullptr) return hex;
-  if (m->path == "[heap]" || m->path.empty()) return "heap " + hex;
-  if (m->path.starts_with('[')) return m->path + " " + hex;
-  return basename_of(m->path) + " " + hex;
+  if (const Stack* stack = attach::find_range(stacks_, address)) return AddressName{.kind = Kind::stack, .tid = stack->tid};
+  const attach::Mapping* m = snapshot_.maps.find(address);
+  if (m == nullptr) return AddressName{.kind = Kind::unknown};
+  if (m->path.empty()) return AddressName{.kind = Kind::heap};
+  return AddressName{.kind = m->path == "[heap]" ? Kind::heap : Kind::mapping, .mapping = m->path};
 }
 
 }  // namespace gmr::symbolize

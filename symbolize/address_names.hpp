@@ -1,6 +1,6 @@
 // Naming an address of the target's data (a mutex, a condition variable, a futex word) for the lock
-// analysis: a data symbol ("app::lock_a", "app::registry+0x10"), else by the mapping it is in
-// ("stack of thread 42 0x…", "heap 0x…", "libfoo.so 0x…"), else the bare address.
+// analysis: by a data symbol, else by the mapping it is in (a thread's stack, the heap, a file), else
+// unknown (symbolize/address_name.hpp).
 #pragma once
 
 #include <elfutils/libdwfl.h>
@@ -12,7 +12,8 @@
 #include <vector>
 
 #include "attach/snapshot.hpp"
-#include "symbolize/data_symbols.hpp"
+#include "symbolize/address_name.hpp"
+#include "symbolize/symbol_table.hpp"
 
 namespace gmr::symbolize {
 
@@ -21,7 +22,7 @@ class AddressNamer {
   /// `dwfl` may be null (names then come from mappings only); it and `snapshot` must outlive the namer.
   AddressNamer(Dwfl* dwfl, const attach::Snapshot& snapshot);
 
-  std::string name(std::uint64_t address);
+  AddressName name(std::uint64_t address);
 
  private:
   struct Module {
@@ -33,12 +34,12 @@ class AddressNamer {
     std::uint64_t end = 0;
     pid_t tid = 0;
   };
-  std::optional<std::string> symbol_name(std::uint64_t address);
+  std::optional<AddressName> symbol_name(std::uint64_t address);
 
   const attach::Snapshot& snapshot_;
   std::vector<Module> modules_;  // by low address
   std::vector<Stack> stacks_;    // the mapping holding each frozen thread's SP, by start
-  std::unordered_map<Dwfl_Module*, DataSymbols> symbols_;
+  std::unordered_map<Dwfl_Module*, SymbolTable> symbols_;  // data objects, built on first use
 };
 
 }  // namespace gmr::symbolize

@@ -17,7 +17,7 @@ bool holds_word(std::uint64_t start, std::uint64_t end, std::uint64_t address) {
 }  // namespace
 
 CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot, const attach::FileSource& files)
-    : file_source_(files) {
+    : snapshot_(snapshot), file_source_(files) {
   for (const auto& thread : snapshot.threads) {
     if (!thread.stack || thread.stack->bytes.empty()) continue;
     stacks_.push_back({thread.stack->start, thread.stack->end(), thread.stack->bytes.data()});
@@ -27,11 +27,6 @@ CapturedMemory::CapturedMemory(const attach::Snapshot& snapshot, const attach::F
 
   if (snapshot.vdso && !snapshot.vdso->bytes.empty())
     vdso_ = Span{snapshot.vdso->start, snapshot.vdso->end(), snapshot.vdso->bytes.data()};
-
-  for (const auto& mapping : snapshot.maps)
-    if (mapping.file_backed() && mapping.perms.size() > 1 && mapping.perms[1] != 'w' && mapping.end > mapping.start)
-      files_.push_back({mapping.start, mapping.end, &mapping});
-  std::ranges::sort(files_, {}, &FileSpan::start);
 }
 
 std::optional<std::uint64_t> CapturedMemory::read_word(std::uint64_t address) {
@@ -59,15 +54,15 @@ std::optional<std::uint64_t> CapturedMemory::read_stack(std::uint64_t address) c
   return std::nullopt;
 }
 
+// A writable mapping's bytes may differ from its file's; a read-only one's are the file's.
 std::optional<std::uint64_t> CapturedMemory::read_file(std::uint64_t address) {
-  auto it = std::ranges::upper_bound(files_, address, {}, &FileSpan::start);
-  if (it == files_.begin()) return std::nullopt;
-  --it;
-  if (!holds_word(it->start, it->end, address)) return std::nullopt;
-  const int fd = file_for(*it->mapping);
+  const attach::Mapping* mapping = snapshot_.maps.find(address);
+  if (mapping == nullptr || !mapping->file_backed() || mapping->writable()) return std::nullopt;
+  if (!holds_word(mapping->start, mapping->end, address)) return std::nullopt;
+  const int fd = file_for(*mapping);
   if (fd < 0) return std::nullopt;
   std::uint64_t word = 0;
-  const auto offset = static_cast<off_t>(it->mapping->offset + (address - it->start));
+  const auto offset = static_cast<off_t>(mapping->offset + (address - mapping->start));
   if (::pread(fd, &word, word_size, offset) != static_cast<ssize_t>(word_size)) return std::nullopt;
   return word;
 }

@@ -30,21 +30,16 @@ class CapturedMemory {
     std::uint64_t end = 0;
     const std::byte* bytes = nullptr;
   };
-  struct FileSpan {
-    std::uint64_t start = 0;
-    std::uint64_t end = 0;
-    const attach::Mapping* mapping = nullptr;
-  };
 
   std::optional<std::uint64_t> read_stack(std::uint64_t address) const;
   std::optional<std::uint64_t> read_file(std::uint64_t address);
   int file_for(const attach::Mapping& mapping);
 
+  const attach::Snapshot& snapshot_;
   const attach::FileSource& file_source_;
   std::vector<Span> stacks_;           // sorted by start; copies may overlap (threads sharing a mapping)
   std::uint64_t longest_stack_ = 0;    // bounds the backward scan over overlapping copies
   std::optional<Span> vdso_;
-  std::vector<FileSpan> files_;        // read-only file-backed mappings, sorted by start, disjoint
   std::map<std::string, attach::UniqueFd> open_files_;  // by dev:inode:path; an invalid fd = tried and failed
 };
 

@@ -82,7 +82,7 @@ std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
   outer.build_id = info.build_id;
   if (info.elf_bias) outer.module_offset = raw.pc - *info.elf_bias;
 
-  if (!info.symbols) info.symbols = std::make_unique<SymbolTable>(SymbolTable::build(module));
+  if (!info.symbols) info.symbols = std::make_unique<SymbolTable>(SymbolTable::functions(module));
   if (auto symbol = info.symbols->lookup(pc)) {
     outer.function = demangle(*symbol->name);
     outer.function_offset = raw.pc - symbol->start;
@@ -124,13 +124,6 @@ std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
       if (frame.file && frame.line)
         if (auto path = readable_path(*frame.file, comp_dir)) frame.source = sources_->line(*path, *frame.line);
   return frames;
-}
-
-std::vector<std::string> FrameResolver::notes() const {
-  std::vector<std::string> notes;
-  for (const std::string& name : modules_without_aranges_)
-    notes.push_back(name + ": no .debug_aranges for some code; its CUs were located by their address ranges");
-  return notes;
 }
 
 }  // namespace gmr::symbolize

@@ -32,8 +32,8 @@ class FrameResolver {
   /// is left 0 for the caller to number. Never empty. The reference stays valid for the resolver's life.
   const std::vector<NamedFrame>& resolve(const RawFrame& raw);
 
-  /// Remarks worth a line in the report (e.g. modules whose CUs had to be found without .debug_aranges).
-  std::vector<std::string> notes() const;
+  /// The modules (by name) whose CUs had to be found without .debug_aranges, for a note in the report.
+  const std::set<std::string>& modules_without_aranges() const { return modules_without_aranges_; }
 
  private:
   struct ModuleInfo {

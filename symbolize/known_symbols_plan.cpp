@@ -6,6 +6,7 @@
 #include <map>
 
 #include "symbolize/demangle.hpp"
+#include "symbolize/module_symbols.hpp"
 #include "symbolize/value_type.hpp"
 
 namespace gmr::symbolize {
@@ -35,7 +36,7 @@ bool wanted(std::string_view name, const std::string& config_symbol) {
 /// its type (std::string: "_Z10gmr_vendorB5cxx11") and without an unnamed namespace around it. Only names that can be
 /// wanted are demangled: a large C++ program has hundreds of thousands of symbols.
 std::string plain_name(std::string_view name, const std::string& config_symbol) {
-  name = name.substr(0, name.find('@'));
+  name = without_version(name);
   if (!name.starts_with("_Z") || (name.find("gmr_") == std::string_view::npos && name.find(config_symbol) == std::string_view::npos))
     return std::string(name);
   std::string demangled = demangle(name);

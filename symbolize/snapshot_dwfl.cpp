@@ -73,12 +73,12 @@ std::atomic<std::size_t> sessions_begun{0};
 
 std::size_t dwfl_sessions_begun() { return sessions_begun.load(); }
 
-SnapshotDwfl::SnapshotDwfl(std::vector<attach::Mapping> maps, const attach::FileSource& files)
+SnapshotDwfl::SnapshotDwfl(attach::Maps maps, const attach::FileSource& files)
     : layout_maps_(std::move(maps)), files_(files), unwind_unavailable_("cannot unwind: no snapshot was attached") {}
 
 SnapshotDwfl::~SnapshotDwfl() = default;
 
-OpenedSession SnapshotDwfl::open(std::vector<attach::Mapping> maps, const attach::FileSource& files) {
+OpenedSession SnapshotDwfl::open(attach::Maps maps, const attach::FileSource& files) {
   std::unique_ptr<SnapshotDwfl> session{new SnapshotDwfl(std::move(maps), files)};
   session->dwfl_.reset(dwfl_begin(&module_callbacks));
   ++sessions_begun;
@@ -112,7 +112,7 @@ void SnapshotDwfl::attach(const attach::Snapshot& snapshot) {
   if (dwfl_attach_state(dwfl_.get(), nullptr, snapshot.pid, &thread_callbacks, this))
     unwind_unavailable_.reset();
   else
-    unwind_unavailable_ = std::string("cannot unwind: ") + dwfl_errmsg(-1);
+    unwind_unavailable_ = dwfl_errmsg(-1);
 }
 
 SnapshotDwfl::ModuleSource* SnapshotDwfl::add_source(const attach::Mapping* first, bool vdso) {
@@ -123,7 +123,7 @@ SnapshotDwfl::ModuleSource* SnapshotDwfl::add_source(const attach::Mapping* firs
 // Groups consecutive mappings of one file into one module like libdwfl's own linux-proc-maps.c:
 // non-file mappings in between (.bss, gaps) do not end a group; the vDSO does (reported or not, so that
 // both reports of a session group alike and unchanged modules are kept).
-bool SnapshotDwfl::report_modules(const std::vector<attach::Mapping>& maps, bool with_vdso) {
+bool SnapshotDwfl::report_modules(const attach::Maps& maps, bool with_vdso) {
   Dwfl* dwfl = dwfl_.get();
   dwfl_report_begin(dwfl);
 

@@ -30,7 +30,7 @@ class SnapshotDwfl {
   /// Reports the modules of `maps` (the layout read before the freeze) without thread state; the vDSO waits
   /// for attach(), which brings its copy. `files` must outlive the session. Fails only when libdwfl cannot
   /// start a session or take the modules.
-  static OpenedSession open(std::vector<attach::Mapping> maps, const attach::FileSource& files);
+  static OpenedSession open(attach::Maps maps, const attach::FileSource& files);
   /// A session over a Snapshot alone: open(snapshot.maps, files), then attach(snapshot).
   static OpenedSession open(const attach::Snapshot& snapshot, const attach::FileSource& files);
 
@@ -70,11 +70,11 @@ class SnapshotDwfl {
   const attach::ThreadSnapshot* const* find_thread(pid_t tid) const;
 
  private:
-  SnapshotDwfl(std::vector<attach::Mapping> maps, const attach::FileSource& files);
-  bool report_modules(const std::vector<attach::Mapping>& maps, bool with_vdso);
+  SnapshotDwfl(attach::Maps maps, const attach::FileSource& files);
+  bool report_modules(const attach::Maps& maps, bool with_vdso);
   ModuleSource* add_source(const attach::Mapping* first, bool vdso);
 
-  std::vector<attach::Mapping> layout_maps_;  // what open() reported; modules point here until attach()
+  attach::Maps layout_maps_;  // what open() reported; modules point here until attach()
   const attach::FileSource& files_;
   std::vector<std::unique_ptr<ModuleSource>> sources_;
   std::vector<char> vdso_image_;  // elf_memory() works in place on it: must outlive the Dwfl

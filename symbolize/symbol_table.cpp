@@ -1,85 +1,66 @@
 #include "symbolize/symbol_table.hpp"
 
-#include <gelf.h>
-
 #include <algorithm>
 #include <tuple>
+
+#include "attach/base/maps.hpp"
+#include "symbolize/module_symbols.hpp"
 
 namespace gmr::symbolize {
 namespace {
 
-struct Candidate {
-  std::uint64_t start = 0;
-  std::uint64_t size = 0;
-  int binding_rank = 0;  // 0 global, 1 weak, 2 local/other
-  int index = 0;         // position in libdwfl's merged table
-  std::string name;
-};
-
-int binding_rank(unsigned char binding) {
-  switch (binding) {
-    case STB_GLOBAL: return 0;
-    case STB_WEAK: return 1;
-    default: return 2;
-  }
-}
-
-// Orders aliases at one address, the first one wins: the same choice as libdwfl's dwfl_module_addrinfo
-// (and so eu-stack, eu-addr2line): sized over size-0, global over weak over local, then table order.
-bool preferred(const Candidate& a, const Candidate& b) {
-  return std::tuple(a.size == 0, a.binding_rank, a.index) < std::tuple(b.size == 0, b.binding_rank, b.index);
-}
-
-// .symtab names of versioned definitions carry their version ("pthread_cond_wait@@GLIBC_2.3.2").
-std::string without_version(const char* name) {
-  std::string text(name);
-  if (auto at = text.find('@'); at != std::string::npos && at > 0) text.resize(at);
-  return text;
+/// `symbols`, sorted by start with the preferred alias first at each address (`preferred`: a strict
+/// order), reduced to that first one per address.
+template <typename Preferred>
+std::vector<ModuleSymbol> one_per_address(std::vector<ModuleSymbol> symbols, Preferred preferred) {
+  std::ranges::sort(symbols, [&](const ModuleSymbol& a, const ModuleSymbol& b) {
+    if (a.start != b.start) return a.start < b.start;
+    return preferred(a, b);
+  });
+  auto same_start = [](const ModuleSymbol& a, const ModuleSymbol& b) { return a.start == b.start; };
+  symbols.erase(std::unique(symbols.begin(), symbols.end(), same_start), symbols.end());
+  return symbols;
 }
 
 }  // namespace
 
-SymbolTable SymbolTable::build(Dwfl_Module* module) {
-  std::vector<Candidate> candidates;
-  const int count = dwfl_module_getsymtab(module);
-  for (int i = 1; i < count; ++i) {
-    GElf_Sym sym{};
-    GElf_Addr address = 0;
-    GElf_Word shndx = 0;
-    const char* name = dwfl_module_getsym_info(module, i, &sym, &address, &shndx, nullptr, nullptr);
-    if (name == nullptr || *name == '\0' || sym.st_shndx == SHN_UNDEF) continue;
-    const int type = GELF_ST_TYPE(sym.st_info);
-    if (type != STT_FUNC && type != STT_GNU_IFUNC) continue;
-    candidates.push_back({address, sym.st_size, binding_rank(GELF_ST_BIND(sym.st_info)), i, without_version(name)});
-  }
-  std::ranges::sort(candidates, [](const Candidate& a, const Candidate& b) {
-    if (a.start != b.start) return a.start < b.start;
-    return preferred(a, b);
-  });
-
+SymbolTable SymbolTable::functions(Dwfl_Module* module) {
+  // The same choice among aliases as libdwfl's dwfl_module_addrinfo (and so eu-stack, eu-addr2line).
+  std::vector<ModuleSymbol> symbols =
+      one_per_address(module_symbols(module, SymbolKind::function), [](const ModuleSymbol& a, const ModuleSymbol& b) {
+        return std::tuple(a.size == 0, a.binding_rank, a.index) < std::tuple(b.size == 0, b.binding_rank, b.index);
+      });
   Dwarf_Addr module_end = 0;
   dwfl_module_info(module, nullptr, nullptr, &module_end, nullptr, nullptr, nullptr, nullptr);
 
   SymbolTable table;
-  for (std::size_t i = 0; i < candidates.size(); ++i) {
-    Candidate& c = candidates[i];
-    if (i > 0 && candidates[i - 1].start == c.start) continue;  // an alias of the kept one
-    auto next = std::find_if(candidates.begin() + static_cast<std::ptrdiff_t>(i) + 1, candidates.end(),
-                             [&](const Candidate& n) { return n.start != c.start; });
-    const std::uint64_t next_start = next == candidates.end() ? std::max<std::uint64_t>(module_end, c.start + 1)
-                                                              : next->start;
-    const std::uint64_t end = c.size != 0 ? std::min(c.start + c.size, next_start) : next_start;
-    table.entries_.push_back({c.start, end, std::move(c.name)});
+  table.entries_.reserve(symbols.size());
+  for (std::size_t i = 0; i < symbols.size(); ++i) {
+    ModuleSymbol& s = symbols[i];
+    const std::uint64_t next_start =
+        i + 1 < symbols.size() ? symbols[i + 1].start : std::max<std::uint64_t>(module_end, s.start + 1);
+    const std::uint64_t end = s.size != 0 ? std::min(s.start + s.size, next_start) : next_start;
+    table.entries_.push_back({s.start, end, std::move(s.name)});
   }
   return table;
 }
 
+SymbolTable SymbolTable::data_objects(Dwfl_Module* module) {
+  std::vector<ModuleSymbol> sized = module_symbols(module, SymbolKind::data_object);
+  std::erase_if(sized, [](const ModuleSymbol& s) { return s.size == 0; });
+  std::vector<ModuleSymbol> symbols = one_per_address(std::move(sized), [](const ModuleSymbol& a, const ModuleSymbol& b) {
+    return std::tie(a.binding_rank, a.name) < std::tie(b.binding_rank, b.name);
+  });
+  SymbolTable table;
+  table.entries_.reserve(symbols.size());
+  for (ModuleSymbol& s : symbols) table.entries_.push_back({s.start, s.start + s.size, std::move(s.name)});
+  return table;
+}
+
 std::optional<SymbolHit> SymbolTable::lookup(std::uint64_t address) const {
-  auto it = std::ranges::upper_bound(entries_, address, {}, &Entry::start);
-  if (it == entries_.begin()) return std::nullopt;
-  --it;
-  if (address >= it->end) return std::nullopt;
-  return SymbolHit{&it->name, it->start};
+  const Entry* entry = attach::find_range(entries_, address);
+  if (entry == nullptr) return std::nullopt;
+  return SymbolHit{&entry->name, entry->start};
 }
 
 }  // namespace gmr::symbolize

@@ -1,8 +1,5 @@
 #include "symbolize/unwinder.hpp"
 
-#include <cinttypes>
-#include <cstdio>
-
 #include "symbolize/snapshot_dwfl.hpp"
 
 namespace gmr::symbolize {
@@ -30,12 +27,6 @@ int frame_cb(Dwfl_Frame* frame, void* arg) {
   return DWARF_CB_OK;
 }
 
-std::string hex(std::uint64_t value) {
-  char buf[32];
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, value);
-  return buf;
-}
-
 }  // namespace
 
 RawUnwind unwind_thread(SnapshotDwfl& session, pid_t tid, std::size_t max_frames) {
@@ -43,18 +34,14 @@ RawUnwind unwind_thread(SnapshotDwfl& session, pid_t tid, std::size_t max_frames
   Collector collector{&out, max_frames};
   session.forget_failed_read();
   const int result = dwfl_getthread_frames(session.dwfl(), tid, frame_cb, &collector);
-  const std::string where = out.frames.empty() ? std::string("before the first frame")
-                                               : "after #" + std::to_string(out.frames.size() - 1) + " at " +
-                                                     hex(out.frames.back().pc);
   if (collector.pc_failed) {
-    out.error = "unwind stopped " + where + ": no pc for the next frame: " + dwfl_errmsg(-1);
+    out.error = UnwindError{UnwindError::Kind::no_pc, dwfl_errmsg(-1), std::nullopt};
   } else if (result == -1) {
     // Any end but the outermost frame (whose return address is undefined in its CFI), e.g. a return
     // address outside every module. eu-stack reports these too.
-    out.error = "unwind stopped " + where + ": " + dwfl_errmsg(-1);
+    out.error = UnwindError{UnwindError::Kind::libdwfl_error, dwfl_errmsg(-1), std::nullopt};
   } else if (result == 0 && session.failed_read()) {
-    out.error = "unwind stopped " + where + ": memory at " + hex(*session.failed_read()) +
-                " was not captured (outside the copied stack)";
+    out.error = UnwindError{UnwindError::Kind::memory_not_captured, std::nullopt, *session.failed_read()};
   }
   return out;
 }

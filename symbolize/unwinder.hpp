@@ -20,10 +20,22 @@ struct RawFrame {
   std::uint64_t lookup_pc() const { return is_activation ? pc : pc - 1; }
 };
 
+/// Why an unwind ended before the outermost frame, after the last of `RawUnwind::frames` (if any).
+struct UnwindError {
+  enum class Kind {
+    libdwfl_error,        // dwfl_getthread_frames failed: `message` is libdwfl's
+    no_pc,                // dwfl_frame_pc gave no pc for the next frame: `message` is libdwfl's
+    memory_not_captured,  // the next frame needed memory at `address`, which no copy holds
+  };
+  Kind kind = Kind::libdwfl_error;
+  std::optional<std::string> message = {};
+  std::optional<std::uint64_t> address = {};
+};
+
 struct RawUnwind {
   std::vector<RawFrame> frames;           // innermost first
   bool truncated = false;                 // stopped at `max_frames`
-  std::optional<std::string> error;       // the unwind ended with an error rather than at the outermost frame
+  std::optional<UnwindError> error;       // the unwind ended with an error rather than at the outermost frame
 };
 
 class SnapshotDwfl;

@@ -11,20 +11,12 @@
 #include <deque>
 #include <vector>
 
+#include "attach/base/proc_path.hpp"
+
 namespace gmr::attach {
 namespace {
 
 constexpr int max_symlinks = 40;
-
-// glibc 2.36 has no openat2() wrapper.
-int openat2_in_root(int root_fd, const std::string& path, int flags) {
-  open_how how{};
-  how.flags = static_cast<unsigned long long>(flags | O_CLOEXEC);
-  // RESOLVE_IN_ROOT as a second fence: even if a component is swapped for a symlink between the walk and
-  // this open, resolution cannot leave the root.
-  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-  return static_cast<int>(syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how));
-}
 
 std::deque<std::string> split(const std::string& path) {
   std::deque<std::string> parts;
@@ -46,6 +38,17 @@ std::string join(const std::vector<std::string>& parts) {
 
 }  // namespace
 
+UniqueFd open_process_root(pid_t pid) {
+  return UniqueFd{::open(proc_path(pid, "root").c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC)};
+}
+
+UniqueFd open_resolved_in_root(int root_fd, const std::string& path, int flags) {
+  open_how how{};
+  how.flags = static_cast<unsigned long long>(flags | O_CLOEXEC);
+  how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
+  return UniqueFd{static_cast<int>(::syscall(SYS_openat2, root_fd, path.c_str(), &how, sizeof how))};
+}
+
 std::expected<RootedFile, std::string> open_in_root(int root_fd, const std::string& path, bool directory) {
   std::deque<std::string> todo = split(path);
   std::vector<std::string> resolved;
@@ -64,7 +67,9 @@ std::expected<RootedFile, std::string> open_in_root(int root_fd, const std::stri
     }
     resolved.push_back(part);
     const std::string here = join(resolved);
-    UniqueFd fd(openat2_in_root(root_fd, here, O_PATH | O_NOFOLLOW));
+    // Each component through openat2 too, as a second fence: even if one is swapped for a symlink between
+    // this walk and the final open, resolution cannot leave the root.
+    UniqueFd fd = open_resolved_in_root(root_fd, here, O_PATH | O_NOFOLLOW);
     if (!fd) return std::unexpected("cannot open '" + here + "': " + std::strerror(errno));
     struct stat st {};
     if (fstatat(fd.get(), "", &st, AT_EMPTY_PATH) != 0) return std::unexpected("cannot stat '" + here + "': " + std::strerror(errno));
@@ -81,7 +86,7 @@ std::expected<RootedFile, std::string> open_in_root(int root_fd, const std::stri
     todo.insert(todo.begin(), expanded.begin(), expanded.end());
   }
   const std::string final_path = join(resolved);
-  UniqueFd fd(openat2_in_root(root_fd, final_path, (directory ? O_DIRECTORY : 0) | O_RDONLY | O_NONBLOCK | O_NOFOLLOW));
+  UniqueFd fd = open_resolved_in_root(root_fd, final_path, (directory ? O_DIRECTORY : 0) | O_RDONLY | O_NONBLOCK | O_NOFOLLOW);
   if (!fd) return std::unexpected("cannot open '" + final_path + "': " + std::strerror(errno));
   struct stat st {};
   if (fstat(fd.get(), &st) != 0) return std::unexpected("cannot stat '" + final_path + "': " + std::strerror(errno));

@@ -1,12 +1,24 @@
 // Opening a path as a process in another root or mount namespace sees it, without escaping that root.
 #pragma once
 
+#include <sys/types.h>
+
 #include <expected>
 #include <string>
 
 #include "attach/base/unique_fd.hpp"
 
 namespace gmr::attach {
+
+/// /proc/PID/root as an O_PATH directory fd: the root directory the process sees (its chroot, its mount
+/// namespace's root). Empty, errno set, when it cannot be opened (process gone, no permission).
+UniqueFd open_process_root(pid_t pid);
+
+/// One openat2(2) of `path` relative to the directory `root_fd`, with `flags` | O_CLOEXEC, resolved with
+/// RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS: absolute paths, absolute symlinks and ".." stay inside root_fd
+/// (the kernel clamps them there), and /proc magic links are not followed. Empty, errno set, on failure.
+/// Linux 5.6+; glibc 2.36 has no wrapper for the system call.
+UniqueFd open_resolved_in_root(int root_fd, const std::string& path, int flags);
 
 struct RootedFile {
   UniqueFd fd;

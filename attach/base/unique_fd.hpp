@@ -25,6 +25,9 @@ class UniqueFd {
   explicit operator bool() const { return valid(); }
   /// Gives up ownership (e.g. to libdwfl's find_elf, which closes what it is handed).
   int release() { return std::exchange(fd_, -1); }
+  /// Closes the fd now and reports close(2)'s verdict (false, errno set): a write error may surface only
+  /// here, e.g. on NFS. Empty afterwards either way.
+  bool close() { return ::close(std::exchange(fd_, -1)) == 0; }
   void reset(int fd = -1) {
     if (fd_ >= 0) ::close(fd_);
     fd_ = fd;

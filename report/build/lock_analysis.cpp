@@ -106,8 +106,9 @@ std::vector<report::WaitedFd> fds_of(const attach::ThreadSnapshot& thread, const
   std::vector<report::WaitedFd> out;
   for (int fd : fds) {
     report::WaitedFd waited{fd, std::nullopt};
-    auto it = std::ranges::find(snapshot.fd_targets, fd, &attach::FdTarget::fd);
-    if (it != snapshot.fd_targets.end()) waited.target = it->target;
+    // fd_targets is sorted by fd.
+    auto it = std::ranges::lower_bound(snapshot.fd_targets, fd, {}, &attach::FdTarget::fd);
+    if (it != snapshot.fd_targets.end() && it->fd == fd) waited.target = it->target;
     out.push_back(std::move(waited));
   }
   return out;
@@ -224,7 +225,7 @@ void analyse_locks(const attach::Snapshot& snapshot, symbolize::AddressNamer& na
     if (!wait || wait->kind != report::Wait::Kind::mutex || !wait->thread || !wait->address) continue;
     report::HeldLock& lock = held[{*wait->thread, *wait->address}];
     lock.address = *wait->address;
-    lock.object = wait->object.value_or("");
+    lock.object = wait->object;
     lock.priority_inheritance = wait->priority_inheritance;
     ++lock.waiters;
     // The waiter's copy of the mutex tells a recursive mutex's lock count (__count).

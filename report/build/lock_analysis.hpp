@@ -1,8 +1,9 @@
-// The lock analysis (architecture.md, "Who holds the lock"): from registers, frames and the words copied
-// while frozen, what each blocked thread waits for, who holds the mutexes waited for, and the cycles of the
-// wait-for graph. Heuristic but checkable: a mutex or join wait is claimed only when the futex op and value,
-// a glibc lock/join frame in the stack and the owner (a thread of this process) all agree; anything else is
-// reported as the plain futex or syscall wait it is.
+// The lock analysis: from registers, frames and the words copied while frozen, what each blocked thread
+// waits for, who holds the mutexes waited for, and the cycles of the wait-for graph. Heuristic but
+// checkable: a mutex or join wait is claimed only when the futex op and value, a glibc lock/join frame in
+// the stack and the owner (a thread of this process) all agree; anything else is reported as the plain
+// futex or syscall wait it is. The glibc x86-64 mutex and condition offsets it reads are at the top of the
+// .cpp; attach/wait_memory.hpp decides which bytes were copied.
 #pragma once
 
 #include <optional>

@@ -1,19 +1,14 @@
 #include "report/build/package_info.hpp"
 
-#include <dirent.h>
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <climits>
 #include <cstdlib>
-#include <cerrno>
-#include <cstring>
 #include <string_view>
 #include <vector>
 
 #include "attach/base/malloc_ptr.hpp"
-#include "attach/base/unique_fd.hpp"
+#include "attach/base/read_file.hpp"
+#include "attach/base/unique_dir.hpp"
 #include "report/build/run_command.hpp"
 
 namespace gmr::report {
@@ -46,21 +41,14 @@ std::vector<std::string> lookup_paths(const std::string& path) {
 
 constexpr const char* dpkg_info_dir = "/var/lib/dpkg/info";
 
-/// Reads all of `path` into `buffer` after one '\n' (so that every line, the first too, follows a newline).
-bool read_whole(const std::string& path, std::string& buffer) {
-  attach::UniqueFd fd{::open(path.c_str(), O_RDONLY | O_CLOEXEC)};
-  if (fd.get() < 0) return false;
-  buffer.assign(1, '\n');
-  char chunk[65536];
-  for (;;) {
-    const ssize_t n = ::read(fd.get(), chunk, sizeof chunk);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return false;
-    if (n == 0) break;
-    buffer.append(chunk, static_cast<std::size_t>(n));
-  }
-  if (buffer.back() != '\n') buffer.push_back('\n');
-  return true;
+/// All of `path` after one '\n' and ending in one, so that every line, the first and last too, is framed
+/// by newlines; nullopt when it cannot be read.
+std::optional<std::string> read_framed_lines(const std::string& path) {
+  auto content = attach::read_file(path);
+  if (!content) return std::nullopt;
+  std::string framed = "\n" + *content;
+  if (framed.back() != '\n') framed.push_back('\n');
+  return framed;
 }
 
 // dpkg's database lists the paths each package installed in /var/lib/dpkg/info/PACKAGE[:ARCH].list, one a
@@ -70,24 +58,20 @@ bool read_whole(const std::string& path, std::string& buffer) {
 // Returns the owner of the first of `paths` that some package lists.
 std::optional<std::string> owner(const std::vector<std::string>& paths) {
   std::vector<std::string> lists;
-  if (DIR* dir = ::opendir(dpkg_info_dir)) {
-    while (const dirent* entry = ::readdir(dir)) {
-      const std::string_view name = entry->d_name;
-      if (name.size() > 5 && name.ends_with(".list")) lists.emplace_back(name);
-    }
-    ::closedir(dir);
-  }
+  attach::UniqueDir dir = attach::UniqueDir::open(dpkg_info_dir);
+  while (auto name = dir.next_name())
+    if (name->size() > 5 && name->ends_with(".list")) lists.emplace_back(*name);
   std::sort(lists.begin(), lists.end());
   std::vector<std::string> needles;
   for (const auto& p : paths) needles.push_back("\n" + p + "\n");
 
   std::optional<std::string> best;
   std::size_t best_rank = needles.size();
-  std::string buffer;
   for (const auto& list : lists) {
-    if (!read_whole(std::string(dpkg_info_dir) + "/" + list, buffer)) continue;
+    const auto lines = read_framed_lines(std::string(dpkg_info_dir) + "/" + list);
+    if (!lines) continue;
     for (std::size_t rank = 0; rank < best_rank; ++rank) {
-      if (buffer.find(needles[rank]) == std::string::npos) continue;
+      if (lines->find(needles[rank]) == std::string::npos) continue;
       best = list.substr(0, list.size() - 5);
       best_rank = rank;
       break;

@@ -29,6 +29,22 @@ std::optional<std::string> target_name(const attach::Snapshot& snapshot) {
   return std::nullopt;
 }
 
+std::vector<report::CaptureNote> capture_notes(const attach::Snapshot& snapshot) {
+  using Kind = report::CaptureNote::Kind;
+  std::vector<report::CaptureNote> notes;
+  const auto born = static_cast<std::size_t>(
+      std::ranges::count_if(snapshot.threads, [](const auto& t) { return !t.facts_before_freeze; }));
+  if (born > 0) notes.push_back({.kind = Kind::threads_appeared, .count = born});
+  if (snapshot.threads_vanished > 0) notes.push_back({.kind = Kind::threads_vanished, .count = snapshot.threads_vanished});
+  for (const auto& thread : snapshot.threads)
+    if (thread.freeze == attach::FreezeState::not_frozen)
+      notes.push_back({.kind = Kind::thread_not_frozen, .tid = thread.facts.tid, .timeout = snapshot.freeze_timeout});
+  const auto exited = static_cast<std::size_t>(std::ranges::count_if(
+      snapshot.threads, [](const auto& t) { return t.freeze == attach::FreezeState::exited; }));
+  if (exited > 0) notes.push_back({.kind = Kind::threads_exited, .count = exited});
+  return notes;
+}
+
 report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOptions& options) {
   report::Capture capture;
   capture.pid = snapshot.pid;
@@ -44,14 +60,12 @@ report::Capture capture_header(const attach::Snapshot& snapshot, const BuildOpti
   capture.stop_window = snapshot.stop_window;
   capture.consistent = snapshot.consistent();
   capture.was_group_stopped = snapshot.was_group_stopped;
-  capture.notes = snapshot.notes;
-  const std::size_t exited = snapshot.threads.size() - capture.threads_found;
-  if (exited == 1) capture.notes.push_back("1 thread exited during the capture and is not shown");
-  if (exited > 1) capture.notes.push_back(std::to_string(exited) + " threads exited during the capture and are not shown");
+  capture.notes = capture_notes(snapshot);
   return capture;
 }
 
-// dpkg-query takes tens of milliseconds: it runs while the frames are being named.
+// Scanning dpkg's file lists takes a few milliseconds (more with a cold page cache): it runs while the
+// frames are being named.
 std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
   // A deleted executable is not the file dpkg now has under that name; nor is one in another root (a
   // container's /usr/bin/python3 belongs to the container's packages, not this machine's).
@@ -98,6 +112,32 @@ report::Frame report_frame(const symbolize::NamedFrame& named, int index) {
   return frame;
 }
 
+report::ThreadError unavailable(std::string libdwfl_message) {
+  return {.kind = report::ThreadError::Kind::unwind_unavailable, .detail = std::move(libdwfl_message)};
+}
+
+/// `thread` holds the frames named from `unwind`.
+report::ThreadError unwind_error(const symbolize::UnwindError& error, const symbolize::RawUnwind& unwind,
+                                 const report::Thread& thread) {
+  using From = symbolize::UnwindError::Kind;
+  using To = report::ThreadError::Kind;
+  report::ThreadError out;
+  switch (error.kind) {
+    case From::libdwfl_error: out.kind = To::unwind_stopped; break;
+    case From::no_pc: out.kind = To::unwind_no_pc; break;
+    case From::memory_not_captured: out.kind = To::unwind_memory_not_captured; break;
+  }
+  out.detail = error.message;
+  out.address = error.address;
+  if (!unwind.frames.empty()) {
+    // The last raw frame is the last named one (its out-of-line function) unless --max-frames cut the
+    // named chain before it.
+    out.after = report::ThreadError::After{std::nullopt, unwind.frames.back().pc};
+    if (!thread.frames.empty() && !thread.frames_truncated) out.after->index = thread.frames.back().index;
+  }
+  return out;
+}
+
 void add_frames(report::Thread& thread, const symbolize::RawUnwind& unwind, symbolize::FrameResolver& resolver,
                 std::size_t max_frames) {
   thread.frames_truncated = unwind.truncated;
@@ -132,23 +172,23 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   std::optional<symbolize::FrameResolver> resolver;
   if (dwfl != nullptr) resolver.emplace(dwfl, options.source_lines ? &sources : nullptr);
 
-  const auto selected = [&](pid_t tid) {
-    return !options.threads || std::ranges::find(*options.threads, tid) != options.threads->end();
-  };
+  std::vector<pid_t> wanted = options.threads.value_or(std::vector<pid_t>{});
+  std::ranges::sort(wanted);
+  const auto selected = [&](pid_t tid) { return !options.threads || std::ranges::binary_search(wanted, tid); };
   for (const auto& thread : snapshot.threads) {
     if (thread.freeze == attach::FreezeState::exited || !selected(thread.facts.tid)) continue;
     report::Thread out = thread_facts(thread);
     if (thread.freeze == attach::FreezeState::frozen) {
       if (!thread.registers) {
-        if (!thread.error) out.errors.push_back("no registers were captured");
+        if (!thread.error) out.errors.push_back({.kind = report::ThreadError::Kind::no_registers});
       } else if (!session) {
-        out.errors.push_back("cannot unwind: " + session.error());
+        out.errors.push_back(unavailable(session.error()));
       } else if ((*session)->unwind_unavailable()) {
-        out.errors.push_back(*(*session)->unwind_unavailable());
+        out.errors.push_back(unavailable(*(*session)->unwind_unavailable()));
       } else {
         const symbolize::RawUnwind unwind = symbolize::unwind_thread(**session, thread.facts.tid, options.max_frames);
         add_frames(out, unwind, *resolver, options.max_frames);
-        if (unwind.error) out.errors.push_back(*unwind.error);
+        if (unwind.error) out.errors.push_back(unwind_error(*unwind.error, unwind, out));
       }
     }
     report.threads.push_back(std::move(out));
@@ -168,8 +208,9 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   report.custom_sections = std::move(config.custom);
   report.secrets_shown = options.show_secrets;
   if (resolver)
-    for (auto& note : resolver->notes()) report.capture.notes.push_back(std::move(note));
-  for (const auto& note : python.notes) report.capture.notes.push_back(note);
+    for (const std::string& module : resolver->modules_without_aranges())
+      report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});
+  if (python.process || !python.notes.empty()) report.python = report::PythonInfo{.notes = python.notes};
   return report;
 }
 

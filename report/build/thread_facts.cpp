@@ -1,39 +1,27 @@
 #include "report/build/thread_facts.hpp"
 
-#include <csignal>
-#include <cstring>
-
+#include "attach/base/proc_state.hpp"
 #include "report/build/syscall_names.hpp"
 
 namespace gmr::report {
 
-std::optional<std::string> state_name(char state) {
-  switch (state) {
-    case 'R': return "running";
-    case 'S': return "sleeping";
-    case 'D': return "disk sleep";
-    case 'T': return "stopped";
-    case 't': return "tracing stop";
-    case 'Z': return "zombie";
-    case 'X': return "dead";
-    case 'x': return "dead";
-    case 'I': return "idle";
-    case 'P': return "parked";
-    case 'W': return "waking";
-    case 'K': return "wakekill";
-    default: return std::nullopt;
+namespace {
+
+report::ThreadError thread_error(const attach::ThreadCopyError& error) {
+  using From = attach::ThreadCopyError::Kind;
+  using To = report::ThreadError::Kind;
+  report::ThreadError out;
+  switch (error.kind) {
+    case From::no_registers: out.kind = To::no_registers; break;
+    case From::stack_not_captured: out.kind = To::stack_not_captured; break;
+    case From::stack_unreadable: out.kind = To::stack_unreadable; break;
   }
+  out.errno_value = error.errno_value;
+  out.address = error.address;
+  return out;
 }
 
-std::string signal_name(int signal) {
-  if (signal >= SIGRTMIN && signal <= SIGRTMAX) {
-    if (signal == SIGRTMIN) return "SIGRTMIN";
-    if (signal == SIGRTMAX) return "SIGRTMAX";
-    return "SIGRTMIN+" + std::to_string(signal - SIGRTMIN);
-  }
-  if (const char* abbrev = sigabbrev_np(signal)) return std::string("SIG") + abbrev;
-  return "signal " + std::to_string(signal);
-}
+}  // namespace
 
 report::Thread thread_facts(const attach::ThreadSnapshot& thread) {
   const attach::ThreadFacts& facts = thread.facts;
@@ -41,7 +29,8 @@ report::Thread thread_facts(const attach::ThreadSnapshot& thread) {
   out.tid = facts.tid;
   out.name = facts.name;
   out.state = facts.state;
-  if (facts.state) out.state_name = state_name(*facts.state);
+  if (facts.state)
+    if (auto name = attach::proc_state_name(*facts.state)) out.state_name = std::string(*name);
   out.cpu_user = facts.cpu_user;
   out.cpu_system = facts.cpu_system;
   out.wchan = facts.wchan;
@@ -55,14 +44,12 @@ report::Thread thread_facts(const attach::ThreadSnapshot& thread) {
 
   out.frozen = thread.freeze == attach::FreezeState::frozen;
   if (thread.freeze == attach::FreezeState::not_frozen)
-    out.errors.push_back("not frozen: did not stop within the timeout");
-  if (thread.stop_kind == attach::StopKind::group_stop) {
-    out.stop = "group-stop (process was stopped; left stopped)";
-  } else if (thread.stop_kind == attach::StopKind::signal_delivery) {
-    out.stop = thread.pending_signal ? "signal " + signal_name(*thread.pending_signal) + " raced the freeze (re-delivered)"
-                                     : std::string("a signal raced the freeze (re-delivered)");
-  }
-  if (thread.error) out.errors.push_back(*thread.error);
+    out.errors.push_back(report::ThreadError{report::ThreadError::Kind::not_frozen});
+  if (thread.stop_kind == attach::StopKind::group_stop)
+    out.stop = report::Stop{report::Stop::Kind::group_stop};
+  else if (thread.stop_kind == attach::StopKind::signal_delivery)
+    out.stop = report::Stop{report::Stop::Kind::signal_delivery, thread.pending_signal};
+  if (thread.error) out.errors.push_back(thread_error(*thread.error));
   return out;
 }
 

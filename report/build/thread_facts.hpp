@@ -1,4 +1,4 @@
-// Copying what attach/ learned about a thread into the report, in words.
+// Copying what attach/ learned about a thread into the report: its facts, how it was held, what is missing.
 #pragma once
 
 #include <optional>
@@ -9,14 +9,8 @@
 
 namespace gmr::report {
 
-/// "sleeping" for 'S', as proc(5) names the states; nullopt for an unknown letter.
-std::optional<std::string> state_name(char state);
-
-/// "SIGUSR1", "SIGRTMIN+3"; "signal 99" when the number has no name.
-std::string signal_name(int signal);
-
 /// Everything of the thread but its frames: identity, state, cpu, blocked syscall, wchan, how it was held,
-/// and the errors attach/ recorded (a not-frozen thread says so).
+/// and the errors attach/ recorded (a not-frozen thread has one too).
 report::Thread thread_facts(const attach::ThreadSnapshot& thread);
 
 }  // namespace gmr::report

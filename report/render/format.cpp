@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <cstdlib>
 
+#include "attach/base/proc_state.hpp"
+
 namespace gmr::report {
 
 namespace {
@@ -51,29 +53,10 @@ std::string format_hex(std::uint64_t value) {
   return buf;
 }
 
-std::optional<std::string_view> state_name(char state) {
-  // The names of fs/proc/array.c task_state_array (Linux 4.14+), plus letters of older kernels.
-  switch (state) {
-    case 'R': return "running";
-    case 'S': return "sleeping";
-    case 'D': return "disk sleep";
-    case 'T': return "stopped";
-    case 't': return "tracing stop";
-    case 'X': return "dead";
-    case 'x': return "dead";
-    case 'Z': return "zombie";
-    case 'P': return "parked";
-    case 'I': return "idle";
-    case 'K': return "wakekill";
-    case 'W': return "waking";
-    default: return std::nullopt;
-  }
-}
-
 std::string format_state(std::optional<char> state, const std::optional<std::string>& name) {
   std::optional<std::string> label = name;
   if (!label && state) {
-    if (auto known = state_name(*state)) label = std::string{*known};
+    if (auto known = attach::proc_state_name(*state)) label = std::string{*known};
   }
   if (state && label) return std::string(1, *state) + " (" + printable(*label) + ")";
   if (state) return printable(std::string_view{&*state, 1});

@@ -1,5 +1,5 @@
-// Value formatting shared by every renderer (text now; JSON and folded later), so that one fact is
-// spelled the same way everywhere. Pure functions: no clock, no locale, no environment.
+// Value formatting shared by every renderer (text, JSON, folded), so that one fact is spelled the same
+// way everywhere. Pure functions: no clock, no locale, no environment.
 #pragma once
 
 #include <chrono>
@@ -17,11 +17,8 @@ std::string format_address(std::uint64_t address);
 /// Any other number shown in hex (offsets, syscall arguments): "0x" + lowercase digits, no padding.
 std::string format_hex(std::uint64_t value);
 
-/// The kernel's name for a /proc/PID/stat state letter ("S" -> "sleeping"); absent for an unknown letter.
-std::optional<std::string_view> state_name(char state);
-
 /// "S (sleeping)"; the letter or the name alone when only one is known; "unknown" when neither is.
-/// `name` overrides the built-in table.
+/// `name` overrides the kernel's name (attach/base/proc_state.hpp).
 std::string format_state(std::optional<char> state, const std::optional<std::string>& name);
 
 /// Milliseconds with exactly 3 decimals, rounded half away from zero to the microsecond: "0.274 ms".

@@ -1,4 +1,4 @@
-// The gmr.report/1 JSON object of one pid: a report, or the error that prevented one. Reads only the
+// The gmr.report/2 JSON object of one pid: a report, or the error that prevented one. Reads only the
 // Report value, like the text renderer. Schema: report/render/gmr-report.schema.json, installed as
 // $datadir/gmr/gmr-report.schema.json; gmr(1) OUTPUT documents every field.
 #pragma once
@@ -15,7 +15,7 @@
 namespace gmr::report {
 
 /// The value of the "schema" key. Bumped only for incompatible changes; new keys keep the version.
-inline constexpr std::string_view json_schema_id = "gmr.report/1";
+inline constexpr std::string_view json_schema_id = "gmr.report/2";
 
 /// A report: envelope (schema, gmr_version, pid, status, exit_code, error: null), target, capture,
 /// secrets_shown, then the selected sections; a section not selected has no key at all.

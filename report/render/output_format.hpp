@@ -1,5 +1,5 @@
 // The output formats of a report, in one place: the CLI's --format choices, the renderer dispatch and the
-// report file extension all come from this table. A new format (folded) adds one enumerator and one row.
+// report file extension all come from this table. A new format adds one enumerator and one row.
 #pragma once
 
 #include <array>
@@ -10,8 +10,8 @@ namespace gmr::report {
 
 enum class OutputFormat {
   text,  // the oslo.reports GMR layout (gmr(1) OUTPUT)
-  json,    // one object per pid, schema gmr.report/1 (report/render/gmr-report.schema.json)
-  folded,  // one line per distinct stack with its thread count, for flame graphs (report/folded_renderer.hpp)
+  json,    // one object per pid, schema gmr.report/2 (report/render/gmr-report.schema.json)
+  folded,  // one line per distinct stack with its thread count, for flame graphs (folded_renderer.hpp)
 };
 
 struct OutputFormatInfo {

@@ -7,6 +7,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "attach/base/unique_fd.hpp"
+
 namespace gmr::report {
 namespace {
 
@@ -77,12 +79,12 @@ std::expected<std::string, FileError> write_report_file(const std::string& direc
   for (unsigned attempt = 0; attempt < max_attempts; ++attempt) {
     const std::string path = prefix + report_file_name(program, time, extension, attempt);
     // O_EXCL also refuses a dangling symlink planted under that name.
-    const int fd = ::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
-    if (fd < 0 && errno == EEXIST) continue;
-    if (fd < 0) return std::unexpected(FileError{errno_message("cannot create", path, errno), errno});
-    const bool written = write_all(fd, content);
+    attach::UniqueFd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
+    if (!fd && errno == EEXIST) continue;
+    if (!fd) return std::unexpected(FileError{errno_message("cannot create", path, errno), errno});
+    const bool written = write_all(fd.get(), content);
     const int write_errno = errno;
-    const bool closed = ::close(fd) == 0;
+    const bool closed = fd.close();
     if (written && closed) return path;
     const int error = written ? errno : write_errno;
     ::unlink(path.c_str());

@@ -4,7 +4,10 @@
 
 #include <algorithm>
 
+#include "attach/base/proc_state.hpp"
 #include "report/render/format.hpp"
+#include "report/render/wording.hpp"
+#include "report/thread_index.hpp"
 
 namespace gmr::report {
 namespace {
@@ -37,7 +40,7 @@ json state_json(std::optional<char> state) {
 json state_name_json(std::optional<char> state, const std::optional<std::string>& name) {
   if (name) return *name;
   if (state)
-    if (auto known = report::state_name(*state)) return std::string{*known};
+    if (auto known = attach::proc_state_name(*state)) return std::string{*known};
   return nullptr;
 }
 
@@ -68,7 +71,10 @@ void to_json(json& out, const BlockedSyscall& syscall) {
 
 namespace {
 
-std::string_view wait_kind_name(Wait::Kind kind) {
+// The stable JSON names of the model's kinds (gmr(1), the JSON schema): never renamed; a new kind gets a
+// new name.
+
+std::string_view kind_name(Wait::Kind kind) {
   switch (kind) {
     case Wait::Kind::mutex: return "mutex";
     case Wait::Kind::join: return "join";
@@ -79,16 +85,99 @@ std::string_view wait_kind_name(Wait::Kind kind) {
   return "syscall";
 }
 
+std::string_view kind_name(symbolize::AddressName::Kind kind) {
+  using Kind = symbolize::AddressName::Kind;
+  switch (kind) {
+    case Kind::symbol: return "symbol";
+    case Kind::stack: return "stack";
+    case Kind::heap: return "heap";
+    case Kind::mapping: return "mapping";
+    case Kind::unknown: return "unknown";
+  }
+  return "unknown";
+}
+
+std::string_view kind_name(ThreadError::Kind kind) {
+  using Kind = ThreadError::Kind;
+  switch (kind) {
+    case Kind::not_frozen: return "not_frozen";
+    case Kind::no_registers: return "no_registers";
+    case Kind::stack_not_captured: return "stack_not_captured";
+    case Kind::stack_unreadable: return "stack_unreadable";
+    case Kind::unwind_unavailable: return "unwind_unavailable";
+    case Kind::unwind_stopped: return "unwind_stopped";
+    case Kind::unwind_no_pc: return "unwind_no_pc";
+    case Kind::unwind_memory_not_captured: return "unwind_memory_not_captured";
+  }
+  return "unwind_stopped";
+}
+
+std::string_view kind_name(Stop::Kind kind) {
+  switch (kind) {
+    case Stop::Kind::group_stop: return "group_stop";
+    case Stop::Kind::signal_delivery: return "signal_delivery";
+  }
+  return "group_stop";
+}
+
+std::string_view kind_name(CaptureNote::Kind kind) {
+  using Kind = CaptureNote::Kind;
+  switch (kind) {
+    case Kind::threads_appeared: return "threads_appeared";
+    case Kind::threads_vanished: return "threads_vanished";
+    case Kind::threads_exited: return "threads_exited";
+    case Kind::thread_not_frozen: return "thread_not_frozen";
+    case Kind::no_debug_aranges: return "no_debug_aranges";
+  }
+  return "threads_exited";
+}
+
+std::string_view kind_name(DumpError::Kind kind) {
+  using Kind = DumpError::Kind;
+  switch (kind) {
+    case Kind::no_such_process: return "no_such_process";
+    case Kind::permission_denied: return "permission_denied";
+    case Kind::already_traced: return "already_traced";
+    case Kind::zombie: return "zombie";
+    case Kind::kernel_thread: return "kernel_thread";
+    case Kind::self: return "self";
+    case Kind::not_a_process: return "not_a_process";
+    case Kind::interrupted: return "interrupted";
+    case Kind::system: return "system";
+    case Kind::output: return "output";
+    case Kind::internal: return "internal";
+  }
+  return "internal";
+}
+
+// The "object" text and the "location" object of a named address; both null when it is not named.
+json object_json(std::optional<std::uint64_t> address, const std::optional<symbolize::AddressName>& name) {
+  if (!address || !name) return nullptr;
+  return address_name_text(*address, *name);
+}
+
+json location_json(const std::optional<symbolize::AddressName>& name) {
+  if (!name) return nullptr;
+  return json{
+      {"kind", kind_name(name->kind)},
+      {"symbol", or_null(name->symbol)},
+      {"offset", hex_or_null(name->offset)},
+      {"tid", or_null(name->tid)},
+      {"mapping", or_null(name->mapping)},
+  };
+}
+
 }  // namespace
 
 void to_json(json& out, const WaitedFd& fd) { out = json{{"fd", fd.fd}, {"target", or_null(fd.target)}}; }
 
 void to_json(json& out, const Wait& wait) {
   out = json{
-      {"kind", wait_kind_name(wait.kind)},
+      {"kind", kind_name(wait.kind)},
       {"syscall", wait.syscall},
       {"address", hex_or_null(wait.address)},
-      {"object", or_null(wait.object)},
+      {"object", object_json(wait.address, wait.object)},
+      {"location", location_json(wait.object)},
       {"priority_inheritance", wait.priority_inheritance},
       {"kernel_deadlock", wait.kernel_deadlock},
       {"thread", or_null(wait.thread)},
@@ -100,10 +189,49 @@ void to_json(json& out, const Wait& wait) {
 void to_json(json& out, const HeldLock& lock) {
   out = json{
       {"address", format_hex(lock.address)},
-      {"object", lock.object},
+      {"object", object_json(lock.address, lock.object)},
+      {"location", location_json(lock.object)},
       {"waiters", lock.waiters},
       {"recursion", or_null(lock.recursion)},
       {"priority_inheritance", lock.priority_inheritance},
+  };
+}
+
+void to_json(json& out, const Stop& stop) {
+  out = json{
+      {"kind", kind_name(stop.kind)},
+      {"signal", or_null(stop.signal)},
+      {"signal_name", stop.signal ? json(signal_name(*stop.signal)) : json(nullptr)},
+      {"message", stop_text(stop)},
+  };
+}
+
+void to_json(json& out, const ThreadError& error) {
+  json frame = nullptr;
+  json pc = nullptr;
+  if (error.after) {
+    frame = or_null(error.after->index);
+    pc = format_hex(error.after->pc);
+  }
+  out = json{
+      {"kind", kind_name(error.kind)},
+      {"message", thread_error_text(error)},
+      {"errno", or_null(error.errno_value)},
+      {"address", hex_or_null(error.address)},
+      {"frame", std::move(frame)},
+      {"pc", std::move(pc)},
+      {"detail", or_null(error.detail)},
+  };
+}
+
+void to_json(json& out, const CaptureNote& note) {
+  out = json{
+      {"kind", kind_name(note.kind)},
+      {"message", note_text(note)},
+      {"count", or_null(note.count)},
+      {"tid", or_null(note.tid)},
+      {"timeout_us", note.timeout ? json(std::chrono::microseconds(*note.timeout).count()) : json(nullptr)},
+      {"module", or_null(note.module)},
   };
 }
 
@@ -170,9 +298,11 @@ void to_json(json& out, const Capture& capture) {
   };
 }
 
+void to_json(json& out, const PythonInfo& python) { out = json{{"notes", python.notes}}; }
+
 void to_json(json& out, const DumpError& error) {
   out = json{
-      {"kind", error.kind},
+      {"kind", kind_name(error.kind)},
       {"message", error.message},
       {"errno", or_null(error.errno_value)},
       {"tracer_pid", or_null(error.tracer_pid)},
@@ -216,20 +346,12 @@ void to_json(json& out, const CustomSection& section) {
 
 json groups_json(const Report& report) {
   if (report.groups.empty()) return nullptr;
+  const ThreadIndex threads(report.threads);
   json groups = json::array();
   for (const auto& group : report.groups) {
     json names = json::array();
-    const Thread* first = nullptr;
-    for (pid_t tid : group.tids) {
-      auto it = std::ranges::find(report.threads, tid, &Thread::tid);
-      if (it == report.threads.end()) continue;
-      if (first == nullptr) first = &*it;
-      auto seen = std::ranges::find_if(names, [&](const json& n) { return n["name"] == or_null(it->name); });
-      if (seen == names.end())
-        names.push_back(json{{"name", or_null(it->name)}, {"count", 1}});
-      else
-        (*seen)["count"] = (*seen)["count"].get<int>() + 1;
-    }
+    for (const auto& [name, count] : group.names) names.push_back(json{{"name", or_null(name)}, {"count", count}});
+    const Thread* first = group.tids.empty() ? nullptr : threads.find(group.tids.front());
     groups.push_back(json{
         {"count", group.tids.size()},
         {"tids", group.tids},

@@ -1,5 +1,5 @@
-// JSON beside the Report types (nlohmann ADL serializers), the pieces of a gmr.report/1 object. The
-// whole object, with its envelope and section selection, is built by report/json_renderer.hpp.
+// JSON beside the Report types (nlohmann ADL serializers), the pieces of a gmr.report/2 object. The
+// whole object, with its envelope and section selection, is built by report/render/json_renderer.hpp.
 // Contract (also gmr(1) OUTPUT and report/render/gmr-report.schema.json): snake_case keys; every key present;
 // an unknown value is null, never "" or 0; target addresses and offsets are "0x…" strings; durations are
 // integers with their unit in the key (_us); enums are stable lowercase strings. ordered_json keeps the
@@ -18,11 +18,15 @@ void to_json(nlohmann::ordered_json& out, const BlockedSyscall& syscall);
 void to_json(nlohmann::ordered_json& out, const WaitedFd& fd);
 void to_json(nlohmann::ordered_json& out, const Wait& wait);
 void to_json(nlohmann::ordered_json& out, const HeldLock& lock);
+void to_json(nlohmann::ordered_json& out, const Stop& stop);
+void to_json(nlohmann::ordered_json& out, const ThreadError& error);
 void to_json(nlohmann::ordered_json& out, const Thread& thread);
 void to_json(nlohmann::ordered_json& out, const Deadlock& deadlock);
 void to_json(nlohmann::ordered_json& out, const Package& package);
 void to_json(nlohmann::ordered_json& out, const Process& process);
+void to_json(nlohmann::ordered_json& out, const CaptureNote& note);
 void to_json(nlohmann::ordered_json& out, const Capture& capture);
+void to_json(nlohmann::ordered_json& out, const PythonInfo& python);
 void to_json(nlohmann::ordered_json& out, const DumpError& error);
 void to_json(nlohmann::ordered_json& out, const ConfigSource& source);
 void to_json(nlohmann::ordered_json& out, const ConfigOption& option);

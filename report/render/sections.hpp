@@ -1,6 +1,6 @@
 // The sections of a report that --sections can select, in one place. The header block (pid, command line,
-// capture facts) is not a section: it is always printed. A later section (deadlocks…) adds one enumerator
-// and one row here, and its renderers ask `wanted(section)`. The JSON key of `custom` is custom_sections.
+// capture facts) is not a section: it is always printed. A new section adds one enumerator and one row
+// here, and its renderers ask `wanted(section)`. The JSON key of `custom` is custom_sections.
 #pragma once
 
 #include <array>

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 
 #include "report/render/config_text.hpp"
 #include "report/render/format.hpp"
 #include "report/render/layout.hpp"
+#include "report/render/wording.hpp"
+#include "report/thread_index.hpp"
 
 namespace gmr::report {
 
@@ -44,11 +47,15 @@ std::string consistency(const Report& report) {
   return "no: see notes";
 }
 
-void render_notes(const Capture& capture, std::ostream& out) {
-  if (!capture.was_group_stopped && capture.notes.empty()) return;
+void render_notes(const Report& report, std::ostream& out) {
+  const Capture& capture = report.capture;
+  const std::size_t python_notes = report.python ? report.python->notes.size() : 0;
+  if (!capture.was_group_stopped && capture.notes.empty() && python_notes == 0) return;
   out << field("notes", "");
   if (capture.was_group_stopped) out << "  process was stopped before gmr (left stopped)\n";
-  for (const auto& note : capture.notes) out << "  " << printable(note) << '\n';
+  for (const auto& note : capture.notes) out << "  " << printable(note_text(note)) << '\n';
+  if (report.python)
+    for (const auto& note : report.python->notes) out << "  " << printable(note) << '\n';
 }
 
 void render_header(const Report& report, std::ostream& out) {
@@ -66,7 +73,7 @@ void render_header(const Report& report, std::ostream& out) {
   }
   out << field("stop window", format_milliseconds(capture.stop_window));
   out << field("consistent", consistency(report));
-  render_notes(capture, out);
+  render_notes(report, out);
   if (report.secrets_shown) out << field("secrets", "shown, not masked (--show-secrets)");
   out << field("gmr version", report.gmr_version.empty() ? "unknown" : printable(report.gmr_version));
 }
@@ -116,20 +123,20 @@ void render_thread_facts(const Thread& thread, std::ostream& out) {
   out << field("cpu", cpu_times(thread));
   out << field("syscall", syscall_text(thread.syscall));
   out << field("wchan", or_unknown(thread.wchan));
-  if (thread.stop) out << field("stop", printable(*thread.stop));
-  for (const auto& error : thread.errors) out << field("error", printable(error));
+  if (thread.stop) out << field("stop", printable(stop_text(*thread.stop)));
+  for (const auto& error : thread.errors) out << field("error", printable(thread_error_text(error)));
 }
 
 // ---- locks ---------------------------------------------------------------------------------------
 
-std::string thread_reference(pid_t tid, const std::vector<Thread>& threads) {
-  auto it = std::ranges::find(threads, tid, &Thread::tid);
-  const std::string name = it != threads.end() && it->name ? " \"" + printable(*it->name) + "\"" : "";
+std::string thread_reference(pid_t tid, const ThreadIndex& threads) {
+  const Thread* thread = threads.find(tid);
+  const std::string name = thread != nullptr && thread->name ? " \"" + printable(*thread->name) + "\"" : "";
   return "thread " + std::to_string(tid) + name;
 }
 
 std::string object_text(const Wait& wait) {
-  if (wait.object) return printable(*wait.object);
+  if (wait.address && wait.object) return printable(address_name_text(*wait.address, *wait.object));
   if (wait.address) return format_hex(*wait.address);
   return "a mutex not identified";
 }
@@ -139,7 +146,7 @@ std::string fd_text(const WaitedFd& fd) {
 }
 
 /// "waiting to lock app::lock_b held by thread 12 \"lock-b\"": the jstack-like line of a blocked thread.
-std::string wait_text(const Wait& wait, const std::vector<Thread>& threads) {
+std::string wait_text(const Wait& wait, const ThreadIndex& threads) {
   switch (wait.kind) {
     case Wait::Kind::mutex: {
       std::string text = "waiting to lock " + object_text(wait) + (wait.priority_inheritance ? " (priority inheritance)" : "");
@@ -169,11 +176,12 @@ std::string held_text(const HeldLock& lock) {
   if (lock.priority_inheritance) facts.push_back("priority inheritance");
   if (lock.recursion) facts.push_back("locked " + std::to_string(*lock.recursion) + " times");
   facts.push_back(std::to_string(lock.waiters) + (lock.waiters == 1 ? " waiter" : " waiters"));
-  return "holds " + (lock.object.empty() ? format_hex(lock.address) : printable(lock.object)) + " (" +
-         join(facts, ", ") + ")";
+  const std::string object =
+      lock.object ? printable(address_name_text(lock.address, *lock.object)) : format_hex(lock.address);
+  return "holds " + object + " (" + join(facts, ", ") + ")";
 }
 
-void render_lock_lines(const Thread& thread, const std::vector<Thread>& threads, std::ostream& out) {
+void render_lock_lines(const Thread& thread, const ThreadIndex& threads, std::ostream& out) {
   if (thread.wait) out << "- " << wait_text(*thread.wait, threads) << '\n';
   for (const auto& lock : thread.holds) out << "- " << held_text(lock) << '\n';
 }
@@ -223,14 +231,14 @@ void render_frames(const Thread& thread, std::ostream& out) {
   if (thread.frames_truncated) out << "... frames truncated\n";
 }
 
-void render_threads(const std::vector<Thread>& threads, std::ostream& out) {
+void render_threads(const std::vector<Thread>& threads, const ThreadIndex& index, std::ostream& out) {
   out << layout::section_banner("Threads");
   if (threads.empty()) out << "no threads\n";
   for (std::size_t i = 0; i < threads.size(); ++i) {
     if (i > 0) out << '\n';
     out << layout::thread_header(thread_title(threads[i]));
     render_thread_facts(threads[i], out);
-    render_lock_lines(threads[i], threads, out);
+    render_lock_lines(threads[i], index, out);
     out << '\n';
     render_frames(threads[i], out);
   }
@@ -251,61 +259,53 @@ std::string tid_ranges(const std::vector<pid_t>& tids) {
 }
 
 // "crowd-read (600), worker (2)": each distinct name with its count, in the order first met.
-std::string name_counts(const ThreadGroup& group, const std::vector<Thread>& threads) {
-  std::vector<std::pair<std::string, std::size_t>> names;
-  for (pid_t tid : group.tids) {
-    auto it = std::ranges::find(threads, tid, &Thread::tid);
-    const std::string name = it != threads.end() && it->name ? "\"" + printable(*it->name) + "\"" : "(name unknown)";
-    auto seen = std::ranges::find(names, name, &std::pair<std::string, std::size_t>::first);
-    if (seen == names.end())
-      names.emplace_back(name, 1);
-    else
-      ++seen->second;
-  }
+std::string name_counts(const ThreadGroup& group) {
   std::vector<std::string> parts;
-  for (const auto& [name, count] : names) parts.push_back(name + " (" + std::to_string(count) + ")");
+  for (const auto& [name, count] : group.names)
+    parts.push_back((name ? "\"" + printable(*name) + "\"" : std::string{"(name unknown)"}) + " (" +
+                    std::to_string(count) + ")");
   return join(parts, ", ");
 }
 
 // A group's waits, each distinct line once with how many of its threads have it; holds name their thread.
-void render_group_lock_lines(const ThreadGroup& group, const std::vector<Thread>& threads, std::ostream& out) {
+void render_group_lock_lines(const ThreadGroup& group, const ThreadIndex& threads, std::ostream& out) {
   if (group.tids.size() == 1) {
-    if (auto it = std::ranges::find(threads, group.tids.front(), &Thread::tid); it != threads.end())
-      render_lock_lines(*it, threads, out);
+    if (const Thread* thread = threads.find(group.tids.front())) render_lock_lines(*thread, threads, out);
     return;
   }
-  std::vector<std::pair<std::string, std::size_t>> waits;
+  std::vector<std::pair<std::string, std::size_t>> waits;  // in the order first met
+  std::unordered_map<std::string, std::size_t> wait_position;
   std::vector<std::string> holds;
   for (pid_t tid : group.tids) {
-    auto it = std::ranges::find(threads, tid, &Thread::tid);
-    if (it == threads.end()) continue;
-    if (it->wait) {
-      const std::string text = wait_text(*it->wait, threads);
-      auto seen = std::ranges::find(waits, text, &std::pair<std::string, std::size_t>::first);
-      if (seen == waits.end())
-        waits.emplace_back(text, 1);
+    const Thread* thread = threads.find(tid);
+    if (thread == nullptr) continue;
+    if (thread->wait) {
+      std::string text = wait_text(*thread->wait, threads);
+      auto [seen, added] = wait_position.try_emplace(text, waits.size());
+      if (added)
+        waits.emplace_back(std::move(text), 1);
       else
-        ++seen->second;
+        ++waits[seen->second].second;
     }
-    for (const auto& lock : it->holds) holds.push_back("thread " + std::to_string(tid) + " " + held_text(lock));
+    for (const auto& lock : thread->holds) holds.push_back("thread " + std::to_string(tid) + " " + held_text(lock));
   }
   for (const auto& [text, count] : waits)
     out << "- " << text << " (" << count << (count == 1 ? " thread" : " threads") << ")\n";
   for (const auto& text : holds) out << "- " << text << '\n';
 }
 
-void render_groups(const std::vector<ThreadGroup>& groups, const std::vector<Thread>& threads, std::ostream& out) {
+void render_groups(const std::vector<ThreadGroup>& groups, const ThreadIndex& threads, std::ostream& out) {
   out << layout::section_banner("Threads");
   if (groups.empty()) out << "no threads\n";
   for (std::size_t i = 0; i < groups.size(); ++i) {
     const auto& group = groups[i];
-    auto first = std::ranges::find(threads, group.tids.front(), &Thread::tid);
-    if (first == threads.end()) continue;
+    const Thread* first = threads.find(group.tids.front());
+    if (first == nullptr) continue;
     if (i > 0) out << '\n';
     const std::size_t n = group.tids.size();
     out << layout::thread_header(std::to_string(n) + (n == 1 ? " thread" : " threads"));
     out << field("tids", tid_ranges(group.tids));
-    out << field("names", name_counts(group, threads));
+    out << field("names", name_counts(group));
     render_group_lock_lines(group, threads, out);
     out << '\n';
     render_frames(*first, out);
@@ -315,21 +315,22 @@ void render_groups(const std::vector<ThreadGroup>& groups, const std::vector<Thr
 // ---- deadlocks ---------------------------------------------------------------------------------
 
 // jstack's "Found one Java-level deadlock:": each thread, what it waits for and who holds it, then stacks.
-void render_deadlocks(const std::vector<Deadlock>& deadlocks, const std::vector<Thread>& threads, std::ostream& out) {
+void render_deadlocks(const std::vector<Deadlock>& deadlocks, const ThreadIndex& threads, std::ostream& out) {
   out << layout::section_banner("Deadlocks");
   for (std::size_t i = 0; i < deadlocks.size(); ++i) {
     if (i > 0) out << '\n';
     out << "Found one deadlock:\n";
     for (pid_t tid : deadlocks[i].threads) {
-      auto it = std::ranges::find(threads, tid, &Thread::tid);
-      if (it == threads.end()) continue;
-      out << "  " << thread_reference(tid, threads) << ": " << (it->wait ? wait_text(*it->wait, threads) : "?") << '\n';
+      const Thread* thread = threads.find(tid);
+      if (thread == nullptr) continue;
+      out << "  " << thread_reference(tid, threads) << ": "
+          << (thread->wait ? wait_text(*thread->wait, threads) : "?") << '\n';
     }
     for (pid_t tid : deadlocks[i].threads) {
-      auto it = std::ranges::find(threads, tid, &Thread::tid);
-      if (it == threads.end()) continue;
-      out << '\n' << layout::thread_header(thread_title(*it));
-      render_frames(*it, out);
+      const Thread* thread = threads.find(tid);
+      if (thread == nullptr) continue;
+      out << '\n' << layout::thread_header(thread_title(*thread));
+      render_frames(*thread, out);
     }
   }
 }
@@ -361,6 +362,7 @@ void render_processes(const std::vector<Process>& processes, std::ostream& out) 
 }  // namespace
 
 void render_text(const Report& report, const SectionSet& sections, std::ostream& out) {
+  const ThreadIndex threads(report.threads);
   render_header(report, out);
   if (sections.wanted(Section::package)) {
     out << '\n';
@@ -369,13 +371,13 @@ void render_text(const Report& report, const SectionSet& sections, std::ostream&
   if (sections.wanted(Section::threads)) {
     out << '\n';
     if (report.groups.empty())
-      render_threads(report.threads, out);
+      render_threads(report.threads, threads, out);
     else
-      render_groups(report.groups, report.threads, out);
+      render_groups(report.groups, threads, out);
   }
   if (sections.wanted(Section::deadlocks) && !report.deadlocks.empty()) {
     out << '\n';
-    render_deadlocks(report.deadlocks, report.threads, out);
+    render_deadlocks(report.deadlocks, threads, out);
   }
   if (sections.wanted(Section::processes)) {
     out << '\n';

@@ -74,7 +74,10 @@ TEST_CASE("exit 1: a partial report, when a thread could not be unwound") {
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["status"] == "partial");
   CHECK(lines[0]["exit_code"] == 1);
-  CHECK_FALSE(lines[0]["threads"][0]["errors"].empty());
+  const nlohmann::json& errors = lines[0]["threads"][0]["errors"];
+  REQUIRE_FALSE(errors.empty());
+  CHECK(errors[0]["kind"].get<std::string>().starts_with("unwind_"));
+  CHECK(errors[0]["message"].get<std::string>().starts_with("unwind stopped"));
 }
 
 TEST_CASE("exit 2: no report (a zombie), the failure as JSON") {

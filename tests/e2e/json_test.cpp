@@ -52,7 +52,7 @@ TEST_CASE("a C fixture as JSON: valid, complete, every thread with its fixture f
   const auto lines = dump_json({"dump", "--json", pid_text(fixture)}, cli::exit_complete);
   REQUIRE(lines.size() == 1);
   const json& doc = lines[0];
-  CHECK(doc["schema"] == "gmr.report/1");
+  CHECK(doc["schema"] == "gmr.report/2");
   CHECK(doc["status"] == "complete");
   CHECK(doc["exit_code"] == 0);
   CHECK(doc["pid"] == fixture.pid());

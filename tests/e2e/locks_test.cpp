@@ -16,6 +16,7 @@
 #include "report/render/format.hpp"
 #include "report/render/render.hpp"
 #include "report/render/text_renderer.hpp"
+#include "report/render/wording.hpp"
 #include "support/json_schema.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
@@ -74,6 +75,11 @@ const report::Thread& thread_named(const report::Report& report, std::string_vie
 
 pid_t tid_of(const report::Report& report, std::string_view name) { return thread_named(report, name).tid; }
 
+// A named address as the text report words it; "" when it was not named.
+std::string named(std::optional<std::uint64_t> address, const std::optional<symbolize::AddressName>& name) {
+  return address && name ? report::address_name_text(*address, *name) : "";
+}
+
 std::string ref(const report::Report& report, std::string_view name) {
   return "thread " + std::to_string(tid_of(report, name)) + " \"" + std::string(name) + "\"";
 }
@@ -104,7 +110,7 @@ void check_mutex_wait(const Dumped& d, std::string_view waiter, std::string_view
   REQUIRE(thread.wait.has_value());
   CHECK(thread.wait->kind == Kind::mutex);
   CHECK(thread.wait->syscall == "futex");
-  CHECK(thread.wait->object == std::optional<std::string>(std::string(object)));
+  CHECK(named(thread.wait->address, thread.wait->object) == object);
   CHECK(thread.wait->thread == std::optional<pid_t>(tid_of(report, owner)));
   CHECK(thread.wait->priority_inheritance == pi);
   CHECK(!thread.wait->foreign_owner.has_value());
@@ -122,7 +128,7 @@ void check_holds(const Dumped& d, std::string_view owner, std::string_view objec
   CHECK(holds[0]["recursion"] == (recursion ? json(*recursion) : json(nullptr)));
   CHECK(holds[0]["priority_inheritance"] == pi);
   REQUIRE(thread.holds.size() == 1);
-  CHECK(thread.holds[0].object == object);
+  CHECK(named(thread.holds[0].address, thread.holds[0].object) == object);
   CHECK(thread.holds[0].waiters == waiters);
   CHECK(thread.holds[0].recursion == recursion);
   CHECK(thread.holds[0].priority_inheritance == pi);
@@ -300,7 +306,8 @@ TEST_CASE("condition-variable and stdio-lock waiters are no mutex waits and no d
     const auto& thread = thread_named(d.report, name);
     REQUIRE(thread.wait.has_value());
     CHECK(thread.wait->kind == Kind::condition);
-    CHECK(thread.wait->object == std::optional<std::string>("app::ready_cond"));
+    CHECK(thread.wait->object == std::optional(symbolize::AddressName{
+                                     .kind = symbolize::AddressName::Kind::symbol, .symbol = "app::ready_cond", .offset = 0}));
     CHECK(json_thread(d, thread.tid)["wait"]["kind"] == "condition");
     CHECK(json_thread(d, thread.tid)["wait"]["object"] == "app::ready_cond");
   }
@@ -308,7 +315,10 @@ TEST_CASE("condition-variable and stdio-lock waiters are no mutex waits and no d
   const auto& stdio = thread_named(d.report, "stdio-waiter");
   REQUIRE(stdio.wait.has_value());
   CHECK(stdio.wait->kind == Kind::futex);
-  CHECK(stdio.wait->object.value_or("").starts_with("heap 0x"));
+  REQUIRE(stdio.wait->object.has_value());
+  CHECK(stdio.wait->object->kind == symbolize::AddressName::Kind::heap);
+  CHECK(json_thread(d, stdio.tid)["wait"]["location"]["kind"] == "heap");
+  CHECK(json_thread(d, stdio.tid)["wait"]["object"].get<std::string>().starts_with("heap 0x"));
   CHECK(json_thread(d, stdio.tid)["wait"]["kind"] == "futex");
   for (const auto& thread : d.doc["threads"]) {
     CHECK(thread["holds"] == json::array());
@@ -359,10 +369,19 @@ TEST_CASE("mutexes named by where they live: a global struct's field, the heap, 
                                  report::format_hex(*stack.wait->address);
   check_mutex_wait(d, "heap-waiter", heap_name, "holder");
   check_mutex_wait(d, "stack-waiter", stack_name, "holder");
+  // The same names in parts: JSON "location".
+  CHECK(json_thread(d, tid_of(d.report, "field-waiter"))["wait"]["location"] ==
+        json::parse(R"({"kind": "symbol", "symbol": "app::registry", "offset": "0x10", "tid": null, "mapping": null})"));
+  const json& heap_location = json_thread(d, heap.tid)["wait"]["location"];
+  CHECK(heap_location["kind"] == "heap");
+  CHECK(heap_location["symbol"].is_null());
+  const json& stack_location = json_thread(d, stack.tid)["wait"]["location"];
+  CHECK(stack_location["kind"] == "stack");
+  CHECK(stack_location["tid"] == tid_of(d.report, "holder"));
   const auto& holder = thread_named(d.report, "holder");
   REQUIRE(holder.holds.size() == 3);
   std::vector<std::string> held;
-  for (const auto& lock : holder.holds) held.push_back(lock.object);
+  for (const auto& lock : holder.holds) held.push_back(named(lock.address, lock.object));
   std::ranges::sort(held);
   std::vector<std::string> expected{"app::registry+0x10", heap_name, stack_name};
   std::ranges::sort(expected);

@@ -2,18 +2,16 @@
 // JSON files valid, and never an existing file overwritten.
 #include <doctest/doctest.h>
 
-#include <stdlib.h>
-
 #include <chrono>
 #include <filesystem>
 #include <fstream>
 #include <map>
-#include <sstream>
 #include <string>
 
 #include "cli/exit_codes.hpp"
 #include "support/json_schema.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 
 namespace {
 
@@ -21,23 +19,6 @@ namespace fs = std::filesystem;
 using namespace gmr;
 using namespace gmr::test;
 using nlohmann::json;
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char name[] = "/tmp/gmr-output-dir-XXXXXX";
-    REQUIRE(mkdtemp(name) != nullptr);
-    path = name;
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 // "2024-05-01T12:34:56.123456Z" -> "20240501123456"
 std::string compact(const std::string& rfc3339) {
@@ -62,13 +43,13 @@ TEST_SUITE("e2e::output_dir") {
 
 TEST_CASE("a text report goes to <program>_gurumeditation_<capture time> and its path is printed") {
   Fixture fixture("fixture_threads_c");
-  TempDir dir;
+  TempDir dir("output-dir");
   const RunResult result = run_gmr({"dump", "--output-dir", dir.path.string(), std::to_string(fixture.pid())});
   INFO("stderr: ", result.err);
   REQUIRE(result.exit_code == cli::exit_complete);
   const auto paths = lines_of(result.out);
   REQUIRE(paths.size() == 1);
-  const std::string content = read(paths[0]);
+  const std::string content = read_text(paths[0]);
   const auto at = content.find("captured at  = ");
   REQUIRE(at != std::string::npos);
   const std::string stamp = compact(content.substr(at + 15, 27));
@@ -80,7 +61,7 @@ TEST_CASE("a text report goes to <program>_gurumeditation_<capture time> and its
 
 TEST_CASE("JSON reports of several pids: one valid .json file each, a second in the same second gets .1") {
   Fixture fixture("fixture_threads_c");
-  TempDir dir;
+  TempDir dir("output-dir");
   const std::string pid = std::to_string(fixture.pid());
   const RunResult result = run_gmr({"dump", "--json", "--output-dir", dir.path.string(), pid, pid, pid});
   INFO("stderr: ", result.err);
@@ -89,7 +70,7 @@ TEST_CASE("JSON reports of several pids: one valid .json file each, a second in 
   REQUIRE(paths.size() == 3);
   std::map<std::string, int> per_second;  // files already written for a capture second
   for (const auto& path : paths) {
-    const std::string text = read(path);
+    const std::string text = read_text(path);
     const SchemaCheck check = check_schema(text, true);
     CHECK_MESSAGE(check.valid, check.problems);
     const json doc = json::parse(text);
@@ -103,7 +84,7 @@ TEST_CASE("JSON reports of several pids: one valid .json file each, a second in 
 
 TEST_CASE("existing files are never overwritten") {
   Fixture fixture("fixture_threads_c");
-  TempDir dir;
+  TempDir dir("output-dir");
   // Every name the report could get in the next minute is taken already.
   const auto now = std::chrono::system_clock::now();
   for (int s = -1; s < 60; ++s) {
@@ -117,13 +98,13 @@ TEST_CASE("existing files are never overwritten") {
   const auto paths = lines_of(result.out);
   REQUIRE(paths.size() == 1);
   CHECK(paths[0].ends_with(".1.json"));
-  CHECK(json::parse(read(paths[0]))["pid"] == fixture.pid());
+  CHECK(json::parse(read_text(paths[0]))["pid"] == fixture.pid());
   for (const auto& entry : fs::directory_iterator(dir.path))
-    if (entry.path() != paths[0]) CHECK(read(entry.path()) == "an earlier report\n");
+    if (entry.path() != paths[0]) CHECK(read_text(entry.path()) == "an earlier report\n");
 }
 
 TEST_CASE("a pid without a report writes no file and prints no path") {
-  TempDir dir;
+  TempDir dir("output-dir");
   const RunResult gone = run_command({"sh", "-c", "echo $$"});
   const std::string pid = lines_of(gone.out).at(0);
   const RunResult result = run_gmr({"dump", "--json", "--output-dir", dir.path.string(), pid});

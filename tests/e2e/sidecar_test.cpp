@@ -6,13 +6,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <string>
 
 #include "attach/capture.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "report/build/report_builder.hpp"
 
 namespace fs = std::filesystem;
@@ -20,21 +20,6 @@ using namespace gmr;
 using namespace gmr::test;
 
 namespace {
-
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char tmpl[] = "/tmp/gmr-sidecar-XXXXXX";
-    REQUIRE(mkdtemp(tmpl) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() { fs::remove_all(path); }
-  std::string write(const std::string& name, const std::string& text) const {
-    fs::create_directories((path / name).parent_path());
-    std::ofstream(path / name) << text;
-    return (path / name).string();
-  }
-};
 
 report::Report dump_files(pid_t pid, attach::SidecarRequest request = {}) {
   attach::CaptureOptions options;
@@ -66,7 +51,7 @@ std::string option(const report::ConfigBlock& b, const std::string& group, const
 
 TEST_SUITE("e2e::sidecar") {
   TEST_CASE("discovered from GMR_SIDECAR, --config-file, --config-file= and --config-dir, in command-line order") {
-    TempDir dir;
+    TempDir dir("sidecar");
     const auto env_file = dir.write("env.conf", "[DEFAULT]\nsource = env\n");
     const auto first = dir.write("first.conf", "[DEFAULT]\nsource = first\npassword = p4ss-first\n");
     const auto second = dir.write("second.conf", "[DEFAULT]\nsource = second\n");
@@ -93,7 +78,7 @@ TEST_SUITE("e2e::sidecar") {
   }
 
   TEST_CASE("relative paths are taken from the target's working directory") {
-    TempDir dir;
+    TempDir dir("sidecar");
     dir.write("etc/rel.conf", "[DEFAULT]\nsource = relative\n");
     Fixture f("fixture_config", {.args = {"--config-file", "etc/rel.conf"},
                                  .prefix = {"sh", "-c", "cd '" + dir.path.string() + "' && exec \"$0\" \"$@\""}});
@@ -105,7 +90,7 @@ TEST_SUITE("e2e::sidecar") {
   }
 
   TEST_CASE("--sidecar names the files, as gmr sees them, and turns discovery off") {
-    TempDir dir;
+    TempDir dir("sidecar");
     const auto discovered = dir.write("discovered.conf", "[DEFAULT]\nsource = discovered\n");
     const auto named = dir.write("named.conf", "not ini at all\ntoken: abc123\n");
     Fixture f("fixture_config", {.args = {"--config-file", discovered}});
@@ -116,7 +101,7 @@ TEST_SUITE("e2e::sidecar") {
   }
 
   TEST_CASE("a target in its own mount namespace: its file is read from inside that namespace") {
-    TempDir dir;  // empty on the host; a tmpfs with app.conf is mounted over it inside the namespace
+    TempDir dir("sidecar");  // empty on the host; a tmpfs with app.conf is mounted over it inside the namespace
     const std::string mount = dir.path.string();
     Fixture f("fixture_config",
               {.args = {"--config-file", mount + "/app.conf"},
@@ -131,7 +116,7 @@ TEST_SUITE("e2e::sidecar") {
   }
 
   TEST_CASE("a symlink that leads above the target's root is refused; missing files say so") {
-    TempDir dir;
+    TempDir dir("sidecar");
     fs::create_symlink("../../../../../../../../etc/hostname", dir.path / "escape.conf");
     Fixture f("fixture_config", {.args = {"--config-file", (dir.path / "escape.conf").string(),
                                           "--config-file", (dir.path / "missing.conf").string()}});
@@ -146,7 +131,7 @@ TEST_SUITE("e2e::sidecar") {
   }
 
   TEST_CASE("sidecar secrets never reach the text output unless --show-secrets") {
-    TempDir dir;
+    TempDir dir("sidecar");
     const auto file = dir.write("app.conf", "[DEFAULT]\npassword = sidecar-p4ss\nurl = amqp://u:amqp-p4ss@mq/\n");
     Fixture f("fixture_config", {.args = {"--config-file", file}});
     auto masked = run_gmr({"dump", std::to_string(f.pid())});

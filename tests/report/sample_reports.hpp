@@ -2,6 +2,7 @@
 // optional is absent. Shared so that later renderers (JSON, folded) can be tested on the same values.
 #pragma once
 
+#include <csignal>
 #include <chrono>
 #include <string>
 
@@ -30,6 +31,11 @@ inline report::Frame& at(report::Frame& f, std::string file, int line, std::opti
   f.line = line;
   f.column = column;
   return f;
+}
+
+/// An address named by the data symbol `name`, `offset` bytes in.
+inline symbolize::AddressName symbol(std::string name, std::uint64_t offset = 0) {
+  return {.kind = symbolize::AddressName::Kind::symbol, .symbol = std::move(name), .offset = offset};
 }
 
 inline constexpr const char* libc = "/usr/lib/x86_64-linux-gnu/libc.so.6";
@@ -78,7 +84,7 @@ inline report::Thread worker_thread() {
   t.syscall = report::BlockedSyscall{202, "futex", {0x55d0c5e1a2b8, 0x189, 0, 0, 0, 0xffffffff}};
   t.wchan = "futex_wait_queue";
   t.frozen = true;
-  t.stop = "signal SIGUSR1 (re-delivered)";
+  t.stop = report::Stop{report::Stop::Kind::signal_delivery, SIGUSR1};
   auto f0 = named_frame(0, 0x7f3a1c8a1d36, "__futex_abstimed_wait_common", 0x36, libc);
   at(f0, "./nptl/futex-internal.c", 57, 12).source = "int err = INTERNAL_SYSCALL_CANCEL (futex_time64, futex_word, op, expected,";
   auto f1 = frame(1, 0x7f3a1b2c5e10);
@@ -103,7 +109,7 @@ inline report::Thread stuck_thread() {
   t.syscall = report::BlockedSyscall{0, "read", {7, 0x7f3a10000b70, 4096, 0, 0, 0}};
   t.wchan = "folio_wait_bit_common";
   t.frozen = false;
-  t.errors = {"not stopped within 3.000 s (--timeout): registers and stack not captured"};
+  t.errors = {{.kind = report::ThreadError::Kind::not_frozen}};
   return t;
 }
 
@@ -112,7 +118,9 @@ inline report::Thread odd_thread() {
   t.tid = 4246;
   t.syscall = report::BlockedSyscall{451, std::nullopt, {1, 2, 3, 0, 0, 0}};
   t.frozen = true;
-  t.errors = {"unwinding stopped at 0x00007f3a1c000010: no CFI and no frame pointer"};
+  t.errors = {{.kind = report::ThreadError::Kind::unwind_stopped,
+               .after = report::ThreadError::After{0, 0x7f3a1c000010},
+               .detail = "no matching address range"}};
   auto f0 = named_frame(0, 0x7f3a1c000010, "spin\x1b[2J", 0x10, "/opt/plugin dir/libspin.so");
   t.frames = {f0};
   return t;
@@ -186,7 +194,11 @@ inline report::Report rich_report() {
   c.stop_window = nanoseconds{274'391};
   c.consistent = false;
   c.was_group_stopped = true;
-  c.notes = {"no debug info for /usr/lib/x86_64-linux-gnu/libjemalloc.so.2: install libjemalloc2-dbgsym"};
+  c.notes = {
+      {.kind = report::CaptureNote::Kind::threads_appeared, .count = 1},
+      {.kind = report::CaptureNote::Kind::thread_not_frozen, .tid = 4244, .timeout = milliseconds{3000}},
+      {.kind = report::CaptureNote::Kind::no_debug_aranges, .module = "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2"},
+  };
   r.package.executable = redis;
   r.package.executable_deleted = true;
   r.package.build_id = "4f5e6a7b8c9d0e1f2a3b4c5d6e7f8091a2b3c4d5";
@@ -241,15 +253,17 @@ inline report::Report locks_report() {
     t.frames.push_back(named_frame(0, 0x7f3a1c8a412b, "__lll_lock_wait", 0x2b, libc));
     return t;
   };
-  report::Wait to_b{report::Wait::Kind::mutex, "futex", 0x55d0c41b0040, "app::lock_b", false, false, 11, {}, {}};
-  report::Wait to_a{report::Wait::Kind::mutex, "futex", 0x55d0c41b0000, "app::registry+0x10", true, false, 10, {}, {}};
+  const auto lock_b = symbol("app::lock_b");
+  const auto registry_field = symbol("app::registry", 0x10);
+  report::Wait to_b{report::Wait::Kind::mutex, "futex", 0x55d0c41b0040, lock_b, false, false, 11, {}, {}};
+  report::Wait to_a{report::Wait::Kind::mutex, "futex", 0x55d0c41b0000, registry_field, true, false, 10, {}, {}};
   report::Wait join{report::Wait::Kind::join, "futex", {}, {}, false, false, 10, {}, {}};
-  report::Wait cond{report::Wait::Kind::condition, "futex", 0x55d0c41b0080, "app::ready", false, false, {}, {}, {}};
+  report::Wait cond{report::Wait::Kind::condition, "futex", 0x55d0c41b0080, symbol("app::ready"), false, false, {}, {}, {}};
   report::Wait read{report::Wait::Kind::syscall, "read", {}, {}, false, false, {}, {}, {{7, "socket:[1234]"}, {9, {}}}};
   report.threads = {blocked(10, "lock-a", to_b), blocked(11, "lock-b", to_a), blocked(12, "joiner", join),
                     blocked(13, "waiter", cond), blocked(14, "reader", read)};
-  report.threads[0].holds.push_back({0x55d0c41b0000, "app::registry+0x10", 1, {}, true});
-  report.threads[1].holds.push_back({0x55d0c41b0040, "app::lock_b", 1, 2u, false});
+  report.threads[0].holds.push_back({0x55d0c41b0000, registry_field, 1, {}, true});
+  report.threads[1].holds.push_back({0x55d0c41b0040, lock_b, 1, 2u, false});
   report.deadlocks.push_back({{10, 11}});
   return report;
 }

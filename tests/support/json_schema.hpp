@@ -14,7 +14,7 @@ struct SchemaCheck {
   std::string problems;     // one line per problem, from the validator
 };
 
-/// Validates every non-empty line of `json_lines` as one gmr.report/1 object (JSON Lines), or a whole
+/// Validates every non-empty line of `json_lines` as one gmr.report/2 object (JSON Lines), or a whole
 /// indented document when `whole_document`. Throws std::runtime_error when python3 cannot run.
 SchemaCheck check_schema(const std::string& json_lines, bool whole_document = false);
 

@@ -329,18 +329,23 @@ std::string Fixture::command(std::string_view line, std::chrono::milliseconds ti
   return read_line(timeout);
 }
 
+bool quiescent(pid_t pid, int threads) {
+  const auto states = thread_states(pid);
+  if (static_cast<int>(states.size()) != threads) return false;
+  for (auto [tid, state] : states) {
+    if (state != 'S') return false;
+    const auto nr = thread_syscall(pid, tid);
+    if (!nr || *nr == "running" || *nr == "-1") return false;
+  }
+  return true;
+}
+
+bool wait_quiescent(pid_t pid, int threads, std::chrono::milliseconds timeout) {
+  return wait_until(timeout, [&] { return quiescent(pid, threads); });
+}
+
 void Fixture::wait_quiescent(int threads, std::chrono::milliseconds timeout) {
-  auto quiet = [&] {
-    auto states = thread_states(pid_);
-    if (static_cast<int>(states.size()) != threads) return false;
-    for (auto [tid, state] : states) {
-      if (state != 'S') return false;
-      auto nr = thread_syscall(pid_, tid);
-      if (!nr || *nr == "running" || *nr == "-1") return false;
-    }
-    return true;
-  };
-  if (wait_until(timeout, quiet)) return;
+  if (test::wait_quiescent(pid_, threads, timeout)) return;
   std::string seen;
   for (auto [tid, state] : thread_states(pid_))
     seen += " " + std::to_string(tid) + ":" + state + "/" + thread_syscall(pid_, tid).value_or("?");

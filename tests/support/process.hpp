@@ -42,6 +42,12 @@ std::optional<std::string> thread_syscall(pid_t pid, pid_t tid);
 template <typename Predicate>
 bool wait_until(std::chrono::milliseconds timeout, Predicate done);
 
+/// Whether `pid` has exactly `threads` threads, all in state S, each inside a syscall (/proc/TID/syscall is
+/// neither "running" nor "-1"), so that their stacks do not change.
+bool quiescent(pid_t pid, int threads);
+/// Waits until quiescent(pid, threads) or `timeout` passes; returns the last check.
+bool wait_quiescent(pid_t pid, int threads, std::chrono::milliseconds timeout = 10s);
+
 struct RunResult {
   int exit_code = -1;  // WEXITSTATUS, or 128 + signal when it was killed by a signal
   std::string out;
@@ -83,8 +89,7 @@ class Fixture {
   std::string command(std::string_view line, std::chrono::milliseconds timeout = 5s);
   /// Reads one stdout line.
   std::string read_line(std::chrono::milliseconds timeout = 5s);
-  /// Waits until there are `threads` threads, all in state S, each inside a syscall (/proc/TID/syscall
-  /// is neither "running" nor "-1"), so their stacks do not change. Throws on timeout with the states.
+  /// Waits until quiescent(pid(), threads). Throws on timeout with the states.
   void wait_quiescent(int threads, std::chrono::milliseconds timeout = 10s);
   /// Closes the fixture's stdin (EOF) and waits for it to exit; returns the wait status.
   int close_stdin_and_wait(std::chrono::milliseconds timeout = 5s);

@@ -4,6 +4,7 @@
 #include <stdexcept>
 
 #include "report/build/report_builder.hpp"
+#include "report/render/wording.hpp"
 
 namespace gmr::test {
 
@@ -43,7 +44,7 @@ std::string describe_frames(const report::Thread& thread) {
             frame.function.value_or("??") + " (" + basename_of(frame.module) + ") " +
             frame.file.value_or("?") + ":" + (frame.line ? std::to_string(*frame.line) : "?") + "\n";
   }
-  for (const auto& error : thread.errors) text += "  error: " + error + "\n";
+  for (const auto& error : thread.errors) text += "  error: " + report::thread_error_text(error) + "\n";
   return text;
 }
 

@@ -116,8 +116,8 @@ TEST_CASE("read-only file mappings are read from the file at the mapping's offse
   TempFile file;
   attach::Snapshot snapshot;
   snapshot.pid = getpid();
-  snapshot.maps.push_back(file_mapping(file, 0x40'0000, 4096, "r-xp"));
-  snapshot.maps.push_back(file_mapping(file, 0x40'1000, 8192, "rw-p"));  // may differ from the file
+  snapshot.maps.insert(file_mapping(file, 0x40'0000, 4096, "r-xp"));
+  snapshot.maps.insert(file_mapping(file, 0x40'1000, 8192, "rw-p"));  // may differ from the file
   const attach::LiveFiles files(attach::layout_of(snapshot));
   CapturedMemory memory(snapshot, files);
 
@@ -132,7 +132,7 @@ TEST_CASE("a mapped file that no longer exists reads as nothing") {
   snapshot.pid = getpid();
   {
     TempFile file;
-    snapshot.maps.push_back(file_mapping(file, 0x40'0000, 0, "r--p"));
+    snapshot.maps.insert(file_mapping(file, 0x40'0000, 0, "r--p"));
   }
   const attach::LiveFiles files(attach::layout_of(snapshot));
   CapturedMemory memory(snapshot, files);

@@ -9,9 +9,9 @@
 
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "support/report_view.hpp"
 #include "torture/torture.hpp"
 
@@ -28,28 +28,17 @@ std::optional<pid_t> only_child(pid_t parent) {
   return std::nullopt;
 }
 
-/// An empty directory on the host, removed at the end.
-struct EmptyDirectory {
-  std::string path;
-  EmptyDirectory() {
-    char name[] = "/tmp/gmr-root-XXXXXX";
-    REQUIRE(mkdtemp(name) != nullptr);
-    path = name;
-  }
-  ~EmptyDirectory() { std::filesystem::remove(path); }
-};
-
 /// Starts fixture_threads_c in new mount and pid namespaces with a private root, `enter` being the shell
 /// commands that make $R (a tmpfs holding the fixture, its libraries and a /proc) the process's root and
 /// exec /fixture_threads_c; then dumps it in-process and checks the frames of one thread exactly.
 void check_private_root(const std::string& enter) {
   REQUIRE_MESSAGE(getuid() == 0, "unshare --mount --pid needs root");
-  EmptyDirectory root;
+  TempDir root("root");  // empty on the host: the tmpfs is mounted over it inside the namespace only
   // $0 is the fixture's path (Fixture appends it to the prefix). Every file ldd names is copied into the
   // tmpfs under its own path; the executable goes to /fixture_threads_c; the namespace's own /proc is
   // mounted for the fixture (pthread_setname_np writes /proc/self/task/TID/comm).
   const std::string script =
-      "set -e; R=" + root.path +
+      "set -e; R=" + root.path.string() +
       "; mount -t tmpfs gmr-root $R; cp \"$0\" $R/fixture_threads_c;"
       " for f in $(ldd \"$0\" | grep -o '/[^ ]*'); do mkdir -p $R$(dirname $f); cp $f $R$f; done;"
       " mkdir $R/proc; mount -t proc proc $R/proc; " + enter;

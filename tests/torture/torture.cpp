@@ -47,19 +47,6 @@ bool wait_let_go(pid_t pid) {
   return wait_until(5s, [&] { return none_traced(pid) && none_stopped(pid); });
 }
 
-bool wait_quiescent(pid_t pid, int threads) {
-  return wait_until(10s, [&] {
-    auto states = thread_states(pid);
-    if (static_cast<int>(states.size()) != threads) return false;
-    for (auto [tid, state] : states) {
-      if (state != 'S') return false;
-      auto nr = thread_syscall(pid, tid);
-      if (!nr || *nr == "running" || *nr == "-1") return false;
-    }
-    return true;
-  });
-}
-
 void report_figures(std::string_view name, const std::string& figures) {
   std::cerr << "torture: " << name << ' ' << figures << '\n';
 }

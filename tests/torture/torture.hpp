@@ -29,8 +29,6 @@ std::optional<pid_t> tracer_of(pid_t pid, pid_t tid);
 std::string states_text(pid_t pid);
 /// Waits (with deadline) until every thread of `pid` is untraced and not stopped; returns the last check.
 bool wait_let_go(pid_t pid);
-/// Waits until `threads` threads of `pid` are all in S inside a syscall (as Fixture::wait_quiescent does).
-bool wait_quiescent(pid_t pid, int threads);
 
 /// One line on stderr: "torture: NAME figures".
 void report_figures(std::string_view name, const std::string& figures);

@@ -7,6 +7,7 @@
 #include "attach/capture.hpp"
 #include "report/build/dump_session.hpp"
 #include "report/build/report_builder.hpp"
+#include "report/render/wording.hpp"
 #include "support/process.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
 
@@ -22,7 +23,7 @@ std::string frames_of(const report::Report& report) {
       out << f.index << " " << std::hex << f.pc << std::dec << " " << f.inlined << " " << f.function.value_or("-")
           << " " << f.module.value_or("-") << " " << f.module_offset.value_or(0) << " " << f.build_id.value_or("-")
           << " " << f.file.value_or("-") << ":" << f.line.value_or(0) << "\n";
-    for (const auto& error : thread.errors) out << "error " << error << "\n";
+    for (const auto& error : thread.errors) out << "error " << report::thread_error_text(error) << "\n";
   }
   return out.str();
 }

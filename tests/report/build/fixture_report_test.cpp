@@ -10,6 +10,7 @@
 #include "support/process.hpp"
 #include "support/report_view.hpp"
 #include "report/build/report_builder.hpp"
+#include "report/render/wording.hpp"
 
 namespace {
 
@@ -40,12 +41,12 @@ std::string describe(const report::Report& report) {
       << opt(report.package.package) << "\n";
   for (const auto& t : report.threads) {
     out << "thread " << t.tid << " " << opt(t.name) << " " << opt(t.state) << " " << opt(t.state_name) << " "
-        << t.frozen << " " << opt(t.stop) << " " << t.frames_truncated << "\n";
+        << t.frozen << " " << (t.stop ? report::stop_text(*t.stop) : "-") << " " << t.frames_truncated << "\n";
     if (t.syscall) out << "  syscall " << t.syscall->number << " " << opt(t.syscall->name) << "\n";
     for (const auto& f : t.frames) out << "  " << describe(f) << "\n";
-    for (const auto& e : t.errors) out << "  error " << e << "\n";
+    for (const auto& e : t.errors) out << "  error " << report::thread_error_text(e) << "\n";
   }
-  for (const auto& note : report.capture.notes) out << "note " << note << "\n";
+  for (const auto& note : report.capture.notes) out << "note " << report::note_text(note) << "\n";
   return out.str();
 }
 
@@ -204,7 +205,7 @@ TEST_CASE("a group-stopped process: every thread says it was left stopped, and i
     INFO(test::describe_frames(t));
     CHECK(t.state == std::optional<char>('T'));
     CHECK(t.state_name == std::optional<std::string>("stopped"));
-    CHECK(t.stop == std::optional<std::string>("group-stop (process was stopped; left stopped)"));
+    CHECK(t.stop == std::optional(report::Stop{report::Stop::Kind::group_stop}));
     CHECK(t.errors.empty());
     CHECK(t.frames.size() >= 3);
   }

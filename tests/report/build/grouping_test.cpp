@@ -1,6 +1,7 @@
 // --group and --format folded on hand-made reports.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <sstream>
 #include <string>
 
@@ -49,6 +50,17 @@ TEST_CASE("identical frame chains form one group, largest first, ties by lowest 
   CHECK(groups[3].tids == std::vector<pid_t>{12});
 }
 
+TEST_CASE("each group names its threads once: distinct names with counts, in tid order, unknown names too") {
+  auto threads = crowd().threads;
+  std::ranges::reverse(threads);  // the order of the report's threads does not matter
+  const auto groups = report::group_threads(threads);
+  REQUIRE(groups.size() == 4);
+  using Name = report::ThreadGroup::Name;
+  CHECK(groups[0].names == std::vector<Name>{{"pool", 3}, {"other", 1}});
+  CHECK(groups[1].names == std::vector<Name>{{"main", 1}});
+  CHECK(groups[3].names == std::vector<Name>{{std::nullopt, 1}});
+}
+
 TEST_CASE("an inlined frame at the same pc makes a different chain") {
   auto a = with_stack(1, "a", {1, 2});
   auto b = with_stack(2, "b", {1, 2});
@@ -74,10 +86,11 @@ TEST_CASE("grouped text: each distinct lock line once with its count, holds with
   auto report = crowd();
   report::Wait cond;
   cond.kind = report::Wait::Kind::condition;
-  cond.object = "app::ready";
+  cond.address = 0x2000;
+  cond.object = test::samples::symbol("app::ready");
   for (auto& thread : report.threads)
     if (thread.tid == 6 || thread.tid == 7 || thread.tid == 11) thread.wait = cond;
-  report.threads[2].holds.push_back({0x1000, "app::lock", 2, {}, false});  // tid 7
+  report.threads[2].holds.push_back({0x1000, test::samples::symbol("app::lock"), 2, {}, false});  // tid 7
   report::Wait read;
   read.syscall = "read";
   report.threads[0].wait = read;  // tid 5, alone in its group

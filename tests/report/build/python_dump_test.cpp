@@ -249,7 +249,8 @@ TEST_SUITE("report::python_dump") {
     CHECK_FALSE(d.python.has_value());
     CHECK_FALSE(d.snapshot.frozen_step.has_value());
     CHECK(d.snapshot.interpreter_memory.empty());
-    const auto& notes = d.report.capture.notes;
+    REQUIRE(d.report.python.has_value());
+    const auto& notes = d.report.python->notes;
     CHECK(std::ranges::count_if(notes, [](const std::string& n) { return n.find("Python 3.10") != std::string::npos; }) == 1);
     REQUIRE(d.report.threads.size() == 1);
     CHECK(d.report.threads[0].frames.size() >= 3);

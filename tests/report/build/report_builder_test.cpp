@@ -26,16 +26,19 @@ attach::ThreadSnapshot thread(pid_t tid, attach::FreezeState freeze) {
 TEST_SUITE("report::report_builder") {
 
 TEST_CASE("exited threads are dropped with a note; not-frozen ones stay, marked, and make it partial") {
+  using Note = report::CaptureNote;
   attach::Snapshot snapshot;
   snapshot.pid = 100;
   snapshot.cmdline = {"/usr/bin/demo", "--flag"};
   snapshot.kernel_release = "6.1.0-test";
   snapshot.stop_window = std::chrono::microseconds(420);
-  snapshot.notes = {"1 thread appeared during the freeze"};
+  snapshot.freeze_timeout = std::chrono::milliseconds(250);
+  snapshot.threads_vanished = 4;
   snapshot.threads.push_back(thread(100, attach::FreezeState::not_frozen));
   snapshot.threads.push_back(thread(101, attach::FreezeState::exited));
   snapshot.threads.push_back(thread(102, attach::FreezeState::exited));
   snapshot.threads.push_back(thread(103, attach::FreezeState::frozen));  // frozen, but no registers
+  snapshot.threads.back().facts_before_freeze = false;                   // born during the freeze
 
   const report::Report report = report::build_report(snapshot, {});
   CHECK(std::regex_match(report.gmr_version, std::regex(R"(\d+\.\d+\.\d+)")));
@@ -45,17 +48,21 @@ TEST_CASE("exited threads are dropped with a note; not-frozen ones stay, marked,
   CHECK(report.capture.threads_frozen == 1);
   CHECK(report.capture.stop_window == std::chrono::microseconds(420));
   CHECK_FALSE(report.capture.consistent);
-  CHECK(report.capture.notes ==
-        std::vector<std::string>{"1 thread appeared during the freeze", "2 threads exited during the capture and are not shown"});
+  CHECK(report.capture.notes == std::vector<Note>{
+                                    {.kind = Note::Kind::threads_appeared, .count = 1},
+                                    {.kind = Note::Kind::threads_vanished, .count = 4},
+                                    {.kind = Note::Kind::thread_not_frozen, .tid = 100, .timeout = snapshot.freeze_timeout},
+                                    {.kind = Note::Kind::threads_exited, .count = 2},
+                                });
   CHECK(report.package.kernel_release == "6.1.0-test");
 
   REQUIRE(report.threads.size() == 2);
   CHECK(report.threads[0].tid == 100);
   CHECK_FALSE(report.threads[0].frozen);
-  CHECK(report.threads[0].errors == std::vector<std::string>{"not frozen: did not stop within the timeout"});
+  CHECK(report.threads[0].errors == std::vector<report::ThreadError>{{.kind = report::ThreadError::Kind::not_frozen}});
   CHECK(report.threads[1].tid == 103);
   CHECK(report.threads[1].frozen);
-  CHECK(report.threads[1].errors == std::vector<std::string>{"no registers were captured"});
+  CHECK(report.threads[1].errors == std::vector<report::ThreadError>{{.kind = report::ThreadError::Kind::no_registers}});
   CHECK(report.threads[1].frames.empty());
   CHECK(report.partial());
 }
@@ -126,7 +133,21 @@ TEST_CASE("a snapshot with no maps at all still gives a report; frozen threads s
   CHECK(report.threads[0].frozen);
   CHECK(report.threads[0].frames.empty());
   REQUIRE(report.threads[0].errors.size() == 1);
-  CHECK(report.threads[0].errors[0].starts_with("cannot unwind: "));
+  CHECK(report.threads[0].errors[0].kind == report::ThreadError::Kind::unwind_unavailable);
+  CHECK(report.threads[0].errors[0].detail.has_value());
+}
+
+TEST_CASE("--threads: only the threads asked for, in the snapshot's order, whatever the order asked") {
+  attach::Snapshot snapshot;
+  snapshot.pid = 100;
+  for (pid_t tid : {100, 101, 102, 103, 104}) snapshot.threads.push_back(thread(tid, attach::FreezeState::not_frozen));
+  report::BuildOptions options;
+  options.threads = std::vector<pid_t>{104, 100, 102, 999};
+  const report::Report report = report::build_report(snapshot, options);
+  std::vector<pid_t> shown;
+  for (const auto& t : report.threads) shown.push_back(t.tid);
+  CHECK(shown == std::vector<pid_t>{100, 102, 104});
+  CHECK(report.capture.thread_filter == options.threads);
 }
 
 }  // TEST_SUITE

@@ -1,5 +1,6 @@
 #include <doctest/doctest.h>
 
+#include <cerrno>
 #include <csignal>
 
 #include "report/build/thread_facts.hpp"
@@ -31,28 +32,6 @@ attach::ThreadSnapshot blocked_in_futex(attach::FreezeState freeze) {
 
 TEST_SUITE("report::thread_facts") {
 
-TEST_CASE("state letters are named as proc(5) names them") {
-  CHECK(report::state_name('R') == std::optional<std::string>("running"));
-  CHECK(report::state_name('S') == std::optional<std::string>("sleeping"));
-  CHECK(report::state_name('D') == std::optional<std::string>("disk sleep"));
-  CHECK(report::state_name('T') == std::optional<std::string>("stopped"));
-  CHECK(report::state_name('t') == std::optional<std::string>("tracing stop"));
-  CHECK(report::state_name('Z') == std::optional<std::string>("zombie"));
-  CHECK(report::state_name('X') == std::optional<std::string>("dead"));
-  CHECK(report::state_name('I') == std::optional<std::string>("idle"));
-  CHECK(report::state_name('P') == std::optional<std::string>("parked"));
-  CHECK(report::state_name('W') == std::optional<std::string>("waking"));
-  CHECK_FALSE(report::state_name('?').has_value());
-}
-
-TEST_CASE("signals are named SIGxxx, real-time ones relative to SIGRTMIN") {
-  CHECK(report::signal_name(SIGUSR1) == "SIGUSR1");
-  CHECK(report::signal_name(SIGTERM) == "SIGTERM");
-  CHECK(report::signal_name(SIGRTMIN) == "SIGRTMIN");
-  CHECK(report::signal_name(SIGRTMIN + 3) == "SIGRTMIN+3");
-  CHECK(report::signal_name(SIGRTMAX) == "SIGRTMAX");
-}
-
 TEST_CASE("a frozen thread's facts are copied, its blocked syscall named") {
   const report::Thread out = thread_facts(blocked_in_futex(attach::FreezeState::frozen));
   CHECK(out.tid == 4242);
@@ -75,7 +54,7 @@ TEST_CASE("a frozen thread's facts are copied, its blocked syscall named") {
 TEST_CASE("a thread that did not stop says so and keeps its /proc syscall facts") {
   const report::Thread out = thread_facts(blocked_in_futex(attach::FreezeState::not_frozen));
   CHECK_FALSE(out.frozen);
-  CHECK(out.errors == std::vector<std::string>{"not frozen: did not stop within the timeout"});
+  CHECK(out.errors == std::vector<report::ThreadError>{{.kind = report::ThreadError::Kind::not_frozen}});
   REQUIRE(out.syscall.has_value());
   CHECK(out.syscall->name == std::optional<std::string>("futex"));
 }
@@ -96,17 +75,25 @@ TEST_CASE("how a thread was held is told when it was not a plain interrupt") {
   CHECK_FALSE(thread_facts(thread).stop.has_value());
 
   thread.stop_kind = attach::StopKind::group_stop;
-  CHECK(thread_facts(thread).stop == std::optional<std::string>("group-stop (process was stopped; left stopped)"));
+  CHECK(thread_facts(thread).stop == std::optional(report::Stop{report::Stop::Kind::group_stop}));
 
   thread.stop_kind = attach::StopKind::signal_delivery;
   thread.pending_signal = SIGUSR1;
-  CHECK(thread_facts(thread).stop == std::optional<std::string>("signal SIGUSR1 raced the freeze (re-delivered)"));
+  CHECK(thread_facts(thread).stop == std::optional(report::Stop{report::Stop::Kind::signal_delivery, SIGUSR1}));
+  thread.pending_signal.reset();
+  CHECK(thread_facts(thread).stop == std::optional(report::Stop{report::Stop::Kind::signal_delivery}));
 }
 
-TEST_CASE("attach's error for a thread becomes one of its error lines") {
+TEST_CASE("attach's error for a thread becomes one of its errors, kind and values kept") {
+  using From = attach::ThreadCopyError;
+  using To = report::ThreadError;
   attach::ThreadSnapshot thread = blocked_in_futex(attach::FreezeState::frozen);
-  thread.error = "PTRACE_GETREGSET: No such process";
-  CHECK(thread_facts(thread).errors == std::vector<std::string>{"PTRACE_GETREGSET: No such process"});
+  thread.error = From{From::Kind::no_registers};
+  CHECK(thread_facts(thread).errors == std::vector<To>{{.kind = To::Kind::no_registers}});
+  thread.error = From{From::Kind::stack_not_captured, std::nullopt, 0x7ffc1000};
+  CHECK(thread_facts(thread).errors == std::vector<To>{{.kind = To::Kind::stack_not_captured, .address = 0x7ffc1000}});
+  thread.error = From{From::Kind::stack_unreadable, EFAULT};
+  CHECK(thread_facts(thread).errors == std::vector<To>{{.kind = To::Kind::stack_unreadable, .errno_value = EFAULT}});
 }
 
 }  // TEST_SUITE

@@ -1,9 +1,12 @@
-// The gmr.report/1 JSON renderer on hand-made reports: golden files, the schema, nulls for unknowns,
-// hex strings for addresses, section selection, failure objects, and text from the target that is not UTF-8.
+// The gmr.report/2 JSON renderer on hand-made reports: golden files, the schema, nulls for unknowns,
+// hex strings for addresses, section selection, failure objects, every kind's stable name, and text from the
+// target that is not UTF-8.
 #include <doctest/doctest.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cerrno>
+#include <csignal>
 #include <sstream>
 #include <string>
 
@@ -31,13 +34,45 @@ json as_json(const gmr::report::Report& report, const SectionSet& sections = Sec
 }
 
 gmr::report::DumpError traced_error() {
-  gmr::report::DumpError error;
-  error.pid = 4242;
-  error.kind = "already_traced";
+  gmr::attach::AttachError error;
+  error.kind = gmr::attach::AttachErrorKind::already_traced;
   error.message = "process 4242 (redis-server) is already traced by process 77 (gdb)";
   error.errno_value = 1;
   error.tracer_pid = 77;
-  return error;
+  return gmr::report::DumpError::refused(4242, error);
+}
+
+// A report whose threads and notes between them have every kind of thread error, stop and capture note.
+gmr::report::Report every_kind() {
+  using gmr::report::CaptureNote;
+  using gmr::report::ThreadError;
+  auto report = gmr::test::samples::minimal_report();
+  auto& thread = report.threads[0];
+  thread.errors = {
+      {.kind = ThreadError::Kind::not_frozen},
+      {.kind = ThreadError::Kind::no_registers},
+      {.kind = ThreadError::Kind::stack_not_captured, .address = 0x7ffc00001000},
+      {.kind = ThreadError::Kind::stack_unreadable, .errno_value = ESRCH},
+      {.kind = ThreadError::Kind::unwind_unavailable, .detail = "no matching address range"},
+      {.kind = ThreadError::Kind::unwind_stopped, .detail = "Callback returned failure"},
+      {.kind = ThreadError::Kind::unwind_no_pc, .after = ThreadError::After{2, 0x401234}, .detail = "Invalid register"},
+      {.kind = ThreadError::Kind::unwind_memory_not_captured, .address = 0x7ffc00002000,
+       .after = ThreadError::After{std::nullopt, 0x401000}},
+  };
+  thread.stop = gmr::report::Stop{gmr::report::Stop::Kind::group_stop};
+  auto raced = thread;
+  raced.tid = 1235;
+  raced.errors.clear();
+  raced.stop = gmr::report::Stop{gmr::report::Stop::Kind::signal_delivery, SIGUSR1};
+  report.threads.push_back(raced);
+  report.capture.notes = {
+      {.kind = CaptureNote::Kind::threads_appeared, .count = 2},
+      {.kind = CaptureNote::Kind::threads_vanished, .count = 1},
+      {.kind = CaptureNote::Kind::threads_exited, .count = 3},
+      {.kind = CaptureNote::Kind::thread_not_frozen, .tid = 1236, .timeout = std::chrono::milliseconds{500}},
+      {.kind = CaptureNote::Kind::no_debug_aranges, .module = "/usr/lib/libfoo.so"},
+  };
+  return report;
 }
 
 }  // namespace
@@ -52,7 +87,11 @@ TEST_SUITE("report::json") {
 
   TEST_CASE("waits, held locks, deadlocks and groups match their golden file and the schema") {
     auto report = gmr::test::samples::locks_report();
-    report.groups = {{{10, 11}}, {{12}}, {{13}}, {{14}}};
+    using Name = gmr::report::ThreadGroup::Name;
+    report.groups = {{{10, 11}, {Name{"lock-a", 1}, Name{"lock-b", 1}}},
+                     {{12}, {Name{"joiner", 1}}},
+                     {{13}, {Name{"waiter", 1}}},
+                     {{14}, {Name{"reader", 1}}}};
     const auto text = pretty(report, 0);
     gmr::test::check_golden("report_locks.json", text);
     const auto check = gmr::test::check_schema(text, true);
@@ -67,6 +106,14 @@ TEST_SUITE("report::json") {
     CHECK(doc["threads"][4]["wait"]["fds"] == json::parse(R"([{"fd": 7, "target": "socket:[1234]"}, {"fd": 9, "target": null}])"));
     CHECK(doc["groups"][0]["count"] == 2);
     CHECK(doc["groups"][0]["names"] == json::parse(R"([{"name": "lock-a", "count": 1}, {"name": "lock-b", "count": 1}])"));
+    // A named address: the text as the text report shows it, and its parts.
+    const json& to_a = doc["threads"][1]["wait"];
+    CHECK(to_a["object"] == "app::registry+0x10");
+    CHECK(to_a["location"] == json::parse(R"({"kind": "symbol", "symbol": "app::registry", "offset": "0x10",
+                                              "tid": null, "mapping": null})"));
+    CHECK(doc["threads"][0]["holds"][0]["location"]["symbol"] == "app::registry");
+    CHECK(doc["threads"][2]["wait"]["object"].is_null());
+    CHECK(doc["threads"][2]["wait"]["location"].is_null());
     // Without --group, groups is null; with the deadlocks section left out, there is no key.
     report.groups.clear();
     CHECK(as_json(report)["groups"].is_null());
@@ -110,7 +157,7 @@ TEST_SUITE("report::json") {
   TEST_CASE("the envelope: schema id, status and exit code from the report") {
     auto report = gmr::test::samples::rich_report();
     const json partial = as_json(report);
-    CHECK(partial["schema"] == "gmr.report/1");
+    CHECK(partial["schema"] == "gmr.report/2");
     CHECK(partial["pid"] == 4242);
     CHECK(partial["status"] == "partial");
     CHECK(partial["error"].is_null());
@@ -138,6 +185,63 @@ TEST_SUITE("report::json") {
     CHECK(doc["target"]["exe_deleted"] == true);
     CHECK(doc["package"]["debian_package"]["version"] == "5:7.0.15-1~deb12u1");
     CHECK(doc["threads"][2]["errors"].size() == 1);
+    CHECK(doc["capture"]["notes"][1]["timeout_us"] == 3'000'000);
+  }
+
+  TEST_CASE("thread errors, stops and capture notes: stable kind names, their values, and the text's words") {
+    const json doc = as_json(every_kind());
+    const auto check = gmr::test::check_schema(doc.dump() + "\n");
+    CHECK_MESSAGE(check.valid, check.problems);
+    const json& errors = doc["threads"][0]["errors"];
+    std::vector<std::string> kinds;
+    for (const auto& error : errors) kinds.push_back(error["kind"].get<std::string>());
+    CHECK(kinds == std::vector<std::string>{"not_frozen", "no_registers", "stack_not_captured", "stack_unreadable",
+                                            "unwind_unavailable", "unwind_stopped", "unwind_no_pc",
+                                            "unwind_memory_not_captured"});
+    CHECK(errors[0]["message"] == "not frozen: did not stop within the timeout");
+    CHECK(errors[2]["address"] == "0x7ffc00001000");
+    CHECK(errors[2]["message"] == "stack pointer is in no mapping: stack not copied");
+    CHECK(errors[3]["errno"] == ESRCH);
+    CHECK(errors[3]["message"] == "stack could not be read: No such process");
+    CHECK(errors[4]["detail"] == "no matching address range");
+    CHECK(errors[4]["message"] == "cannot unwind: no matching address range");
+    CHECK(errors[5]["frame"].is_null());
+    CHECK(errors[5]["pc"].is_null());
+    CHECK(errors[5]["message"] == "unwind stopped before the first frame: Callback returned failure");
+    CHECK(errors[6]["frame"] == 2);
+    CHECK(errors[6]["pc"] == "0x401234");
+    CHECK(errors[6]["message"] == "unwind stopped after #2 at 0x401234: no pc for the next frame: Invalid register");
+    CHECK(errors[7]["frame"].is_null());
+    CHECK(errors[7]["pc"] == "0x401000");
+    CHECK(errors[7]["message"] ==
+          "unwind stopped after the frame at 0x401000: memory at 0x7ffc00002000 was not captured (outside the copied "
+          "stack)");
+    for (const auto& error : errors)
+      for (const char* key : {"kind", "message", "errno", "address", "frame", "pc", "detail"})
+        CHECK_MESSAGE(error.contains(key), key);
+
+    CHECK(doc["threads"][0]["stop"] == json::parse(R"j({"kind": "group_stop", "signal": null, "signal_name": null,
+        "message": "group-stop (process was stopped; left stopped)"})j"));
+    const json& raced = doc["threads"][1]["stop"];
+    CHECK(raced["kind"] == "signal_delivery");
+    CHECK(raced["signal"] == SIGUSR1);
+    CHECK(raced["signal_name"] == "SIGUSR1");
+    CHECK(raced["message"] == "signal SIGUSR1 raced the freeze (re-delivered)");
+
+    const json& notes = doc["capture"]["notes"];
+    REQUIRE(notes.size() == 5);
+    CHECK(notes[0] == json::parse(R"({"kind": "threads_appeared", "count": 2, "tid": null, "timeout_us": null,
+        "module": null, "message": "2 threads appeared during the freeze: their state and CPU times were read after it"})"));
+    CHECK(notes[1]["message"] == "1 thread exited during the freeze and is not shown");
+    CHECK(notes[2]["kind"] == "threads_exited");
+    CHECK(notes[2]["message"] == "3 threads exited during the capture and are not shown");
+    CHECK(notes[3]["kind"] == "thread_not_frozen");
+    CHECK(notes[3]["tid"] == 1236);
+    CHECK(notes[3]["timeout_us"] == 500'000);
+    CHECK(notes[3]["message"] == "thread 1236 did not stop within 500 ms: not frozen");
+    CHECK(notes[4]["module"] == "/usr/lib/libfoo.so");
+    CHECK(notes[4]["message"] ==
+          "/usr/lib/libfoo.so: no .debug_aranges for some code; its CUs were located by their address ranges");
   }
 
   TEST_CASE("sections not selected have no key, the envelope, target and capture stay") {
@@ -181,7 +285,13 @@ TEST_SUITE("report::json") {
     bad["threads"][0]["name"] = 5;
     CHECK(refused(bad));
     bad = good;
-    bad["schema"] = "gmr.report/2";
+    bad["schema"] = "gmr.report/1";
+    CHECK(refused(bad));
+    bad = good;
+    bad["threads"][2]["errors"][0]["kind"] = "stuck";  // kinds are a closed list
+    CHECK(refused(bad));
+    bad = good;
+    bad["threads"][2]["errors"][0] = "not frozen";  // an error is an object, not a sentence
     CHECK(refused(bad));
     bad = good;
     bad["threads"][0]["surprise"] = true;  // every key is documented

@@ -4,34 +4,19 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <sstream>
 
 #include "report/render/report_file.hpp"
 #include "report/sample_reports.hpp"
+#include "support/temp_dir.hpp"
 
 namespace fs = std::filesystem;
 
 namespace {
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    char name[] = "/tmp/gmr-report-file-XXXXXX";
-    REQUIRE(mkdtemp(name) != nullptr);
-    path = name;
-  }
-  ~TempDir() { fs::remove_all(path); }
-};
-
-std::string read(const fs::path& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using gmr::test::TempDir;
+using gmr::test::read_text;
 
 const auto when = gmr::test::samples::rich_report().capture.captured_at;  // 2024-05-01 12:34:56.123456 UTC
 
@@ -57,16 +42,16 @@ TEST_SUITE("report::file") {
   }
 
   TEST_CASE("a new file is written with mode 0600 and its path returned") {
-    TempDir dir;
+    TempDir dir("report-file");
     const auto path = gmr::report::write_report_file(dir.path, "demo", when, ".json", "{}\n");
     REQUIRE_MESSAGE(path.has_value(), path.error().message);
     CHECK(*path == (dir.path / "demo_gurumeditation_20240501123456.json").string());
-    CHECK(read(*path) == "{}\n");
+    CHECK(read_text(*path) == "{}\n");
     CHECK((fs::status(*path).permissions() & fs::perms::all) == (fs::perms::owner_read | fs::perms::owner_write));
   }
 
   TEST_CASE("an existing file is never overwritten: .1, .2… are added before the extension") {
-    TempDir dir;
+    TempDir dir("report-file");
     const auto taken = dir.path / "demo_gurumeditation_20240501123456";
     std::ofstream(taken) << "an earlier report\n";
     const auto first = gmr::report::write_report_file(dir.path, "demo", when, "", "one\n");
@@ -75,13 +60,13 @@ TEST_SUITE("report::file") {
     REQUIRE(second.has_value());
     CHECK(*first == taken.string() + ".1");
     CHECK(*second == taken.string() + ".2");
-    CHECK(read(taken) == "an earlier report\n");
-    CHECK(read(*first) == "one\n");
-    CHECK(read(*second) == "two\n");
+    CHECK(read_text(taken) == "an earlier report\n");
+    CHECK(read_text(*first) == "one\n");
+    CHECK(read_text(*second) == "two\n");
   }
 
   TEST_CASE("a symlink planted under the name is neither followed nor replaced") {
-    TempDir dir;
+    TempDir dir("report-file");
     const auto victim = dir.path / "victim";
     std::ofstream(victim) << "precious\n";
     const auto name = dir.path / "demo_gurumeditation_20240501123456";
@@ -89,7 +74,7 @@ TEST_SUITE("report::file") {
     const auto path = gmr::report::write_report_file(dir.path, "demo", when, "", "report\n");
     REQUIRE(path.has_value());
     CHECK(*path == name.string() + ".1");
-    CHECK(read(victim) == "precious\n");
+    CHECK(read_text(victim) == "precious\n");
     CHECK(fs::is_symlink(name));
   }
 

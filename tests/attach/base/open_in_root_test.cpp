@@ -1,10 +1,11 @@
-// open_in_root() over a real directory tree standing in for a target's root.
+// open_in_root() and the openat2 beneath it, over a real directory tree standing in for a target's root.
 #include <doctest/doctest.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -14,6 +15,8 @@
 
 namespace fs = std::filesystem;
 using gmr::attach::open_in_root;
+using gmr::attach::open_process_root;
+using gmr::attach::open_resolved_in_root;
 
 namespace {
 
@@ -43,7 +46,7 @@ struct TempRoot {
 
 }  // namespace
 
-TEST_SUITE("attach::open_in_root") {
+TEST_SUITE("attach::base::open_in_root") {
   TEST_CASE("plain, absolute-symlink and relative-symlink paths resolve inside the root") {
     TempRoot root;
     for (const char* path : {"/etc/app/app.conf", "/etc/absolute.conf", "/etc/relative.conf", "/etc/./app/../app/app.conf"}) {
@@ -79,5 +82,48 @@ TEST_SUITE("attach::open_in_root") {
     CHECK(fifo.error().find("not a regular file") != std::string::npos);
     CHECK_FALSE(open_in_root(root.fd, "/etc/app"));
     CHECK(open_in_root(root.fd, "/etc/app", /*directory=*/true));
+  }
+
+  TEST_CASE("open_resolved_in_root: absolute links and '..' are clamped at the root, never leave it") {
+    TempRoot root;
+    auto read9 = [](const gmr::attach::UniqueFd& fd) {
+      char buf[16] = {};
+      return read(fd.get(), buf, 9) == 9 ? std::string(buf) : std::string();
+    };
+    // The absolute link leads to the root's own /etc/app/app.conf, not to the machine's.
+    const auto through_link = open_resolved_in_root(root.fd, "/etc/absolute.conf", O_RDONLY);
+    REQUIRE(through_link);
+    CHECK(read9(through_link) == "[DEFAULT]");
+    const auto above = open_resolved_in_root(root.fd, "/../../etc/app/app.conf", O_RDONLY);
+    REQUIRE(above);
+    CHECK(read9(above) == "[DEFAULT]");
+    // The escaping link lands on the root's /etc/hostname, which this root does not have.
+    errno = 0;
+    CHECK_FALSE(open_resolved_in_root(root.fd, "/etc/app/escape.conf", O_RDONLY));
+    CHECK(errno == ENOENT);
+    // O_CLOEXEC is always added.
+    CHECK((fcntl(through_link.get(), F_GETFD) & FD_CLOEXEC) != 0);
+  }
+
+  TEST_CASE("open_resolved_in_root does not follow /proc magic links") {
+    const gmr::attach::UniqueFd machine_root{open("/", O_PATH | O_DIRECTORY | O_CLOEXEC)};
+    REQUIRE(machine_root);
+    errno = 0;
+    CHECK_FALSE(open_resolved_in_root(machine_root.get(), "/proc/self/exe", O_PATH));
+    CHECK(errno == ELOOP);
+  }
+
+  TEST_CASE("open_process_root: this process's root is the machine's; a missing process has none") {
+    const gmr::attach::UniqueFd mine = open_process_root(getpid());
+    REQUIRE(mine);
+    struct stat theirs {}, ours {};
+    REQUIRE(fstat(mine.get(), &theirs) == 0);
+    REQUIRE(stat("/", &ours) == 0);
+    CHECK(S_ISDIR(theirs.st_mode));
+    CHECK(theirs.st_dev == ours.st_dev);
+    CHECK(theirs.st_ino == ours.st_ino);
+    errno = 0;
+    CHECK_FALSE(open_process_root(0x3fffffff));  // above pid_max's ceiling (2^22): never a process
+    CHECK(errno == ENOENT);
   }
 }

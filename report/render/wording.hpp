@@ -1,0 +1,29 @@
+// The English of the model's kinds, shared by the renderers: the text report prints these lines, and the
+// JSON gives them as "message" (or "object") beside the kind and its values. gmr(1) quotes them.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "report/report.hpp"
+
+namespace gmr::report {
+
+/// "SIGUSR1", "SIGRTMIN+3"; "signal 99" when the number has no name.
+std::string signal_name(int signal);
+
+/// "unwind stopped after #3 at 0x7f…: …", "stack could not be read: No such process"…
+std::string thread_error_text(const ThreadError& error);
+
+/// "group-stop (process was stopped; left stopped)", "signal SIGUSR1 raced the freeze (re-delivered)".
+std::string stop_text(const Stop& stop);
+
+/// "2 threads appeared during the freeze: their state and CPU times were read after it"…
+std::string note_text(const CaptureNote& note);
+
+/// `address` as `name` says: "app::registry+0x10", "stack of thread 42 0x7ffc…", "heap 0x55…",
+/// "libfoo.so 0x7f…", "[vvar] 0x7f…", or the bare "0x…" when it is in no mapping.
+std::string address_name_text(std::uint64_t address, const symbolize::AddressName& name);
+
+}  // namespace gmr::report
