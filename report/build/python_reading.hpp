@@ -13,6 +13,7 @@ namespace gmr::report {
 
 struct PythonReading {
   std::optional<symbolize::python::PythonProcess> process;  // absent: no Python was read
+  std::string interpreter_module;  // with `process`: the file defining _PyRuntime (python or libpython3.X.so)
   std::vector<std::string> notes;
 };
 
