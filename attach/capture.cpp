@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/utsname.h>
+#include <time.h>
 
 #include <algorithm>
 #include <cstring>
@@ -150,7 +151,8 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
       continue;
     }
     const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
-    const std::uint64_t end = std::min<std::uint64_t>(m->end, start + options.max_stack);
+    // Compared, not added: start + max_stack wraps past 2^64 for an absurd max_stack.
+    const std::uint64_t end = m->end - start <= options.max_stack ? m->end : start + options.max_stack;
     t.stack_truncated = end < m->end;
     frozen.requests.push_back({{start, static_cast<std::size_t>(end - start)}, Destination::stack, &t});
   }
@@ -174,8 +176,28 @@ void finish_copy(FrozenBytes& frozen, Snapshot& snap) {
   deliver(frozen.requests, *frozen.copies, snap);
 }
 
+/// CPU time of the calling thread: with the wall time, shows how much of a step was the machine's load.
+std::chrono::nanoseconds thread_cpu_time() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return std::chrono::seconds(t.tv_sec) + std::chrono::nanoseconds(t.tv_nsec);
+}
+
+/// The copies of the first batch that the Snapshot keeps whole (stacks, vDSO): the frozen-time step reads
+/// inside them without fetching again.
+std::vector<RecordingMemory::Copied> kept_copies(const FrozenBytes& frozen) {
+  using Destination = FrozenRequest::Destination;
+  std::vector<RecordingMemory::Copied> copied;
+  for (std::size_t i = 0; i < frozen.requests.size(); ++i) {
+    const auto to = frozen.requests[i].to;
+    if (to == Destination::stack || to == Destination::vdso)
+      copied.push_back({frozen.requests[i].range.start, frozen.copies->bytes(i)});
+  }
+  return copied;
+}
+
 /// The caller's frozen-time step over a RecordingMemory, timed. Its pages go into the snapshot after
-/// release (take_frozen_pages).
+/// release (RecordingMemory::take_pages).
 void run_frozen_step(const CaptureOptions& options, RecordingMemory& memory, Snapshot& snap) {
   std::vector<FrozenThread> threads;
   threads.reserve(snap.threads.size());
@@ -183,12 +205,14 @@ void run_frozen_step(const CaptureOptions& options, RecordingMemory& memory, Sna
     if (t.registers) threads.push_back({t.facts.tid, &*t.registers});
   FrozenReadStats stats;
   const auto start = std::chrono::steady_clock::now();
+  const auto cpu_start = thread_cpu_time();
   try {
     options.while_frozen(memory, threads);
   } catch (const std::exception& e) {
     stats.error = e.what();
   }
   stats.duration = std::chrono::steady_clock::now() - start;
+  stats.cpu = thread_cpu_time() - cpu_start;
   const FrozenReadStats reads = memory.stats();
   stats.pages = reads.pages;
   stats.read_calls = reads.read_calls;
@@ -223,7 +247,7 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
   }
   std::optional<RecordingMemory> recording;
   if (options.while_frozen) {
-    recording.emplace(process.memory(), options.while_frozen_max_bytes);
+    recording.emplace(process.memory(), options.while_frozen_max_bytes, kept_copies(bytes));
     run_frozen_step(options, *recording, snap);
   }
   freezer.release();

@@ -4,17 +4,40 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <limits>
+#include <new>
 
 namespace gmr::attach {
+namespace {
+
+/// The bytes of `request` that exist: none past the last address (2^64 - 1), so that start + size never
+/// wraps to address 0.
+std::size_t addressable_size(const RangeRequest& request) {
+  constexpr std::uint64_t last = std::numeric_limits<std::uint64_t>::max();
+  if (request.size > 0 && request.size - 1 > last - request.start)
+    return static_cast<std::size_t>(last - request.start + 1);
+  return request.size;
+}
+
+}  // namespace
 
 RangeCopies::RangeCopies(std::span<const RangeRequest> requests) {
   results_.reserve(requests.size());
   std::size_t total = 0;
-  for (const auto& r : requests) {
-    results_.push_back({r.start, total, 0, 0});
-    total += r.size;
+  for (const auto& request : requests) {
+    Result result{request.start, total, addressable_size(request), 0, 0};
+    // Checked before adding: a sum that wrapped would make the buffer short and put the later ranges'
+    // offsets outside it.
+    if (result.size > max_batch_bytes - total) {
+      result.size = 0;
+      result.error = ENOMEM;
+    }
+    total += result.size;
+    results_.push_back(result);
   }
-  buffer_ = std::make_unique_for_overwrite<std::byte[]>(total);
+  buffer_.reset(new (std::nothrow) std::byte[total]);
+  if (!buffer_)
+    for (auto& result : results_) result = {result.start, 0, 0, 0, ENOMEM};
 }
 
 std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
@@ -26,48 +49,63 @@ std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
   return copy;
 }
 
-RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests) {
+std::span<const std::byte> RangeCopies::bytes(std::size_t i) const {
+  const Result& r = results_.at(i);
+  if (r.error != 0) return {};
+  return {buffer_.get() + r.offset, r.read};
+}
+
+RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
+                                      std::size_t max_bytes_per_read) {
   RangeCopies copies(requests);
   auto& results = copies.results_;
+  max_bytes_per_read = std::max<std::size_t>(max_bytes_per_read, 1);
 
+  // The ranges the buffer holds, in order; sizes are the buffer's (Result::size), never the requests'.
+  std::vector<std::size_t> pending;
+  pending.reserve(results.size());
+  for (std::size_t i = 0; i < results.size(); ++i)
+    if (results[i].error == 0 && results[i].size > 0) pending.push_back(i);
+
+  // One call reads the rest of pending[next], then whole ranges after it, at most IOV_MAX of them and
+  // max_bytes_per_read bytes in all; the last range of a call may be only begun, and is continued next.
   std::vector<iovec> local;
   std::vector<iovec> remote;
   std::size_t next = 0;
-  while (next < requests.size()) {
-    const std::size_t count = std::min<std::size_t>(IOV_MAX, requests.size() - next);
+  while (next < pending.size()) {
     local.clear();
     remote.clear();
-    std::size_t wanted = 0;
-    for (std::size_t i = next; i < next + count; ++i) {
-      local.push_back({copies.buffer_.get() + results[i].offset, requests[i].size});
-      remote.push_back({reinterpret_cast<void*>(requests[i].start), requests[i].size});
-      wanted += requests[i].size;
+    std::size_t budget = max_bytes_per_read;
+    for (std::size_t k = next; k < pending.size() && local.size() < IOV_MAX && budget > 0; ++k) {
+      const auto& r = results[pending[k]];
+      const std::size_t take = std::min(r.size - r.read, budget);
+      local.push_back({copies.buffer_.get() + r.offset + r.read, take});
+      remote.push_back({reinterpret_cast<void*>(r.start + r.read), take});
+      budget -= take;
     }
     const auto got = memory.read_ranges(local, remote);
     if (!got && got.error() == EINTR) continue;
     if (!got) {
-      // Nothing of the first range could be read; the rest of the batch is tried again after it.
-      results[next].error = got.error();
+      // Nothing more of pending[next] could be read: it keeps what it has (none: the errno), and the
+      // others are tried again after it.
+      if (results[pending[next]].read == 0) results[pending[next]].error = got.error();
       ++next;
       continue;
     }
-    // The kernel stops at the first unreadable byte: ranges before it are whole, that one is cut short.
+    // The kernel stops at the first unreadable byte: ranges before it are read, that one is cut short.
     std::size_t left = *got;
-    std::size_t i = next;
-    for (; i < next + count && left >= requests[i].size; ++i) {
-      results[i].read = requests[i].size;
-      left -= requests[i].size;
+    for (std::size_t piece = 0; piece < local.size(); ++piece) {
+      auto& r = results[pending[next]];
+      const std::size_t read = std::min(left, local[piece].iov_len);
+      r.read += read;
+      left -= read;
+      if (read < local[piece].iov_len) {  // cut short: this range is done
+        if (r.read == 0) r.error = EFAULT;
+        ++next;
+        break;
+      }
+      if (r.read == r.size) ++next;  // else begun only: continued by the next call
     }
-    if (*got == wanted) {
-      next += count;
-      continue;
-    }
-    if (left > 0) {
-      results[i].read = left;
-    } else {
-      results[i].error = EFAULT;
-    }
-    next = i + 1;
   }
   return copies;
 }

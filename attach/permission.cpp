@@ -37,9 +37,13 @@ PermissionFacts gather_permission_facts(pid_t pid) {
   }
   if (auto stat = read_file(proc_path(pid, "stat")))
     if (auto st = parse_stat(*stat)) f.name = st->name;
-  struct stat st {};
-  if (f.target_uids && ::stat(proc_path(pid).c_str(), &st) == 0)
-    f.target_dumpable = !(st.st_uid == 0 && (*f.target_uids)[1] != 0);
+  // A non-dumpable process's /proc/PID files are owned by root (of its user namespace), while /proc/PID
+  // itself keeps the process's effective uid (fs/proc/base.c task_dump_owner: world-readable directories
+  // are exempt). So the two owners differ exactly when it is not dumpable — unless it runs as that root.
+  struct stat dir_st {};
+  struct stat file_st {};
+  if (::stat(proc_path(pid).c_str(), &dir_st) == 0 && ::stat(proc_path(pid, "status").c_str(), &file_st) == 0 && dir_st.st_uid != 0)
+    f.target_dumpable = file_st.st_uid == dir_st.st_uid;
   if (auto yama = read_file("/proc/sys/kernel/yama/ptrace_scope")) {
     int v = 0;
     auto [p, ec] = std::from_chars(yama->data(), yama->data() + yama->size(), v);
@@ -74,7 +78,9 @@ std::string explain_permission(const PermissionFacts& f) {
       }
     }
     if (f.target_dumpable && !*f.target_dumpable)
-      return prefix + "it is not dumpable (a setuid/setgid program, or prctl(PR_SET_DUMPABLE, 0)): only a tracer with CAP_SYS_PTRACE may attach; run gmr as root";
+      return prefix + "it is not dumpable (prctl PR_SET_DUMPABLE, or a uid change such as a service dropping "
+                      "privileges): only a tracer with CAP_SYS_PTRACE may attach; run gmr as root or with "
+                      "CAP_SYS_PTRACE";
     if (f.target_cap_permitted && f.gmr_cap_permitted && (*f.target_cap_permitted & ~*f.gmr_cap_permitted) != 0)
       return prefix + "it holds capabilities gmr lacks and gmr has no CAP_SYS_PTRACE (dropped, as in most containers: add CAP_SYS_PTRACE, e.g. --cap-add=SYS_PTRACE, or run gmr on the host as root)";
     if (f.yama_scope && *f.yama_scope == 2)

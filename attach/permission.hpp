@@ -23,7 +23,8 @@ struct PermissionFacts {
   std::optional<std::uint64_t> gmr_cap_permitted;
   std::optional<std::array<uid_t, 4>> target_uids;
   std::optional<std::uint64_t> target_cap_permitted;
-  std::optional<bool> target_dumpable;          // from the owner of /proc/PID (root when not dumpable)
+  std::optional<bool> target_dumpable;          // owners of /proc/PID and /proc/PID/status differ when not;
+                                                // absent when they cannot tell (it runs as root)
   std::optional<int> yama_scope;                // /proc/sys/kernel/yama/ptrace_scope; absent without Yama
   bool gmr_is_ancestor = false;
 };

@@ -208,6 +208,8 @@ std::vector<Mapping> parse_maps(std::string_view text) {
 }
 
 std::vector<std::string> parse_cmdline(std::string_view bytes) {
+  // The NUL padding of a rewritten title reads as empty arguments: none are taken from the end.
+  while (!bytes.empty() && bytes.back() == '\0') bytes.remove_suffix(1);
   std::vector<std::string> args;
   while (!bytes.empty()) {
     std::size_t nul = bytes.find('\0');

@@ -53,7 +53,10 @@ struct MapRange {
 /// The ranges of the well-formed lines, sorted by start.
 std::vector<MapRange> parse_map_ranges(std::string_view text);
 
-/// NUL-separated arguments; a missing final NUL is tolerated.
+/// NUL-separated arguments; a missing final NUL is tolerated. Trailing empty arguments are dropped: a
+/// program that rewrites its title (setproctitle: redis, nginx workers, postgres backends) leaves the rest
+/// of its argument area NUL, which would read as dozens of '' arguments. A command line that really ends
+/// in empty arguments loses them.
 std::vector<std::string> parse_cmdline(std::string_view bytes);
 
 inline constexpr unsigned long pf_kthread = 0x00200000;

@@ -11,8 +11,23 @@
 
 namespace gmr::attach {
 
-RecordingMemory::RecordingMemory(const ProcessMemory& process, std::size_t budget)
-    : process_(process), budget_pages_(budget / page_size) {}
+RecordingMemory::RecordingMemory(const ProcessMemory& process, std::size_t budget, std::vector<Copied> copied)
+    : process_(process), budget_pages_(budget / page_size), copied_(std::move(copied)) {
+  std::erase_if(copied_, [](const Copied& c) { return c.bytes.empty(); });
+  std::ranges::sort(copied_, {}, &Copied::start);
+  for (const auto& c : copied_) longest_copied_ = std::max(longest_copied_, c.bytes.size());
+}
+
+const RecordingMemory::Copied* RecordingMemory::copied_holding(std::uint64_t address, std::size_t size) const {
+  auto it = std::ranges::upper_bound(copied_, address, {}, &Copied::start);
+  while (it != copied_.begin()) {
+    --it;
+    const std::uint64_t offset = address - it->start;
+    if (offset < it->bytes.size() && it->bytes.size() - offset >= size) return &*it;
+    if (offset >= longest_copied_) break;
+  }
+  return nullptr;
+}
 
 const std::byte* RecordingMemory::page(std::uint64_t page_number) const {
   auto it = pages_.find(page_number);
@@ -64,6 +79,10 @@ std::size_t RecordingMemory::read(std::uint64_t address, std::span<std::byte> ou
   // A read running past the top of the address space is cut there.
   const std::uint64_t room = std::numeric_limits<std::uint64_t>::max() - address;
   if (out.size() - 1 > room) out = out.first(static_cast<std::size_t>(room) + 1);
+  if (const Copied* copy = copied_holding(address, out.size())) {
+    std::memcpy(out.data(), copy->bytes.data() + (address - copy->start), out.size());
+    return out.size();
+  }
   const std::uint64_t first = address / page_size;
   const std::uint64_t last = (address + (out.size() - 1)) / page_size;
 

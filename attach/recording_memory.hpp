@@ -5,7 +5,9 @@
 //
 // Reads return a prefix, as MemorySource says: they stop at the first page that is unreadable in the
 // target, or that the budget did not allow to fetch. Missing pages of one read are fetched in one
-// process_vm_readv call. Not thread-safe (the step runs on the tracer thread).
+// process_vm_readv call. A read that lies wholly inside memory the capture already copied while frozen
+// (the threads' stacks) is answered from that copy and fetches nothing: the Snapshot keeps those bytes
+// anyway. Not thread-safe (the step runs on the tracer thread).
 #pragma once
 
 #include <chrono>
@@ -27,9 +29,15 @@ class RecordingMemory final : public MemorySource {
  public:
   static constexpr std::size_t page_size = 4096;
 
+  /// Bytes of the target copied while frozen, kept in the Snapshot: `bytes` start at `start`.
+  struct Copied {
+    std::uint64_t start = 0;
+    std::span<const std::byte> bytes;
+  };
+
   /// Fetches through `process` (which must outlive this object), at most `budget` bytes in all (rounded
-  /// down to whole pages).
-  RecordingMemory(const ProcessMemory& process, std::size_t budget);
+  /// down to whole pages). `copied`: memory already copied, whose bytes must outlive this object.
+  RecordingMemory(const ProcessMemory& process, std::size_t budget, std::vector<Copied> copied = {});
 
   std::size_t read(std::uint64_t address, std::span<std::byte> out) const override;
 
@@ -42,6 +50,9 @@ class RecordingMemory final : public MemorySource {
  private:
   static constexpr std::size_t pages_per_block = 64;
 
+  /// The copy holding all of [address, address + size), if one does.
+  const Copied* copied_holding(std::uint64_t address, std::size_t size) const;
+
   /// The page's bytes, or null when it was not fetched.
   const std::byte* page(std::uint64_t page_number) const;
   /// Fetches the pages of `wanted` (page numbers, ascending) that are not cached yet, in one call.
@@ -50,6 +61,8 @@ class RecordingMemory final : public MemorySource {
 
   const ProcessMemory& process_;
   std::size_t budget_pages_;
+  std::vector<Copied> copied_;       // sorted by start
+  std::size_t longest_copied_ = 0;   // bounds the backward scan over overlapping copies
   mutable std::unordered_map<std::uint64_t, std::byte*> pages_;  // page number -> its bytes in a block
   mutable std::unordered_set<std::uint64_t> unreadable_;         // pages the target did not give
   mutable std::vector<std::unique_ptr<std::byte[]>> blocks_;

@@ -1,6 +1,7 @@
 #include "attach/sidecar.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -116,8 +117,12 @@ std::vector<SidecarFile> read_sidecars(pid_t pid, const SidecarRequest& request,
     for (const auto& path : request.paths) {
       SidecarFile file = found(path, "--sidecar");
       UniqueFd fd(open(path.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC));
+      struct stat st {};
       if (!fd) {
         file.error = "cannot open: " + std::string(std::strerror(errno));
+      } else if (fstat(fd.get(), &st) != 0 || !S_ISREG(st.st_mode)) {
+        // As for discovered files: a device or FIFO is never read (/dev/zero would give max_bytes of NULs).
+        file.error = "not a regular file";
       } else {
         file.resolved = path;
         read_content(fd.get(), max_bytes, file);

@@ -106,6 +106,8 @@ struct ProcessFacts {
 /// What the frozen-time step (CaptureOptions::while_frozen) cost and copied.
 struct FrozenReadStats {
   std::chrono::nanoseconds duration{0};  // the step, inside the stop window
+  std::chrono::nanoseconds cpu{0};       // the tracer thread's CPU time during it (less than duration when
+                                         // the machine made it wait)
   std::size_t pages = 0;                 // 4 KiB pages fetched (all of Snapshot::interpreter_memory)
   std::size_t read_calls = 0;            // process_vm_readv calls
   std::size_t unreadable_pages = 0;      // pages the step asked for that the target did not have

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 #include <span>
 #include <sstream>
 
@@ -11,6 +12,11 @@ namespace {
 // No real string is this long; a larger "size" means the symbol does not hold what its type says.
 constexpr std::uint64_t max_plausible_size = 1ULL << 40;
 constexpr std::size_t chunk = 4096;
+
+/// max_bytes + 1 (one byte more tells a cut), without wrapping to 0 for the largest size.
+std::size_t one_more(std::size_t max_bytes) {
+  return max_bytes == std::numeric_limits<std::size_t>::max() ? max_bytes : max_bytes + 1;
+}
 
 std::string hex(std::uint64_t v) {
   std::ostringstream s;
@@ -38,7 +44,7 @@ void read_c_string(const MemorySource& memory, std::uint64_t address, std::size_
   char buffer[chunk];
   for (;;) {
     const std::size_t to_page_end = chunk - (at % chunk);
-    const std::size_t want = std::min<std::size_t>(to_page_end, max_bytes + 1 - text.size());
+    const std::size_t want = std::min<std::size_t>(to_page_end, one_more(max_bytes) - text.size());
     const std::size_t got = memory.read(at, std::as_writable_bytes(std::span(buffer, want)));
     if (got == 0) {
       if (text.empty()) {
@@ -95,7 +101,7 @@ SymbolValue read_one(const MemorySource& memory, const SymbolRead& symbol, std::
     value.error = *symbol.refused;
     return value;
   }
-  const std::size_t header = symbol.layout == ValueLayout::char_array     ? std::min(symbol.size, max_bytes + 1)
+  const std::size_t header = symbol.layout == ValueLayout::char_array     ? std::min(symbol.size, one_more(max_bytes))
                              : symbol.layout == ValueLayout::char_pointer ? 8
                                                                           : 16;
   if (header == 0) {

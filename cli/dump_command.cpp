@@ -1,8 +1,8 @@
 #include "cli/dump_command.hpp"
 
-#include <sys/stat.h>
-
-#include <charconv>
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <exception>
 #include <expected>
 #include <iostream>
@@ -15,6 +15,8 @@
 #include "attach/capture.hpp"
 #include "attach/read_now.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/input_checks.hpp"
+#include "cli/option_values.hpp"
 #include "cli/version.hpp"
 #include "report/dump_error.hpp"
 #include "report/render/json_renderer.hpp"
@@ -41,35 +43,41 @@ struct DumpPlan {
   bool native = false;  // --native: text and folded show every frame of Python threads
 };
 
-std::optional<pid_t> parse_id(std::string_view text) {
-  pid_t id = 0;
-  auto [ptr, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc{} || ptr != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
-// The ids in the order given, each once.
 std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
   std::vector<pid_t> tids;
-  std::set<pid_t> seen;
   for (const auto& word : words) {
-    const auto tid = parse_id(word);
-    if (!tid) return std::unexpected("--threads: '" + word + "' is not a thread id (a positive decimal number)");
-    if (seen.insert(*tid).second) tids.push_back(*tid);
+    const auto tid = parse_id(word, "thread id");
+    if (!tid) return std::unexpected("--threads: " + tid.error());
+    if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
   }
   return tids;
+}
+
+std::string format_names() {
+  std::string names;
+  for (const auto& row : report::output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
+  return names;
 }
 
 std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   DumpPlan plan;
   for (const auto& text : options.pids) {
-    const auto pid = parse_id(text);
-    if (!pid) return std::unexpected("'" + text + "' is not a process id (a positive decimal number)");
+    const auto pid = parse_id(text, "process id");
+    if (!pid) return std::unexpected(pid.error());
     plan.pids.push_back(*pid);
   }
-  plan.capture.timeout = std::chrono::milliseconds(static_cast<long long>(options.timeout_seconds * 1000.0));
-  plan.capture.max_stack = options.max_stack;
-  plan.build.max_frames = options.max_frames;
+  const auto timeout = parse_seconds("--timeout", options.timeout, timeout_min_seconds, timeout_max_seconds);
+  if (!timeout) return std::unexpected(timeout.error());
+  plan.capture.timeout = *timeout;
+  const auto max_stack = parse_size("--max-stack", options.max_stack, max_stack_bounds);
+  if (!max_stack) return std::unexpected(max_stack.error());
+  plan.capture.max_stack = *max_stack;
+  const auto max_frames = parse_count("--max-frames", options.max_frames, max_frames_min, max_frames_max);
+  if (!max_frames) return std::unexpected(max_frames.error());
+  plan.build.max_frames = *max_frames;
+  const auto max_config_bytes = parse_size("--max-config-bytes", options.max_config_bytes, max_config_bytes_bounds);
+  if (!max_config_bytes) return std::unexpected(max_config_bytes.error());
+  plan.capture.max_config_bytes = *max_config_bytes;
   for (const auto& pattern : options.masks) {
     try {
       plan.build.mask_keys.emplace_back(pattern, std::regex::ECMAScript | std::regex::icase);
@@ -79,7 +87,8 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   }
   plan.build.config_symbol = options.config_symbol;
   plan.build.show_secrets = options.show_secrets;
-  plan.capture.max_config_bytes = options.max_config_bytes;
+  for (const auto& path : options.sidecars)
+    if (auto problem = sidecar_problem(path)) return std::unexpected(*problem);
   plan.capture.sidecars.paths = options.sidecars;
   plan.build.source_lines = !options.no_source;
   plan.python = !options.no_python;
@@ -90,7 +99,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     plan.build.threads = std::move(*tids);
   }
   const auto format = report::parse_output_format(options.json ? "json" : options.format);
-  if (!format) return std::unexpected("unknown format '" + options.format + "'");
+  if (!format) return std::unexpected("--format: unknown format '" + options.format + "': give " + format_names());
   plan.format = *format;
   plan.group = options.group;
   if (!options.sections.empty()) {
@@ -99,9 +108,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     plan.sections = *sections;
   }
   if (!options.output_dir.empty()) {
-    struct stat st{};
-    if (::stat(options.output_dir.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
-      return std::unexpected("--output-dir: '" + options.output_dir + "' is not a directory");
+    if (auto problem = output_dir_problem(options.output_dir)) return std::unexpected(*problem);
     plan.output_dir = options.output_dir;
   }
   return plan;
@@ -137,26 +144,48 @@ int fail(const DumpPlan& plan, const report::DumpError& error) {
   return code;
 }
 
+/// Why standard output took no more, from the errno its failed write left: the reader went away
+/// (gmr dump … | head -1: EPIPE, SIGPIPE being ignored), or another write error.
+std::string stdout_failure(int error) {
+  if (error == EPIPE) return "standard output closed";
+  return std::string{"cannot write to standard output: "} + std::strerror(error);
+}
+
 int emit(const DumpPlan& plan, const report::Report& report, int code) {
   report::RenderOptions render{plan.sections, code, /*pretty_json=*/!plan.output_dir.empty(), plan.native};
   if (plan.output_dir.empty()) {
     report::render(report, plan.format, render, std::cout);
     std::cout.flush();
-    if (!std::cout)
-      return fail(plan, report::DumpError::output_failed(report.capture.pid, "cannot write the report to standard output"));
+    if (!std::cout) {
+      const int error = errno;
+      return fail(plan, report::DumpError::output_failed(report.capture.pid, stdout_failure(error) + ": report not written", error));
+    }
     return code;
   }
   std::ostringstream content;
   report::render(report, plan.format, render, content);
   const auto written = report::write_report_file(plan.output_dir, report::report_program_name(report),
-                                                 report.capture.captured_at, report::info(plan.format).extension,
-                                                 content.str());
+                                                 report.capture.pid, report.capture.captured_at,
+                                                 report::info(plan.format).extension, content.str());
   if (!written)
     return fail(plan, report::DumpError::output_failed(report.capture.pid, written.error().message,
                                                        written.error().errno_value));
   std::cout << *written << '\n';
   std::cout.flush();
+  if (!std::cout) {
+    const int error = errno;
+    return fail(plan, report::DumpError::output_failed(
+                          report.capture.pid,
+                          stdout_failure(error) + ": the report was written to " + *written + ", its path not printed",
+                          error));
+  }
   return code;
+}
+
+/// A deadlock outranks partial: the cycle shown is the finding, even when some thread could not be unwound.
+int report_exit_code(const report::Report& report) {
+  if (!report.deadlocks.empty()) return exit_deadlock;
+  return report.partial() ? exit_partial : exit_complete;
 }
 
 int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
@@ -179,7 +208,7 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
     report::Report report = session.build(*snapshot, plan.build);
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
-    return emit(plan, report, report.partial() ? exit_partial : exit_complete);
+    return emit(plan, report, report_exit_code(report));
   } catch (const std::exception& e) {
     return fail(plan, report::DumpError::internal_error(
                           pid, "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()));
@@ -192,12 +221,6 @@ std::string join_ids(const std::vector<pid_t>& ids) {
   return text;
 }
 
-std::string format_names() {
-  std::string names;
-  for (const auto& row : report::output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
-  return names;
-}
-
 }  // namespace
 
 CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
@@ -205,35 +228,34 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_option("pid", options.pids, "Process ids of the targets, dumped one after the other")
       ->required()
       ->type_name("PID");
-  dump->add_option("--timeout", options.timeout_seconds,
-                   "Seconds to wait for every thread to stop; threads not stopped by then are reported as not frozen")
-      ->default_val(3.0)
+  dump->add_option("--timeout", options.timeout,
+                   "Seconds to wait for every thread to stop, 0.001 to 3600; threads not stopped by then are "
+                   "reported as not frozen")
       ->type_name("SECONDS")
-      ->check(CLI::Range(0.001, 3600.0));
+      ->default_str(options.timeout);
   dump->add_option("--max-stack", options.max_stack,
-                   "Bytes of each thread's stack to copy, from SP minus the red zone (suffixes K, M)")
-      ->transform(CLI::AsSizeValue(false))
+                   "Bytes of each thread's stack to copy, from SP minus the red zone: " +
+                       format_size(max_stack_bounds.min) + " to " + format_size(max_stack_bounds.max) +
+                       " (suffixes K, M, G)")
       ->type_name("BYTES")
-      ->default_str("512K");
+      ->default_str(options.max_stack);
   auto* format = dump->add_option("--format", options.format, "Output format: " + format_names())
-                     ->default_val("text")
-                     ->type_name("FORMAT");
-  std::vector<std::string> names;
-  for (const auto& row : report::output_formats) names.emplace_back(row.name);
-  format->check(CLI::IsMember(names));
+                     ->type_name("FORMAT")
+                     ->default_str(options.format);
   dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/2)")
       ->excludes(format);
   dump->add_option("--output-dir", options.output_dir,
-                   "Write each report to a new file DIR/<program>_gurumeditation_<YYYYmmddHHMMSS>[.json] and print "
-                   "its path; an existing file is never overwritten")
+                   "Write each report to a new file DIR/<program>_<pid>_gurumeditation_<YYYYmmddHHMMSS>[.json] and "
+                   "print its path; an existing file is never overwritten")
       ->type_name("DIR");
   dump->add_option("--threads", options.threads, "Report only these thread ids (comma-separated)")
       ->type_name("TID,...")
       ->delimiter(',')->type_size(1)->expected(1, 1)->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)->allow_extra_args(false);
-  dump->add_option("--max-frames", options.max_frames, "At most N frames per thread, inlined frames included")
-      ->default_val(256)
+  dump->add_option("--max-frames", options.max_frames,
+                   "At most N frames per thread, inlined frames included: " + std::to_string(max_frames_min) + " to " +
+                       std::to_string(max_frames_max))
       ->type_name("N")
-      ->check(CLI::Range(std::size_t{1}, std::size_t{100000}));
+      ->default_str(options.max_frames);
   dump->add_flag("--no-source", options.no_source, "Do not read source files: no source-line text in frames");
   dump->add_flag("--no-python", options.no_python,
                  "Do not read Python interpreters: native frames only, and nothing more read while frozen");
@@ -260,18 +282,18 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_flag("--show-secrets", options.show_secrets,
                  "Do not mask secrets (passwords, tokens, URL passwords…); the report says so");
   dump->add_option("--max-config-bytes", options.max_config_bytes,
-                   "Bytes read at most per configuration symbol or file (suffixes K, M)")
-      ->transform(CLI::AsSizeValue(false))
+                   "Bytes read at most per configuration symbol or file: " + format_size(max_config_bytes_bounds.min) +
+                       " to " + format_size(max_config_bytes_bounds.max) + " (suffixes K, M, G)")
       ->type_name("BYTES")
-      ->default_str("1M");
+      ->default_str(options.max_config_bytes);
   dump->add_flag("--group", options.group,
                  "Show threads with identical stacks once, with their count, tids and names, largest group first");
   dump->footer(
       "Exit status: 0 complete report; 1 partial report (some thread not frozen or not unwound, or a --threads id "
       "found in no process); 2 no report (zombie, kernel thread, gmr itself, thread id, already traced, other "
-      "refusal, report not written); 3 no such process; 4 permission denied; 64 usage error; 70 internal error; "
-      "128+N interrupted by signal N after letting the target go. With several pids, the worst: "
-      "128+N > 70 > 4 > 3 > 2 > 1 > 0.");
+      "refusal, report not written); 3 no such process; 4 permission denied; 5 report printed and it shows a "
+      "deadlock; 64 usage error; 70 internal error; 128+N interrupted by signal N after letting the target go. "
+      "With several pids, the worst: 128+N > 70 > 64 > 5 > 4 > 3 > 2 > 1 > 0.");
   return dump;
 }
 
@@ -281,12 +303,17 @@ int run_dump(const DumpOptions& options) {
     std::cerr << "gmr: " << plan.error() << '\n';
     return exit_usage;
   }
+  if (options.stdout_closed && plan->output_dir.empty()) {
+    std::cerr << "gmr: standard output is closed: no report could be written (use --output-dir)\n";
+    return exit_no_report;
+  }
   int worst = exit_complete;
   std::set<pid_t> threads_seen;
   for (pid_t pid : plan->pids) {
     const int code = dump_one(*plan, pid, threads_seen);
     worst = worst_exit_code(worst, code);
-    if (is_interrupted(code)) break;
+    // Standard output gone: the next targets would be frozen for a report nobody can read.
+    if (is_interrupted(code) || !std::cout) break;
   }
   if (plan->build.threads && !is_interrupted(worst)) {
     std::vector<pid_t> missing;

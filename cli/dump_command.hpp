@@ -3,23 +3,22 @@
 
 #include <CLI/CLI.hpp>
 
-#include <cstddef>
 #include <string>
 #include <vector>
 
 namespace gmr::cli {
 
-// Raw command-line values; run_dump validates what CLI11 cannot, so a bad value gets gmr's own one-line
-// message and exit 64 before any process is touched.
+// Raw command-line values, as typed: run_dump validates them all (cli/option_values.hpp), so a bad value
+// gets gmr's own one-line message and exit 64 before any process is touched.
 struct DumpOptions {
   std::vector<std::string> pids;
-  double timeout_seconds = 3.0;
-  std::size_t max_stack = 512 * 1024;
+  std::string timeout = "3";            // seconds
+  std::string max_stack = "512K";       // bytes
   std::string format = "text";          // a name from report/output_format.hpp
   bool json = false;                    // --json: --format json
   std::string output_dir;               // empty: stdout
   std::vector<std::string> threads;     // thread ids, comma-separated
-  std::size_t max_frames = 256;
+  std::string max_frames = "256";
   bool no_source = false;
   bool no_python = false;               // --no-python: do not read Python interpreters
   bool native = false;                  // --native: every frame of Python threads, plumbing included
@@ -28,8 +27,9 @@ struct DumpOptions {
   std::vector<std::string> sidecars;
   std::vector<std::string> masks;  // regular expressions (ECMAScript)
   bool show_secrets = false;
-  std::size_t max_config_bytes = 1024 * 1024;
+  std::string max_config_bytes = "1M";
   bool group = false;                   // --group: collapse threads with identical stacks
+  bool stdout_closed = false;           // not an option: fd 1 was closed when gmr started (main.cpp)
 };
 
 /// Registers the subcommand; `options` must outlive parsing.

@@ -13,6 +13,8 @@ enum ExitCode : int {
                              // not be written
   exit_no_such_process = 3,  // no process with that pid
   exit_permission = 4,       // ptrace permission denied (cause named: uid, CAP_SYS_PTRACE, Yama, dumpable)
+  exit_deadlock = 5,         // report printed, and it shows a deadlock (a cycle of mutex waits or joins),
+                             // whether or not it is also partial
   exit_usage = 64,           // bad command line (EX_USAGE); nothing was dumped
   exit_internal = 70,        // a bug in gmr (EX_SOFTWARE); the target was let go before it was reported
   exit_interrupted_base = 128,  // + N: gmr received signal N (SIGINT, SIGTERM, SIGHUP) while attached; it
@@ -21,9 +23,10 @@ enum ExitCode : int {
 
 constexpr bool is_interrupted(int code) { return code > exit_interrupted_base; }
 
-/// Severity for several pids: 128+N > 70 > 64 > 4 > 3 > 2 > 1 > 0. Interrupted first, because the pids
-/// after it were never tried; then a bug; then the no-report codes, the most actionable first (permission,
-/// then a vanished process, then a refusal); then partial; then complete.
+/// Severity for several pids: 128+N > 70 > 64 > 5 > 4 > 3 > 2 > 1 > 0. Interrupted first, because the pids
+/// after it were never tried; then a bug; then a deadlock, a fault of the service a runbook must act on and
+/// must not lose behind a pid that could not be dumped; then the no-report codes, the most actionable first
+/// (permission, then a vanished process, then a refusal); then partial; then complete.
 constexpr int severity(int code) {
   switch (code) {
     case exit_complete: return 0;
@@ -31,9 +34,10 @@ constexpr int severity(int code) {
     case exit_no_report: return 2;
     case exit_no_such_process: return 3;
     case exit_permission: return 4;
-    case exit_usage: return 5;
-    case exit_internal: return 6;
-    default: return is_interrupted(code) ? 7 : 6;  // an unknown code is treated as a bug
+    case exit_deadlock: return 5;
+    case exit_usage: return 6;
+    case exit_internal: return 7;
+    default: return is_interrupted(code) ? 8 : 7;  // an unknown code is treated as a bug
   }
 }
 

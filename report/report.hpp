@@ -255,12 +255,16 @@ struct CaptureNote {
     threads_exited,    // `count` threads exited while the capture held the others: not shown
     thread_not_frozen, // thread `tid` did not stop within `timeout`
     no_debug_aranges,  // `module` has code without .debug_aranges: its CUs were found by their address ranges
+    python_not_read,      // the target runs a Python gmr does not read, `reason` says which and why
+    python_read_failed,   // reading the interpreter while frozen failed: `reason`
+    python_budget_spent,  // the `count` bytes allowed for reading the interpreter while frozen were spent
   };
   Kind kind = Kind::threads_appeared;
   std::optional<std::size_t> count = {};
   std::optional<pid_t> tid = {};
   std::optional<std::chrono::milliseconds> timeout = {};
   std::optional<std::string> module = {};
+  std::optional<std::string> reason = {};
 
   bool operator==(const CaptureNote&) const = default;
 };
@@ -290,7 +294,7 @@ struct PythonInfo {
   std::optional<pid_t> gil_holder;        // the thread holding the GIL at the frozen instant
   std::size_t threads_without_tid = 0;    // thread states whose native id is no thread of the process
   std::vector<symbolize::python::DecodeError> errors;  // process-wide problems of the walk
-  std::vector<std::string> notes;         // one line each: why Python stacks are not shown, or not all of them
+  // Why Python stacks are missing or incomplete (not read, read failed, budget spent): capture notes.
 };
 
 struct Report {

@@ -25,6 +25,7 @@ struct ModuleScan {
   bool debug_symbol = false;
   python::KnownTypes types;
   std::optional<std::uint64_t> greenlet_type;
+  std::optional<std::uint64_t> hash_secret;
 };
 
 ModuleScan scan_module(Dwfl_Module* module) {
@@ -52,6 +53,7 @@ ModuleScan scan_module(Dwfl_Module* module) {
     else if (name == "PyModule_Type") scan.types.module = address;
     else if (name == "PyFrame_Type") scan.types.frame = address;
     else if (name == "PyGreenlet_Type") scan.greenlet_type = address;
+    else if (name == "_Py_HashSecret") scan.hash_secret = address;
   }
   return scan;
 }
@@ -134,6 +136,7 @@ std::optional<PythonSymbols> find_python(SnapshotDwfl& session, const std::optio
     }
   }
   symbols.types = scan.types;
+  symbols.hash_secret = scan.hash_secret;
   symbols.greenlet_type = candidates.greenlet_type;
   return symbols;
 }
@@ -166,6 +169,7 @@ python::PythonPlan plan_python(const PythonSymbols& symbols, const std::optional
   target.runtime = symbols.build.runtime;
   target.types = symbols.types;
   target.greenlet_type = symbols.greenlet_type;
+  target.hash_secret = symbols.hash_secret;
   plan.target = std::move(target);
   return plan;
 }

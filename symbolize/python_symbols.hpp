@@ -26,6 +26,7 @@ struct PythonSymbols {
   bool has_py_version = false;       // Py_Version exists (3.11 and later) and its value was read
   python::KnownTypes types;
   std::optional<std::uint64_t> greenlet_type;
+  std::optional<std::uint64_t> hash_secret;  // &_Py_HashSecret
 };
 
 /// nullopt when no module of the session defines _PyRuntime: the process runs no CPython.

@@ -52,13 +52,12 @@ attach::FrozenStep DumpSession::python_step() {
 
 PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
   PythonReading reading;
-  if (python_plan_.refused) reading.notes.push_back(*python_plan_.refused + ": Python stacks not read");
+  using Kind = CaptureNote::Kind;
+  if (python_plan_.refused) reading.notes.push_back({.kind = Kind::python_not_read, .reason = *python_plan_.refused});
   if (!python_plan_.target || !snapshot.frozen_step) return reading;
   const auto& step = *snapshot.frozen_step;
-  if (step.error) reading.notes.push_back("reading the Python interpreter while frozen failed: " + *step.error);
-  if (step.budget_hit)
-    reading.notes.push_back("the " + std::to_string(step.budget >> 10) + " KiB budget for reading the Python "
-                            "interpreter while frozen was spent: what lay beyond it was not captured");
+  if (step.error) reading.notes.push_back({.kind = Kind::python_read_failed, .reason = *step.error});
+  if (step.budget_hit) reading.notes.push_back({.kind = Kind::python_budget_spent, .count = step.budget});
   // The same walk as the frozen-time step, over the pages it kept: the same threads (those with registers,
   // as the step was given them), the same options.
   symbolize::python::WalkOptions options = python_options_;

@@ -173,9 +173,8 @@ report::PythonThreadFacts python_facts(const symbolize::python::PythonThread& th
 }
 
 std::optional<report::PythonInfo> python_info(const PythonReading& reading) {
-  if (!reading.process && reading.notes.empty()) return std::nullopt;
+  if (!reading.process) return std::nullopt;
   report::PythonInfo info;
-  info.notes = reading.notes;
   if (const auto& process = reading.process) {
     info.version = process->version;
     info.layout = process->layout_provenance;
@@ -251,6 +250,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   if (resolver)
     for (const std::string& module : resolver->modules_without_aranges())
       report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});
+  for (const auto& note : python.notes) report.capture.notes.push_back(note);
   report.python = python_info(python);
   return report;
 }

@@ -28,6 +28,23 @@ struct FileActions {
   FileActions& operator=(const FileActions&) = delete;
 };
 
+/// gmr ignores SIGPIPE (cli/main.cpp), and an ignored signal stays ignored across exec: the child gets
+/// the default action back, as any program expects.
+struct SpawnAttributes {
+  posix_spawnattr_t attributes;
+  SpawnAttributes() {
+    posix_spawnattr_init(&attributes);
+    sigset_t defaults;
+    sigemptyset(&defaults);
+    sigaddset(&defaults, SIGPIPE);
+    posix_spawnattr_setsigdefault(&attributes, &defaults);
+    posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETSIGDEF);
+  }
+  ~SpawnAttributes() { posix_spawnattr_destroy(&attributes); }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+};
+
 std::vector<std::string> child_environment() {
   std::vector<std::string> env;
   for (char** e = environ; e != nullptr && *e != nullptr; ++e)
@@ -61,8 +78,10 @@ std::optional<std::string> run_command(const std::vector<std::string>& argv, std
   std::vector<std::string> env = child_environment();
   auto arg_ptrs = pointers(args);
   auto env_ptrs = pointers(env);
+  const SpawnAttributes attributes;
   pid_t child = -1;
-  if (posix_spawnp(&child, args[0].c_str(), &files.actions, nullptr, arg_ptrs.data(), env_ptrs.data()) != 0)
+  if (posix_spawnp(&child, args[0].c_str(), &files.actions, &attributes.attributes, arg_ptrs.data(),
+                   env_ptrs.data()) != 0)
     return std::nullopt;
   write_end.reset();
 

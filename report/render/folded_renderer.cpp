@@ -6,6 +6,7 @@
 
 #include "report/render/format.hpp"
 #include "report/render/frame_view.hpp"
+#include "report/render/program_name.hpp"
 
 namespace gmr::report {
 namespace {
@@ -22,7 +23,8 @@ std::string without_separators(std::string text) {
 }
 
 std::string program(const Report& report) {
-  if (report.package.executable) return without_separators(basename_of(*report.package.executable));
+  const std::string name = program_name(report);
+  if (!name.empty()) return without_separators(name);
   return "pid " + std::to_string(report.capture.pid);
 }
 

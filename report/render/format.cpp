@@ -101,6 +101,9 @@ std::string printable(std::string_view text) {
 }
 
 std::string format_command_line(const std::vector<std::string>& argv) {
+  // One argument: a title a program wrote over its argv[0] ("postgres: app db [local] idle"), shown as
+  // ps(1) shows it; with nothing to tell it apart from, it needs no quotes.
+  if (argv.size() == 1) return printable(argv[0]);
   std::string line;
   for (const auto& word : argv) {
     if (!line.empty()) line += ' ';

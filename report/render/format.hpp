@@ -34,6 +34,7 @@ std::string format_utc_timestamp(std::chrono::system_clock::time_point time);
 std::string printable(std::string_view text);
 
 /// argv joined by spaces, each word shell-quoted when it needs it, so it can be pasted back; "" when empty.
+/// A single argument is shown as it is, as ps(1) shows a rewritten title ("nginx: worker process").
 std::string format_command_line(const std::vector<std::string>& argv);
 
 }  // namespace gmr::report

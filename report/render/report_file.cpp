@@ -8,6 +8,7 @@
 #include <ctime>
 
 #include "attach/base/unique_fd.hpp"
+#include "report/render/program_name.hpp"
 
 namespace gmr::report {
 namespace {
@@ -53,31 +54,24 @@ bool write_all(int fd, std::string_view content) {
 }  // namespace
 
 std::string report_program_name(const Report& report) {
-  if (report.package.executable) {
-    const auto& path = *report.package.executable;
-    const auto base = sanitized(std::string_view{path}.substr(path.rfind('/') + 1));
-    if (!base.empty()) return base;
-  }
-  if (report.capture.name) {
-    auto name = sanitized(*report.capture.name);
-    if (!name.empty()) return name;
-  }
+  const auto name = sanitized(program_name(report));
+  if (!name.empty()) return name;
   return "pid" + std::to_string(report.capture.pid);
 }
 
-std::string report_file_name(std::string_view program, std::chrono::system_clock::time_point time,
+std::string report_file_name(std::string_view program, pid_t pid, std::chrono::system_clock::time_point time,
                              std::string_view extension, unsigned attempt) {
-  std::string name = std::string{program} + "_gurumeditation_" + utc_compact(time);
+  std::string name = std::string{program} + "_" + std::to_string(pid) + "_gurumeditation_" + utc_compact(time);
   if (attempt > 0) name += "." + std::to_string(attempt);
   return name + std::string{extension};
 }
 
 std::expected<std::string, FileError> write_report_file(const std::string& directory, std::string_view program,
-                                                        std::chrono::system_clock::time_point time,
+                                                        pid_t pid, std::chrono::system_clock::time_point time,
                                                         std::string_view extension, std::string_view content) {
   const std::string prefix = directory.empty() || directory.back() == '/' ? directory : directory + "/";
   for (unsigned attempt = 0; attempt < max_attempts; ++attempt) {
-    const std::string path = prefix + report_file_name(program, time, extension, attempt);
+    const std::string path = prefix + report_file_name(program, pid, time, extension, attempt);
     // O_EXCL also refuses a dangling symlink planted under that name.
     attach::UniqueFd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
     if (!fd && errno == EEXIST) continue;
@@ -91,7 +85,7 @@ std::expected<std::string, FileError> write_report_file(const std::string& direc
     return std::unexpected(FileError{errno_message("cannot write", path, error), error});
   }
   return std::unexpected(FileError{"cannot create a report file in " + directory + ": " +
-                                       report_file_name(program, time, extension) + " and " +
+                                       report_file_name(program, pid, time, extension) + " and " +
                                        std::to_string(max_attempts - 1) + " numbered variants exist",
                                    EEXIST});
 }

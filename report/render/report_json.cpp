@@ -179,6 +179,9 @@ std::string_view kind_name(CaptureNote::Kind kind) {
     case Kind::threads_exited: return "threads_exited";
     case Kind::thread_not_frozen: return "thread_not_frozen";
     case Kind::no_debug_aranges: return "no_debug_aranges";
+    case Kind::python_not_read: return "python_not_read";
+    case Kind::python_read_failed: return "python_read_failed";
+    case Kind::python_budget_spent: return "python_budget_spent";
   }
   return "threads_exited";
 }
@@ -283,6 +286,7 @@ void to_json(json& out, const CaptureNote& note) {
       {"tid", or_null(note.tid)},
       {"timeout_us", note.timeout ? json(std::chrono::microseconds(*note.timeout).count()) : json(nullptr)},
       {"module", or_null(note.module)},
+      {"reason", or_null(note.reason)},
   };
 }
 
@@ -361,7 +365,6 @@ void to_json(json& out, const PythonInfo& python) {
       {"gil_holder", or_null(python.gil_holder)},
       {"threads_without_tid", python.threads_without_tid},
       {"errors", std::move(errors)},
-      {"notes", python.notes},
   };
 }
 

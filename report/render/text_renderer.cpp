@@ -64,13 +64,12 @@ std::string python_text(const Report& report) {
 void render_notes(const Report& report, std::ostream& out) {
   const Capture& capture = report.capture;
   const std::size_t python_notes =
-      report.python ? report.python->notes.size() + report.python->errors.size() + report.python->threads_without_tid : 0;
+      report.python ? report.python->errors.size() + report.python->threads_without_tid : 0;
   if (!capture.was_group_stopped && capture.notes.empty() && python_notes == 0) return;
   out << field("notes", "");
   if (capture.was_group_stopped) out << "  process was stopped before gmr (left stopped)\n";
   for (const auto& note : capture.notes) out << "  " << printable(note_text(note)) << '\n';
   if (report.python) {
-    for (const auto& note : report.python->notes) out << "  " << printable(note) << '\n';
     for (const auto& error : report.python->errors) out << "  python: " << printable(error.message) << '\n';
     if (const std::size_t n = report.python->threads_without_tid; n > 0)
       out << "  python: " << n << (n == 1 ? " thread state has" : " thread states have")

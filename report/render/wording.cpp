@@ -92,6 +92,13 @@ std::string note_text(const CaptureNote& note) {
     case Kind::no_debug_aranges:
       return note.module.value_or("a module") +
              ": no .debug_aranges for some code; its CUs were located by their address ranges";
+    case Kind::python_not_read: return note.reason.value_or("an unsupported Python") + ": Python stacks not read";
+    case Kind::python_read_failed:
+      return "reading the Python interpreter while frozen failed: " + note.reason.value_or("unknown error");
+    case Kind::python_budget_spent:
+      return "the " + std::to_string(count >> 10) +
+             " KiB budget for reading the Python interpreter while frozen was spent: what lay beyond it was not "
+             "captured";
   }
   return "";
 }

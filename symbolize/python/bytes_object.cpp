@@ -23,7 +23,7 @@ Decoded<std::vector<std::byte>> read_bytes_object(const attach::MemorySource& me
   if (size == 0) return std::vector<std::byte>{};
   auto data = read_block(memory, *data_address, static_cast<std::size_t>(size), "bytes data");
   if (!data) return unexpected(data.error());
-  return data->bytes();
+  return std::vector<std::byte>(data->bytes().begin(), data->bytes().end());
 }
 
 }  // namespace gmr::symbolize::python

@@ -96,6 +96,66 @@ Decoded<std::optional<std::uint64_t>> find_str(const attach::MemorySource& memor
   return std::optional<std::uint64_t>();
 }
 
+/// What probing a combined table by a key's hash found.
+enum class Probe { found, absent, unknown };
+
+/// CPython's own lookup (Objects/dictobject.c): the slot `hash & mask`, then `i = (5i + perturb + 1) & mask`
+/// with `perturb >>= 5`, until the slot holds the entry of an equal key (found) or is empty (absent). Reads
+/// the index slots probed, their entries and the keys whose hash could match: a few reads instead of one
+/// per key. unknown when anything is off (a key or slot that cannot be read, a loop that does not end):
+/// the caller then reads every key.
+Probe probe_str(const attach::MemorySource& memory, const PythonLayout& layout, const KnownTypes& known,
+                std::uint64_t keys, std::string_view key, std::int64_t hash, std::uint64_t& value) {
+  const auto& k = layout.dict_keys;
+  auto block = read_block(memory, keys, k.indices, "dict keys");
+  if (!block) return Probe::unknown;
+  const auto log2_size = block->get<std::uint8_t>(k.log2_size);
+  const auto log2_index_bytes = block->get<std::uint8_t>(k.log2_index_bytes);
+  const auto kind = block->get<std::uint8_t>(k.kind);
+  const auto nentries = block->get<std::int64_t>(k.nentries);
+  if (log2_size > 40 || log2_index_bytes < log2_size || log2_index_bytes > log2_size + 3 || kind == dict_keys_split ||
+      kind > dict_keys_split || nentries < 0 || static_cast<std::uint64_t>(nentries) > (std::uint64_t{1} << log2_size))
+    return Probe::unknown;
+  const bool general = kind == dict_keys_general;
+  const std::size_t entry_size = general ? k.entry_size : k.unicode_entry_size;
+  const unsigned width = 1u << (log2_index_bytes - log2_size);  // bytes per index slot
+  const std::uint64_t mask = (std::uint64_t{1} << log2_size) - 1;
+  const std::uint64_t entries_at = keys + k.indices + (std::uint64_t{1} << log2_index_bytes);
+  auto perturb = static_cast<std::uint64_t>(hash);
+  std::uint64_t i = perturb & mask;
+  for (std::uint64_t probes = 0; probes <= mask + 1; ++probes) {
+    auto slot = read_block(memory, keys + k.indices + i * width, width, "dict index");
+    if (!slot) return Probe::unknown;
+    std::int64_t ix = 0;
+    switch (width) {
+      case 1: ix = slot->get<std::int8_t>(0); break;
+      case 2: ix = slot->get<std::int16_t>(0); break;
+      case 4: ix = slot->get<std::int32_t>(0); break;
+      default: ix = slot->get<std::int64_t>(0); break;
+    }
+    if (ix == -1) return Probe::absent;  // DKIX_EMPTY; -2 is DKIX_DUMMY (a deleted entry): go on
+    if (ix >= nentries) return Probe::unknown;
+    if (ix >= 0) {
+      auto entry = read_block(memory, entries_at + static_cast<std::uint64_t>(ix) * entry_size, entry_size, "dict entry");
+      if (!entry) return Probe::unknown;
+      const std::size_t key_at = general ? 8 : 0;
+      const bool hash_may_match = !general || entry->get<std::int64_t>(0) == hash;
+      if (hash_may_match && entry->pointer(key_at) != 0) {
+        auto text = read_str(memory, layout, known, entry->pointer(key_at), key.size());
+        if (text && *text == key) {
+          value = entry->pointer(key_at + 8);
+          return value != 0 ? Probe::found : Probe::unknown;
+        }
+        if (!text && text.error().failure != DecodeFailure::too_long && text.error().failure != DecodeFailure::wrong_type)
+          return Probe::unknown;
+      }
+    }
+    perturb >>= 5;
+    i = (i * 5 + perturb + 1) & mask;
+  }
+  return Probe::unknown;
+}
+
 }  // namespace
 
 Decoded<std::vector<DictEntry>> dict_entries(const attach::MemorySource& memory, const PythonLayout& layout,
@@ -121,7 +181,24 @@ Decoded<std::vector<DictEntry>> dict_entries(const attach::MemorySource& memory,
 }
 
 Decoded<std::optional<std::uint64_t>> dict_get_str(const attach::MemorySource& memory, const PythonLayout& layout,
-                                                   const KnownTypes& known, std::uint64_t dict, std::string_view key) {
+                                                   const KnownTypes& known, std::uint64_t dict, std::string_view key,
+                                                   const StrHasher* hasher) {
+  const bool ascii = std::ranges::all_of(key, [](char c) { return static_cast<unsigned char>(c) < 0x80; });
+  if (hasher != nullptr && !key.empty() && ascii) {
+    const auto& d = layout.dict;
+    const std::size_t size = block_size({layout.object.ob_type, d.ma_used, d.ma_keys, d.ma_values});
+    auto block = read_block(memory, dict, size, "dict");
+    if (block && known.dict && block->pointer(layout.object.ob_type) == *known.dict && block->pointer(d.ma_values) == 0) {
+      std::uint64_t value = 0;
+      switch (probe_str(memory, layout, known, block->pointer(d.ma_keys), key, hasher->hash(key), value)) {
+        case Probe::found: return std::optional<std::uint64_t>(value);
+        // absent only means absent when the hash is the target's (another hash algorithm, a wrong secret):
+        // the scan below decides.
+        case Probe::absent:
+        case Probe::unknown: break;
+      }
+    }
+  }
   auto entries = dict_entries(memory, layout, known, dict);
   if (!entries) return unexpected(entries.error());
   return find_str(memory, layout, known, *entries, key);

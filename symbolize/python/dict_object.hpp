@@ -1,7 +1,7 @@
 // Dicts of the target (combined and split tables of 3.11-3.13), and the attributes of instances whose
 // class manages their dict: enough to read a module's globals or a Thread object's `_name`. Lookups by
-// str key scan the entries in order (the key's hash needs the target's hash secret), each key bounded
-// by the length of the one looked for.
+// str key probe the hash table when the caller knows the target's str hash, else scan the entries in
+// order, each key bounded by the length of the one looked for.
 #pragma once
 
 #include <cstddef>
@@ -14,6 +14,7 @@
 #include "symbolize/python/decode_error.hpp"
 #include "symbolize/python/layout.hpp"
 #include "symbolize/python/object_types.hpp"
+#include "symbolize/python/str_hash.hpp"
 
 namespace gmr::symbolize::python {
 
@@ -31,9 +32,13 @@ Decoded<std::vector<DictEntry>> dict_entries(const attach::MemorySource& memory,
                                              std::size_t limit = max_dict_entries);
 
 /// The value of str key `key` in the dict at `dict`; nullopt when absent. An error when the key was not
-/// found and some key could not be read (it might have been that one).
+/// found and some key could not be read (it might have been that one). With `hasher` (the target's str
+/// hash, str_hash.hpp), an ASCII key is looked up in the dict's hash table first, reading a few slots
+/// instead of every key; when that does not find it (absent, or a hash that is not the target's) the
+/// dict is read key by key.
 Decoded<std::optional<std::uint64_t>> dict_get_str(const attach::MemorySource& memory, const PythonLayout& layout,
-                                                   const KnownTypes& known, std::uint64_t dict, std::string_view key);
+                                                   const KnownTypes& known, std::uint64_t dict, std::string_view key,
+                                                   const StrHasher* hasher = nullptr);
 
 /// The attribute `name` of the instance at `object`, from its instance dict: the managed dict or inline
 /// values (see ManagedDictModel), or the dict at tp_dictoffset. nullopt when the instance has no such

@@ -1,5 +1,8 @@
 #include "symbolize/python/frame_chain.hpp"
 
+#include <algorithm>
+#include <array>
+#include <memory_resource>
 #include <unordered_set>
 
 #include "symbolize/python/location_table.hpp"
@@ -10,6 +13,13 @@ const Decoded<CodeObject>& CodeObjectCache::get(const attach::MemorySource& memo
                                                 const KnownTypes& known, std::uint64_t address) {
   auto it = codes_.find(address);
   if (it == codes_.end()) it = codes_.emplace(address, read_code_object(memory, layout, known, address)).first;
+  return it->second;
+}
+
+const Decoded<std::optional<int>>& CodeObjectCache::line(const CodeObject& code, int offset) {
+  const std::pair<std::uint64_t, int> key{code.address, offset};
+  auto it = lines_.find(key);
+  if (it == lines_.end()) it = lines_.emplace(key, line_for_offset(code.linetable, code.firstlineno, offset)).first;
   return it->second;
 }
 
@@ -33,7 +43,7 @@ void decode_code(const attach::MemorySource& memory, const PythonLayout& layout,
     return;
   }
   out.instruction_offset = *offset;
-  auto line = line_for_offset(code->linetable, code->firstlineno, *offset);
+  const auto& line = codes.line(*code, *offset);
   if (!line) {
     out.error = DecodeError{line.error().failure, "code object " + hex(code->address) + ": " + line.error().message};
     return;
@@ -46,7 +56,11 @@ void decode_code(const attach::MemorySource& memory, const PythonLayout& layout,
 FrameChain walk_frame_chain(const attach::MemorySource& memory, const PythonLayout& layout, const KnownTypes& known,
                             std::uint64_t first, CodeObjectCache& codes, std::size_t limit) {
   FrameChain chain;
-  std::unordered_set<std::uint64_t> seen;
+  // The frames seen, for the cycle check: nodes from a buffer on the stack for the usual chain.
+  std::array<std::byte, 16384> arena;
+  std::pmr::monotonic_buffer_resource resource(arena.data(), arena.size());
+  std::pmr::unordered_set<std::uint64_t> seen(&resource);
+  chain.frames.reserve(std::min<std::size_t>(limit, 64));
   for (std::uint64_t address = first; address != 0;) {
     if (chain.frames.size() >= limit) {
       chain.truncated = DecodeError{DecodeFailure::too_many, "more than " + std::to_string(limit) + " frames"};

@@ -9,6 +9,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "attach/memory_source.hpp"
@@ -24,14 +25,19 @@ namespace gmr::symbolize::python {
 /// tens of thousands are possible; past this the report says the stack was cut).
 inline constexpr std::size_t max_frames = 8192;
 
-/// Code objects already decoded, by address: frames of one report share most of them.
+/// Code objects already decoded, by address, and the lines of the instruction offsets already looked up:
+/// frames of one report share most of them (a pool of threads parked in the same places), and a lookup
+/// decodes the location table from its start.
 class CodeObjectCache {
  public:
   const Decoded<CodeObject>& get(const attach::MemorySource& memory, const PythonLayout& layout,
                                  const KnownTypes& known, std::uint64_t address);
+  /// line_for_offset of `code`'s table, remembered per (code object, offset).
+  const Decoded<std::optional<int>>& line(const CodeObject& code, int offset);
 
  private:
   std::map<std::uint64_t, Decoded<CodeObject>> codes_;
+  std::map<std::pair<std::uint64_t, int>, Decoded<std::optional<int>>> lines_;
 };
 
 struct PythonFrame {

@@ -20,6 +20,7 @@ struct PythonTarget {
   std::uint64_t runtime = 0;                   // &_PyRuntime in the target
   KnownTypes types;                            // the interpreter's type objects, for the ob_type checks
   std::optional<std::uint64_t> greenlet_type;  // PyGreenlet_Type, when a _greenlet module is loaded
+  std::optional<std::uint64_t> hash_secret;    // &_Py_HashSecret: its first 16 bytes key the str hash
 };
 
 struct PythonPlan {

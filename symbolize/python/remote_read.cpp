@@ -22,12 +22,12 @@ Decoded<RemoteBlock> read_block(const attach::MemorySource& memory, std::uint64_
   if (size > large_block && memory.read(address + size - 1, last) != 1)
     return fail(DecodeFailure::unreadable, std::string(what) + " at " + hex(address) + " is not readable (" +
                                                std::to_string(size) + " bytes)");
-  std::vector<std::byte> bytes(size);
-  const std::size_t got = size == 0 ? 0 : memory.read(address, bytes);
+  RemoteBlock block(address, size);
+  const std::size_t got = size == 0 ? 0 : memory.read(address, block.storage());
   if (got < size)
     return fail(DecodeFailure::unreadable, std::string(what) + " at " + hex(address) + " is not readable (" +
                                                std::to_string(got) + " of " + std::to_string(size) + " bytes)");
-  return RemoteBlock(address, std::move(bytes));
+  return block;
 }
 
 Decoded<RemoteBlock> read_prefix(const attach::MemorySource& memory, std::uint64_t address, std::size_t size,
@@ -36,13 +36,13 @@ Decoded<RemoteBlock> read_prefix(const attach::MemorySource& memory, std::uint64
   if (size > max_read_size) size = max_read_size;
   if (size > 0 && address > std::numeric_limits<std::uint64_t>::max() - (size - 1))
     size = static_cast<std::size_t>(std::numeric_limits<std::uint64_t>::max() - address) + 1;
-  std::vector<std::byte> bytes(size);
-  const std::size_t got = size == 0 ? 0 : memory.read(address, bytes);
+  RemoteBlock block(address, size);
+  const std::size_t got = size == 0 ? 0 : memory.read(address, block.storage());
   if (got < needed)
     return fail(DecodeFailure::unreadable, std::string(what) + " at " + hex(address) + " is not readable (" +
                                                std::to_string(got) + " of " + std::to_string(needed) + " bytes)");
-  bytes.resize(got);
-  return RemoteBlock(address, std::move(bytes));
+  block.shrink(got);
+  return block;
 }
 
 Decoded<std::uint64_t> read_word(const attach::MemorySource& memory, std::uint64_t address, std::string_view what) {

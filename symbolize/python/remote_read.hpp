@@ -2,10 +2,13 @@
 // object, which matters when the source is the live process), then its fields by offset.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
 #include <initializer_list>
+#include <span>
 #include <string_view>
 #include <vector>
 
@@ -18,29 +21,40 @@ namespace gmr::symbolize::python {
 /// The largest single read a decoder makes; anything asking for more is refused as too_long.
 inline constexpr std::size_t max_read_size = std::size_t{16} << 20;
 
-/// `size` bytes of the target starting at `address`, all of them.
+/// `size` bytes of the target starting at `address`, all of them. Blocks up to inline_capacity bytes (every
+/// struct the decoders read) live inside the object: no allocation per read.
 class RemoteBlock {
  public:
-  RemoteBlock(std::uint64_t address, std::vector<std::byte> bytes) : address_(address), bytes_(std::move(bytes)) {}
+  static constexpr std::size_t inline_capacity = 256;
+
+  /// Storage for `size` bytes at `address`, to be filled through storage().
+  RemoteBlock(std::uint64_t address, std::size_t size)
+      : address_(address), size_(size), heap_(size > inline_capacity ? size : 0) {}
 
   std::uint64_t address() const { return address_; }
-  std::size_t size() const { return bytes_.size(); }
-  const std::vector<std::byte>& bytes() const { return bytes_; }
+  std::size_t size() const { return size_; }
+  std::span<const std::byte> bytes() const { return {data(), size_}; }
+  std::span<std::byte> storage() { return {heap_.empty() ? inline_.data() : heap_.data(), size_}; }
+  /// Keeps the first `size` bytes only (size() or less).
+  void shrink(std::size_t size) { size_ = std::min(size, size_); }
 
   /// The T at byte `offset`. The block was read to cover every field asked for; an offset past its end
   /// is a bug in the caller, and gives 0 rather than reading past the buffer.
   template <class T>
   T get(std::size_t offset) const {
     T value{};
-    if (offset <= bytes_.size() && sizeof(T) <= bytes_.size() - offset)
-      std::memcpy(&value, bytes_.data() + offset, sizeof(T));
+    if (offset <= size_ && sizeof(T) <= size_ - offset) std::memcpy(&value, data() + offset, sizeof(T));
     return value;
   }
   std::uint64_t pointer(std::size_t offset) const { return get<std::uint64_t>(offset); }
 
  private:
+  const std::byte* data() const { return heap_.empty() ? inline_.data() : heap_.data(); }
+
   std::uint64_t address_;
-  std::vector<std::byte> bytes_;
+  std::size_t size_;
+  std::array<std::byte, inline_capacity> inline_;  // not zero-filled: only what was read is used
+  std::vector<std::byte> heap_;                    // larger blocks
 };
 
 /// Exactly `size` bytes at `address`: null_pointer for address 0, unreadable when the source has fewer,

@@ -8,17 +8,18 @@
 namespace gmr::symbolize::python {
 
 Decoded<std::vector<PythonThreadName>> thread_names(const attach::MemorySource& memory, const PythonLayout& layout,
-                                                    const KnownTypes& known, std::uint64_t interp) {
+                                                    const KnownTypes& known, std::uint64_t interp,
+                                                    const StrHasher* hasher) {
   auto modules_at = field_address(interp, layout.interpreter.modules, "sys.modules");
   if (!modules_at) return unexpected(modules_at.error());
   auto modules = read_word(memory, *modules_at, "interpreter state");
   if (!modules) return unexpected(modules.error());
-  auto threading = dict_get_str(memory, layout, known, *modules, "threading");
+  auto threading = dict_get_str(memory, layout, known, *modules, "threading", hasher);
   if (!threading) return unexpected(threading.error());
   if (!*threading) return std::vector<PythonThreadName>{};
   auto globals = module_dict(memory, layout, known, **threading);
   if (!globals) return unexpected(globals.error());
-  auto active = dict_get_str(memory, layout, known, *globals, "_active");
+  auto active = dict_get_str(memory, layout, known, *globals, "_active", hasher);
   if (!active) return unexpected(active.error());
   if (!*active) return fail(DecodeFailure::corrupt, "the threading module has no _active");
   auto entries = dict_entries(memory, layout, known, **active);

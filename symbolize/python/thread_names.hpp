@@ -11,6 +11,7 @@
 #include "symbolize/python/decode_error.hpp"
 #include "symbolize/python/layout.hpp"
 #include "symbolize/python/object_types.hpp"
+#include "symbolize/python/str_hash.hpp"
 
 namespace gmr::symbolize::python {
 
@@ -21,8 +22,10 @@ struct PythonThreadName {
 };
 
 /// One entry per thread `threading` knows in interpreter `interp`. An empty list when the program never
-/// imported threading; an error when sys.modules or threading._active cannot be read.
+/// imported threading; an error when sys.modules or threading._active cannot be read. `hasher`: the
+/// target's str hash, for lookups that read a few keys instead of all (dict_get_str).
 Decoded<std::vector<PythonThreadName>> thread_names(const attach::MemorySource& memory, const PythonLayout& layout,
-                                                    const KnownTypes& known, std::uint64_t interp);
+                                                    const KnownTypes& known, std::uint64_t interp,
+                                                    const StrHasher* hasher = nullptr);
 
 }  // namespace gmr::symbolize::python

@@ -85,7 +85,7 @@ Decoded<std::string> read_str(const attach::MemorySource& memory, const PythonLa
   const std::size_t data_offset = ascii ? u.ascii_data : u.compact_data;
   const std::size_t size = static_cast<std::size_t>(length) * kind;
   if (data_offset + size <= block.size())
-    return utf8_from_code_units(std::span(block.bytes()).subspan(data_offset, size), kind, ascii);
+    return utf8_from_code_units(block.bytes().subspan(data_offset, size), kind, ascii);
   auto data_address = field_address(address, static_cast<std::int64_t>(data_offset), "str data");
   if (!data_address) return unexpected(data_address.error());
   auto data = read_block(memory, *data_address, size, "str data");

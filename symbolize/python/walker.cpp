@@ -6,6 +6,8 @@
 #include <string>
 
 #include "symbolize/python/frame_runs.hpp"
+#include "symbolize/python/remote_read.hpp"
+#include "symbolize/python/str_hash.hpp"
 #include "symbolize/python/thread_names.hpp"
 #include "symbolize/python/thread_states.hpp"
 
@@ -23,11 +25,20 @@ std::optional<pid_t> tid_of(const ThreadState& thread, const WalkOptions& option
   return tid;
 }
 
+/// The target's str hash, from its _Py_HashSecret (nullopt when unknown or unreadable: lookups then scan).
+std::optional<StrHasher> hasher_of(const attach::MemorySource& memory, const PythonTarget& target) {
+  if (!target.hash_secret) return std::nullopt;
+  auto secret = read_block(memory, *target.hash_secret, 16, "_Py_HashSecret");
+  if (!secret) return std::nullopt;
+  return StrHasher{secret->pointer(0), secret->pointer(8)};
+}
+
 /// ident -> Thread.name of the threads `threading` knows in `interp`.
 std::map<std::uint64_t, std::string> names_of(const attach::MemorySource& memory, const PythonTarget& target,
-                                              std::uint64_t interp, PythonProcess& out) {
+                                              std::uint64_t interp, const std::optional<StrHasher>& hasher,
+                                              PythonProcess& out) {
   std::map<std::uint64_t, std::string> names;
-  auto read = thread_names(memory, target.layout, target.types, interp);
+  auto read = thread_names(memory, target.layout, target.types, interp, hasher ? &*hasher : nullptr);
   if (!read) {
     out.errors.push_back(about("thread names (threading._active)", read.error()));
     return names;
@@ -42,8 +53,8 @@ std::map<std::uint64_t, std::string> names_of(const attach::MemorySource& memory
 }
 
 void read_interpreter(const attach::MemorySource& memory, const PythonTarget& target, const WalkOptions& options,
-                      std::uint64_t interp, CodeObjectCache& codes, PythonProcess& out,
-                      std::optional<std::uint64_t>& gil_state) {
+                      std::uint64_t interp, CodeObjectCache& codes, const std::optional<StrHasher>& hasher,
+                      PythonProcess& out, std::optional<std::uint64_t>& gil_state) {
   const auto& layout = target.layout;
   ThreadStateList list = thread_states(memory, layout, interp);
   if (list.truncated) out.errors.push_back(about("thread list of interpreter " + hex(interp), *list.truncated));
@@ -54,7 +65,8 @@ void read_interpreter(const attach::MemorySource& memory, const PythonTarget& ta
   else if (*holder && !gil_state)
     gil_state = **holder;
 
-  const auto names = options.thread_names ? names_of(memory, target, interp, out) : std::map<std::uint64_t, std::string>{};
+  const auto names =
+      options.thread_names ? names_of(memory, target, interp, hasher, out) : std::map<std::uint64_t, std::string>{};
   for (const auto& state : list.threads) {
     PythonThread thread;
     thread.thread_state = state.address;
@@ -84,10 +96,11 @@ PythonProcess read_python_process(const attach::MemorySource& memory, const Pyth
     return out;
   }
   CodeObjectCache codes;
+  const std::optional<StrHasher> hasher = options.thread_names ? hasher_of(memory, target) : std::nullopt;
   std::optional<std::uint64_t> gil_state;  // the thread state holding a GIL (the main interpreter's is last)
   // The main interpreter is the last of the list: read it first, so that its GIL holder is the one named.
   for (auto it = interps->rbegin(); it != interps->rend(); ++it)
-    read_interpreter(memory, target, options, *it, codes, out, gil_state);
+    read_interpreter(memory, target, options, *it, codes, hasher, out, gil_state);
 
   std::stable_sort(out.threads.begin(), out.threads.end(), [](const PythonThread& a, const PythonThread& b) {
     if (a.tid.has_value() != b.tid.has_value()) return a.tid.has_value();

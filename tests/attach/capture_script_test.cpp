@@ -8,6 +8,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <stdexcept>
 
 #include "attach/capture.hpp"
@@ -136,6 +137,75 @@ TEST_SUITE("attach::capture (scripted process)") {
     REQUIRE(snap.threads[0].stack);
     CHECK(snap.threads[0].stack->bytes.size() == 1024);
     CHECK(snap.threads[0].stack_truncated);
+  }
+
+  TEST_CASE("any max_stack, however absurd, copies each stack at most to the end of its mapping") {
+    // 2^64-1 (what "-1" became) once wrapped SP + max_stack below SP and the buffer offsets with it.
+    Scripted s({leader, 101, 102});
+    std::size_t max_stack = 0;
+    SUBCASE("2^64-1") { max_stack = std::numeric_limits<std::size_t>::max(); }
+    SUBCASE("2^63") { max_stack = std::size_t{1} << 63; }
+    SUBCASE("past the end of the address space, to address 8") {
+      max_stack = std::numeric_limits<std::size_t>::max() - (sp_of(leader) - red_zone) + 9;
+    }
+    CAPTURE(max_stack);
+    s.options.max_stack = max_stack;
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.threads.size() == 3);
+    for (const auto& t : snap.threads) {
+      CAPTURE(t.facts.tid);
+      CHECK_FALSE(t.error);
+      REQUIRE(t.stack);
+      CHECK(t.stack->start == sp_of(t.facts.tid) - red_zone);
+      CHECK(t.stack->end() == stack_end(t.facts.tid));
+      CHECK(holds_target_bytes(*t.stack));
+      CHECK_FALSE(t.stack_truncated);
+    }
+    REQUIRE(snap.vdso);
+    CHECK(snap.vdso->bytes.size() == 2 * page);
+  }
+
+  TEST_CASE("max_stack 0 copies nothing of the stacks, and says they were cut") {
+    Scripted s({leader});
+    s.options.max_stack = 0;
+    const attach::Snapshot snap = s.capture();
+    CHECK(snap.threads[0].stack_truncated);
+    CHECK((!snap.threads[0].stack || snap.threads[0].stack->bytes.empty()));
+    CHECK(snap.vdso);
+  }
+
+  TEST_CASE("any max_config_bytes, however absurd, reads each known symbol's value whole") {
+    // max_bytes + 1 wrapped to 0 for 2^64-1: a char array then read as "size 0", a char pointer as unreadable.
+    Scripted s({leader});
+    const char text[] = "[DEFAULT]\nkey = value";
+    auto& heap = s.process.memory_of.regions.at(heap_start);
+    std::memcpy(heap.data() + 64, text, sizeof text);
+    const std::uint64_t pointer = heap_start + 64;
+    std::memcpy(heap.data() + 512, &pointer, sizeof pointer);
+    attach::SymbolRead array;
+    array.name = "gmr_config";
+    array.address = heap_start + 64;
+    array.layout = attach::ValueLayout::char_array;
+    array.size = 64;
+    attach::SymbolRead char_pointer = array;
+    char_pointer.name = "gmr_section_Pointer";
+    char_pointer.address = heap_start + 512;
+    char_pointer.layout = attach::ValueLayout::char_pointer;
+    char_pointer.size = 8;
+    s.options.symbols = {array, char_pointer};
+    std::size_t max_bytes = 0;
+    SUBCASE("2^64-1") { max_bytes = std::numeric_limits<std::size_t>::max(); }
+    SUBCASE("2^64-5") { max_bytes = std::numeric_limits<std::size_t>::max() - 4; }
+    CAPTURE(max_bytes);
+    s.options.max_config_bytes = max_bytes;
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.symbols.size() == 2);
+    for (const auto& value : snap.symbols) {
+      CAPTURE(value.symbol.name);
+      CHECK_FALSE(value.error);
+      CHECK(value.text == std::optional<std::string>("[DEFAULT]\nkey = value"));
+      CHECK_FALSE(value.truncated);
+    }
   }
 
   TEST_CASE("a thread that vanishes between listing and reading is left out, and counted in a note") {

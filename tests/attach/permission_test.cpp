@@ -1,5 +1,10 @@
 #include <doctest/doctest.h>
 
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include "attach/permission.hpp"
 
 using gmr::attach::explain_permission;
@@ -20,6 +25,46 @@ PermissionFacts same_user() {
 }
 
 bool says(const std::string& text, const std::string& part) { return text.find(part) != std::string::npos; }
+
+/// A child that makes itself what the test needs, then waits to be looked at and killed.
+class Child {
+ public:
+  enum class Change { setuid_nobody, setuid_nobody_then_dumpable, undumpable_root };
+
+  explicit Child(Change change) {
+    int ready[2];
+    REQUIRE(::pipe(ready) == 0);
+    pid_ = ::fork();
+    REQUIRE(pid_ >= 0);
+    if (pid_ == 0) {
+      // Only async-signal-safe calls: the parent has threads.
+      ::close(ready[0]);
+      bool ok = true;
+      if (change != Change::undumpable_root) ok = ::setgid(65534) == 0 && ::setuid(65534) == 0;  // nobody
+      if (change == Change::setuid_nobody_then_dumpable) ok = ok && ::prctl(PR_SET_DUMPABLE, 1, 0, 0, 0) == 0;
+      if (change == Change::undumpable_root) ok = ::prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) == 0;
+      const char byte = ok ? 'y' : 'n';
+      if (::write(ready[1], &byte, 1) != 1) ::_exit(1);
+      for (;;) ::pause();
+    }
+    ::close(ready[1]);
+    char byte = 0;
+    const bool got = ::read(ready[0], &byte, 1) == 1;
+    ::close(ready[0]);
+    REQUIRE(got);
+    REQUIRE(byte == 'y');
+  }
+  ~Child() {
+    ::kill(pid_, SIGKILL);
+    ::waitpid(pid_, nullptr, 0);
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+  pid_t pid() const { return pid_; }
+
+ private:
+  pid_t pid_ = -1;
+};
 
 }  // namespace
 
@@ -56,7 +101,28 @@ TEST_SUITE("attach::permission") {
   TEST_CASE("not dumpable") {
     auto f = same_user();
     f.target_dumpable = false;
-    CHECK(says(explain_permission(f), "not dumpable"));
+    const auto m = explain_permission(f);
+    CHECK(says(m, "not dumpable (prctl PR_SET_DUMPABLE, or a uid change"));
+    CHECK(says(m, "run gmr as root or with CAP_SYS_PTRACE"));
+  }
+
+  TEST_CASE("a process that changed its uid, or said so with prctl, is found not dumpable") {
+    REQUIRE_MESSAGE(getuid() == 0, "the children switch to uid 65534 (nobody)");
+    using Change = Child::Change;
+    {
+      // memcached -u nobody: dropping root makes a process non-dumpable; /proc/PID keeps uid 65534.
+      Child child(Change::setuid_nobody);
+      CHECK(gmr::attach::gather_permission_facts(child.pid()).target_dumpable == std::optional<bool>(false));
+    }
+    {
+      Child child(Change::setuid_nobody_then_dumpable);
+      CHECK(gmr::attach::gather_permission_facts(child.pid()).target_dumpable == std::optional<bool>(true));
+    }
+    {
+      // Running as root, its files are root's either way: gmr cannot tell, and does not claim.
+      Child child(Change::undumpable_root);
+      CHECK_FALSE(gmr::attach::gather_permission_facts(child.pid()).target_dumpable.has_value());
+    }
   }
 
   TEST_CASE("Yama ptrace_scope values") {

@@ -112,4 +112,13 @@ TEST_SUITE("attach::proc_parse") {
     CHECK(parse_cmdline(std::string_view("a\0b", 3)) == std::vector<std::string>{"a", "b"});
     CHECK(parse_cmdline("").empty());
   }
+
+  TEST_CASE("cmdline: the NUL padding of a rewritten title is no arguments; empty arguments inside stay") {
+    using namespace std::string_view_literals;
+    CHECK(parse_cmdline("nginx: worker process\0\0\0\0\0\0\0\0"sv) == std::vector<std::string>{"nginx: worker process"});
+    CHECK(parse_cmdline("/usr/bin/redis-server *:6379\0\0\0"sv) ==
+          std::vector<std::string>{"/usr/bin/redis-server *:6379"});
+    CHECK(parse_cmdline("sh\0-c\0\0x\0"sv) == std::vector<std::string>{"sh", "-c", "", "x"});
+    CHECK(parse_cmdline("\0\0\0"sv).empty());
+  }
 }

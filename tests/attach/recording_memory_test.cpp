@@ -5,6 +5,7 @@
 
 #include <sys/uio.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <limits>
@@ -130,6 +131,30 @@ TEST_SUITE("attach::RecordingMemory") {
     CHECK(pages[1].bytes.size() == 3 * page);
     CHECK(pages[2].start == 0x90 * page);
     for (const auto& run : pages) CHECK(holds_target_bytes(run.start, run.bytes));
+  }
+
+  TEST_CASE("a read inside memory already copied (the stacks) is answered from the copy and fetches nothing") {
+    PageMemory target;
+    target.add(0x300, 4);
+    // The copy holds other bytes than the target's: what a read returns shows where it came from.
+    std::vector<std::byte> stack(2 * page, std::byte{0xab});
+    const std::uint64_t copied_at = 0x300 * page + 16;
+    std::vector<std::byte> empty;
+    attach::RecordingMemory memory(target, 1 << 20, {{copied_at, stack}, {0x302 * page, empty}});
+    std::vector<std::byte> out(64);
+    CHECK(memory.read(copied_at, out) == out.size());
+    CHECK(std::ranges::all_of(out, [](std::byte b) { return b == std::byte{0xab}; }));
+    CHECK(memory.read(copied_at + 2 * page - 64, out) == out.size());  // the copy's last bytes
+    CHECK(target.calls.empty());
+    CHECK(memory.stats().pages == 0);
+    // A read running past the copy's end is not the copy's: its pages are fetched and kept.
+    CHECK(memory.read(copied_at + 2 * page - 8, out) == out.size());
+    CHECK(holds_target_bytes(copied_at + 2 * page - 8, out));
+    CHECK(target.calls.size() == 1);
+    CHECK(memory.stats().pages == 1);  // page 0x302: the empty copy there counts for nothing
+    const auto pages = memory.take_pages();
+    REQUIRE(pages.size() == 1);
+    CHECK(pages[0].start == 0x302 * page);
   }
 
   TEST_CASE("a read running past the top of the address space is cut there, not wrapped") {

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdint>
@@ -481,6 +482,9 @@ struct Case {
   std::chrono::seconds timeout{600};
   Goal goal;
   bool large_dwarf = false;
+  // The tools run, in rotating order; empty: gmr, eu-stack and gdb. "gmr --no-python" is gmr without the
+  // Python reading (the same dump minus what is read while frozen for the interpreter).
+  std::vector<std::string> tools = {};
 };
 
 struct CaseResult {
@@ -494,7 +498,7 @@ struct CaseResult {
   std::string extra;  // e.g. the size of the DWARF
 };
 
-const std::vector<std::string> tool_names = {"gmr", "eu-stack", "gdb"};
+const std::vector<std::string> tool_names = {"gmr", "gmr --no-python", "eu-stack", "gdb"};
 
 std::optional<double> parse_gmr_stop_window(const std::string& out) {
   const auto at = out.find("stop window  = ");
@@ -568,13 +572,15 @@ CaseResult run_case(const Case& c, const std::string& gmr) {
 
   const std::map<std::string, std::vector<std::string>> commands = {
       {"gmr", {gmr, "dump", pid}},
+      {"gmr --no-python", {gmr, "dump", "--no-python", pid}},
       {"eu-stack", {"eu-stack", "-p", pid, "-s", "-i"}},
       {"gdb", {"gdb", "-p", pid, "-batch", "-ex", "thread apply all bt"}},
   };
+  const std::vector<std::string> tools = c.tools.empty() ? std::vector<std::string>{"gmr", "eu-stack", "gdb"} : c.tools;
   for (int round = 0; round < c.runs; ++round) {
     std::map<std::string, std::string> outputs;
-    for (std::size_t k = 0; k < tool_names.size(); ++k) {
-      const std::string& tool = tool_names[(k + static_cast<std::size_t>(round)) % tool_names.size()];
+    for (std::size_t k = 0; k < tools.size(); ++k) {
+      const std::string& tool = tools[(k + static_cast<std::size_t>(round)) % tools.size()];
       if (tool == "gdb" && round >= c.gdb_runs) continue;
       ToolStats& stats = result.tools[tool];
       target.reset_heartbeat();
@@ -599,7 +605,7 @@ CaseResult run_case(const Case& c, const std::string& gmr) {
       stats.wall_s.add(run.wall_s);
       stats.stop_ms.add(gap);
       stats.rss_mb.add(static_cast<double>(run.peak_rss_kb) / 1024.0);
-      if (tool == "gmr")
+      if (tool.starts_with("gmr"))
         if (auto self = parse_gmr_stop_window(run.out)) stats.self_stop_ms.add(*self);
       if (ok) outputs[tool] = std::move(run.out);
     }
@@ -637,7 +643,7 @@ void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
       if (s.timeouts) wall += ", " + std::to_string(s.timeouts) + " run(s) killed at " + std::to_string(r.c.timeout.count()) + " s";
       if (s.failures) wall += " (" + std::to_string(s.failures) + " failed)";
       out << "| " << r.c.title << " | " << tool << " | " << wall << " | " << spread(s.stop_ms) << " | "
-          << (tool == "gmr" ? spread(s.self_stop_ms) : "") << " | " << (s.timeouts ? "≥ " : "") << spread(s.rss_mb)
+          << (tool.starts_with("gmr") ? spread(s.self_stop_ms) : "") << " | " << (s.timeouts ? "≥ " : "") << spread(s.rss_mb)
           << " |\n";
     }
   }
@@ -663,7 +669,7 @@ void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
       const bool met = gs <= *r.c.goal.stop_ms;
       goals.push_back(std::string(met ? "met" : "MISSED") + " stop ≤ " + fixed(*r.c.goal.stop_ms, 0) + " ms");
     }
-    goals.push_back(std::string(gm <= em ? "met" : "MISSED") + " RSS");
+    if (!std::isnan(em)) goals.push_back(std::string(gm <= em ? "met" : "MISSED") + " RSS");
     std::string goal_text;
     for (const auto& g : goals) goal_text += (goal_text.empty() ? "" : ", ") + g;
     std::string frames;
@@ -686,6 +692,16 @@ void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
         << " | " << bound("eu-stack") << ratio(gs, es) << " | " << bound("gdb") << ratio(gs, ds) << " | "
         << ratio(gm, em) << " | " << fixed(r.idle_gap_ms, 2) << " | " << goal_text << " | "
         << frames << " |\n";
+  }
+  for (const auto& r : results) {
+    if (r.skipped || !r.tools.contains("gmr --no-python") || !r.tools.contains("gmr")) continue;
+    const ToolStats& with = r.tools.at("gmr");
+    const ToolStats& without = r.tools.at("gmr --no-python");
+    out << "\n" << r.c.title << ": the Python reading adds " << fixed(with.stop_ms.median() - without.stop_ms.median(), 2)
+        << " ms to the median heartbeat stop window (" << fixed(with.stop_ms.median(), 2) << " vs "
+        << fixed(without.stop_ms.median(), 2) << " ms) and " << fixed(with.self_stop_ms.median() - without.self_stop_ms.median(), 2)
+        << " ms to gmr's own figure (" << fixed(with.self_stop_ms.median(), 2) << " vs "
+        << fixed(without.self_stop_ms.median(), 2) << " ms); goal: within 2 ms\n";
   }
   for (const auto& r : results)
     if (!r.extra.empty()) out << "\n" << r.c.title << ": " << r.extra << "\n";
@@ -710,7 +726,9 @@ std::string machine_line() {
 
 void usage(std::ostream& out) {
   out << "usage: gmr_bench [--cases LIST] [--runs N] [--gdb-runs N] [--timeout S] [--gmr PATH]\n"
-         "  LIST: comma-separated of 10,100,1000,10000,depth200,large,redis (default: all)\n"
+         "  LIST: comma-separated of 10,100,1000,10000,depth200,large,redis,py311,py312,py313 (default: all)\n"
+         "    py3NN: python_crowd.py (50 threads x 30 Python frames) under Debian's python3.11 or\n"
+         "    pyenv's 3.12/3.13, dumped by gmr with and without --no-python\n"
          "  --runs N: rounds per case (default: 5; 3 for 1000 and large, 1 for 10000)\n"
          "  --gdb-runs N: at most N of the rounds run gdb too (default: every round)\n"
          "  --timeout S: seconds before a tool run is killed, its figures kept as lower bounds (default 600;\n"
@@ -769,6 +787,17 @@ int main(int argc, char** argv) {
                                  "--daemonize", "no", "--loglevel", "warning"},
        {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, false, 0, 5, 5, 600s, {}},
   };
+  // The Python crowd: what reading the interpreter while frozen costs the stop window.
+  const std::string pyenv = std::getenv("PYENV_ROOT") ? std::getenv("PYENV_ROOT")
+                            : std::string(std::getenv("HOME") ? std::getenv("HOME") : "/root") + "/.pyenv";
+  const std::string crowd = std::string(GMR_BENCH_SOURCE_DIR) + "/python_crowd.py";
+  const std::vector<std::string> python_tools = {"gmr", "gmr --no-python"};
+  for (const auto& [key, title, python] :
+       std::vector<std::array<std::string, 3>>{{"py311", "Python 3.11 crowd (Debian)", "/usr/bin/python3.11"},
+                                               {"py312", "Python 3.12 crowd (pyenv)", pyenv + "/versions/3.12.1/bin/python3.12"},
+                                               {"py313", "Python 3.13 crowd (pyenv)", pyenv + "/versions/3.13.0/bin/python3.13"}})
+    cases.push_back({key, title, {python, crowd, "50", "30"},
+                     {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, true, 0, 10, 0, 600s, {}, false, python_tools});
 
   std::cout << "gmr_bench: " << machine_line() << "\n";
   std::vector<CaseResult> results;

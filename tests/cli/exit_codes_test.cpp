@@ -10,9 +10,10 @@
 using namespace gmr::cli;
 
 TEST_SUITE("cli::exit_codes") {
-  TEST_CASE("the worst of several pids follows 128+N > 70 > 64 > 4 > 3 > 2 > 1 > 0") {
-    const std::vector<int> ascending{exit_complete, exit_partial,  exit_no_report, exit_no_such_process,
-                                     exit_permission, exit_usage, exit_internal,  exit_interrupted_base + SIGINT};
+  TEST_CASE("the worst of several pids follows 128+N > 70 > 64 > 5 > 4 > 3 > 2 > 1 > 0") {
+    const std::vector<int> ascending{exit_complete,   exit_partial,  exit_no_report, exit_no_such_process,
+                                     exit_permission, exit_deadlock, exit_usage,     exit_internal,
+                                     exit_interrupted_base + SIGINT};
     for (std::size_t i = 0; i < ascending.size(); ++i)
       for (std::size_t j = 0; j < ascending.size(); ++j) {
         CAPTURE(ascending[i]);
@@ -36,6 +37,7 @@ TEST_SUITE("cli::exit_codes") {
     CHECK(exit_no_report == 2);
     CHECK(exit_no_such_process == 3);
     CHECK(exit_permission == 4);
+    CHECK(exit_deadlock == 5);
     CHECK(exit_usage == 64);
     CHECK(exit_internal == 70);
   }

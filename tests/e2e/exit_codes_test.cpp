@@ -61,12 +61,12 @@ TEST_CASE("exit 0: a complete report") {
 }
 
 TEST_CASE("exit 1: a partial report, when a thread could not be unwound") {
-  Fixture fixture("fixture_threads_c");
-  // One byte of stack: no thread can be unwound past its first frame.
-  const RunResult text = run_gmr({"dump", "--max-stack", "1", std::to_string(fixture.pid())});
+  // 1,000 recursive frames do not fit in the smallest stack copy (4K): the worker is unwound part of the way.
+  Fixture fixture("fixture_hard", {.args = {"recurse", "1000"}});
+  const RunResult text = run_gmr({"dump", "--max-stack", "4K", std::to_string(fixture.pid())});
   CHECK(text.exit_code == cli::exit_partial);
   CHECK(text.out.find("error        = unwind stopped") != std::string::npos);
-  const RunResult result = run_gmr({"dump", "--json", "--max-stack", "1", std::to_string(fixture.pid())});
+  const RunResult result = run_gmr({"dump", "--json", "--max-stack", "4K", std::to_string(fixture.pid())});
   CHECK(result.exit_code == cli::exit_partial);
   const SchemaCheck check = check_schema(result.out);
   CHECK_MESSAGE(check.valid, check.problems);
@@ -74,10 +74,9 @@ TEST_CASE("exit 1: a partial report, when a thread could not be unwound") {
   REQUIRE(lines.size() == 1);
   CHECK(lines[0]["status"] == "partial");
   CHECK(lines[0]["exit_code"] == 1);
-  const nlohmann::json& errors = lines[0]["threads"][0]["errors"];
-  REQUIRE_FALSE(errors.empty());
-  CHECK(errors[0]["kind"].get<std::string>().starts_with("unwind_"));
-  CHECK(errors[0]["message"].get<std::string>().starts_with("unwind stopped"));
+  bool has_errors = false;
+  for (const auto& thread : lines[0]["threads"]) has_errors = has_errors || !thread["errors"].empty();
+  CHECK(has_errors);
 }
 
 TEST_CASE("exit 2: no report (a zombie), the failure as JSON") {
@@ -156,8 +155,11 @@ TEST_CASE("several pids: the worst exit code wins, whatever the order") {
   CHECK(run_gmr({"dump", live, gone}).exit_code == cli::exit_no_such_process);
   CHECK(run_gmr({"dump", gone, live}).exit_code == cli::exit_no_such_process);
   // Partial (a stray --threads id) beats complete; no such process beats partial.
-  CHECK(run_gmr({"dump", "--threads", "999999999", live, live}).exit_code == cli::exit_partial);
-  CHECK(run_gmr({"dump", "--max-stack", "1", live, gone}).exit_code == cli::exit_no_such_process);
+  CHECK(run_gmr({"dump", "--threads", "4194303", live, live}).exit_code == cli::exit_partial);
+  Fixture deep("fixture_hard", {.args = {"recurse", "1000"}});
+  const std::string partial = std::to_string(deep.pid());
+  CHECK(run_gmr({"dump", "--max-stack", "4K", partial}).exit_code == cli::exit_partial);
+  CHECK(run_gmr({"dump", "--max-stack", "4K", partial, gone}).exit_code == cli::exit_no_such_process);
 
   REQUIRE_MESSAGE(getuid() == 0, "the rest runs gmr as nobody");
   // Permission (4) beats no such process (3), in either order.

@@ -153,9 +153,9 @@ TEST_CASE("--threads: only the threads asked for, the filter recorded, ids from 
   CHECK(lines[0]["capture"]["threads_frozen"] == c_tids.size());
 
   // A thread id in neither process: named on stderr, the exit code says partial.
-  const RunResult stray = run_gmr({"dump", "--threads", std::to_string(c_tids[1]) + ",999999999", pid_text(c)});
+  const RunResult stray = run_gmr({"dump", "--threads", std::to_string(c_tids[1]) + ",4194303", pid_text(c)});
   CHECK(stray.exit_code == cli::exit_partial);
-  CHECK(stray.err == "gmr: --threads: thread 999999999 not found in process " + pid_text(c) + "\n");
+  CHECK(stray.err == "gmr: --threads: thread 4194303 not found in process " + pid_text(c) + "\n");
   CHECK(stray.out.find("shown        = " + std::to_string(c_tids[1]) + " (--threads)\n") != std::string::npos);
 }
 

@@ -322,8 +322,7 @@ inline report::Report python_report() {
                                 .module = python311,
                                 .gil_holder = 5001,
                                 .threads_without_tid = 0,
-                                .errors = {},
-                                .notes = {}};
+                                .errors = {}};
 
   report::Thread main;
   main.tid = 5000;

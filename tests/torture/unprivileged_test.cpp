@@ -71,4 +71,26 @@ TEST_CASE("a normal user dumping a root process is refused with the cause and ex
   CHECK(none_stopped(fixture.pid()));
 }
 
+TEST_CASE("a normal user dumping its own non-dumpable process is told why, and to use CAP_SYS_PTRACE") {
+  // prctl(PR_SET_DUMPABLE, 0), or a uid change such as memcached -u: the kernel then wants CAP_SYS_PTRACE
+  // even from the process's own uid. Its /proc/PID stays owned by that uid; the files inside turn root's.
+  REQUIRE_MESSAGE(getuid() == 0, "the test creates a user and switches to it");
+  test_user();
+  Fixture fixture("fixture_torture", {.args = {"undumpable", "2"}, .prefix = as_user()});
+  std::vector<std::string> argv = as_user();
+  argv.insert(argv.end(), {GMR_BINARY, "dump", std::to_string(fixture.pid())});
+  const RunResult result = run_command(argv);
+  INFO("stderr: ", result.err);
+  CHECK(result.exit_code == cli::exit_permission);
+  CHECK(result.out.empty());
+  CHECK(result.err.starts_with("gmr: permission denied to trace process " + std::to_string(fixture.pid())));
+  CHECK(result.err.find("not dumpable (prctl PR_SET_DUMPABLE, or a uid change") != std::string::npos);
+  CHECK(result.err.find("run gmr as root or with CAP_SYS_PTRACE") != std::string::npos);
+  CHECK(result.err.find('\n') == result.err.size() - 1);
+  CHECK(none_traced(fixture.pid()));
+  CHECK(none_stopped(fixture.pid()));
+  // Root has CAP_SYS_PTRACE: it may.
+  CHECK(run_gmr({"dump", std::to_string(fixture.pid())}).exit_code == cli::exit_complete);
+}
+
 }  // TEST_SUITE

@@ -1,6 +1,8 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <csignal>
+#include <string>
 
 #include "support/process.hpp"
 #include "report/build/package_info.hpp"
@@ -14,6 +16,18 @@ TEST_CASE("a helper's stdout comes back when it exits 0; failures and unknown pr
   CHECK(gmr::report::run_command({"echo", "hello"}, 5s) == std::optional<std::string>("hello\n"));
   CHECK_FALSE(gmr::report::run_command({"false"}, 5s).has_value());
   CHECK_FALSE(gmr::report::run_command({"gmr-no-such-program-anywhere"}, 5s).has_value());
+}
+
+TEST_CASE("a helper runs with SIGPIPE at its default action although gmr ignores it") {
+  // gmr ignores SIGPIPE (cli/main.cpp); exec keeps an ignored signal ignored unless the spawn resets it.
+  struct IgnoreSigpipe {
+    void (*saved)(int) = std::signal(SIGPIPE, SIG_IGN);
+    ~IgnoreSigpipe() { std::signal(SIGPIPE, saved); }
+  } ignore;
+  const auto status = gmr::report::run_command({"grep", "^SigIgn:", "/proc/self/status"}, 5s);
+  REQUIRE(status.has_value());
+  const unsigned long long ignored = std::stoull(status->substr(status->find(':') + 1), nullptr, 16);
+  CHECK((ignored & (1ULL << (SIGPIPE - 1))) == 0);
 }
 
 TEST_CASE("a helper that overruns its time is killed, not waited for") {

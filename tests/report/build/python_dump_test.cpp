@@ -24,6 +24,7 @@
 #include "attach/capture.hpp"
 #include "attach/read_now.hpp"
 #include "report/build/dump_session.hpp"
+#include "report/render/wording.hpp"
 #include "support/process.hpp"
 #include "symbolize/python/python_installs.hpp"
 
@@ -210,6 +211,7 @@ TEST_SUITE("report::python_dump") {
         const Dumped d = dump(target.pid());
         REQUIRE(d.plan.target.has_value());
         CHECK(d.plan.target->layout.version == expected["python"]["hexversion"].get<std::uint32_t>());
+        CHECK(d.plan.target->hash_secret.has_value());  // str keys are looked up through the target's hash
         REQUIRE(d.python.has_value());
         REQUIRE(d.frozen.has_value());
         // The offline walk over the kept pages found exactly what the walk of the frozen process found.
@@ -222,8 +224,9 @@ TEST_SUITE("report::python_dump") {
         MESSAGE(install.label << " " << script << ": " << counts.threads << " threads, " << counts.frames
                               << " frames equal; copied while frozen: " << step.pages << " pages ("
                               << step.pages * 4 << " KiB) in " << step.read_calls << " reads, walk "
-                              << std::chrono::duration<double, std::micro>(step.duration).count()
-                              << " us, stop window "
+                              << std::chrono::duration<double, std::micro>(step.duration).count() << " us ("
+                              << std::chrono::duration<double, std::micro>(step.cpu).count()
+                              << " us CPU), stop window "
                               << std::chrono::duration<double, std::micro>(d.snapshot.stop_window).count() << " us");
         check_unharmed(target, tids);
       }
@@ -249,9 +252,11 @@ TEST_SUITE("report::python_dump") {
     CHECK_FALSE(d.python.has_value());
     CHECK_FALSE(d.snapshot.frozen_step.has_value());
     CHECK(d.snapshot.interpreter_memory.empty());
-    REQUIRE(d.report.python.has_value());
-    const auto& notes = d.report.python->notes;
-    CHECK(std::ranges::count_if(notes, [](const std::string& n) { return n.find("Python 3.10") != std::string::npos; }) == 1);
+    const auto& notes = d.report.capture.notes;
+    REQUIRE(std::ranges::count(notes, report::CaptureNote::Kind::python_not_read, &report::CaptureNote::kind) == 1);
+    const auto note = std::ranges::find(notes, report::CaptureNote::Kind::python_not_read, &report::CaptureNote::kind);
+    CHECK(note->reason.value_or("").find("Python 3.10") != std::string::npos);
+    CHECK(report::note_text(*note).ends_with(": Python stacks not read"));
     REQUIRE(d.report.threads.size() == 1);
     CHECK(d.report.threads[0].frames.size() >= 3);
     CHECK(d.report.threads[0].errors.empty());

@@ -52,6 +52,12 @@ TEST_SUITE("report::format") {
     CHECK(report::format_command_line({"/usr/bin/redis-server", "127.0.0.1:6379"}) ==
           "/usr/bin/redis-server 127.0.0.1:6379");
     CHECK(report::format_command_line({"sh", "-c", "echo 'hi'", ""}) == "sh -c 'echo '\\''hi'\\''' ''");
-    CHECK(report::format_command_line({"*:6379"}) == "'*:6379'");
+    CHECK(report::format_command_line({"redis-server", "*:6379"}) == "redis-server '*:6379'");
+  }
+
+  TEST_CASE("a command line of one argument, a rewritten title, is shown as ps shows it") {
+    CHECK(report::format_command_line({"postgres: app appdb [local] idle"}) == "postgres: app appdb [local] idle");
+    CHECK(report::format_command_line({"/usr/bin/redis-server *:6379"}) == "/usr/bin/redis-server *:6379");
+    CHECK(report::format_command_line({"a\nb"}) == "a\\x0ab");
   }
 }

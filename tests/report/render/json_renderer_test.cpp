@@ -71,6 +71,9 @@ gmr::report::Report every_kind() {
       {.kind = CaptureNote::Kind::threads_exited, .count = 3},
       {.kind = CaptureNote::Kind::thread_not_frozen, .tid = 1236, .timeout = std::chrono::milliseconds{500}},
       {.kind = CaptureNote::Kind::no_debug_aranges, .module = "/usr/lib/libfoo.so"},
+      {.kind = CaptureNote::Kind::python_not_read, .reason = "Python 3.10 (python3.10, no Py_Version) is not supported (3.11 to 3.13 are)"},
+      {.kind = CaptureNote::Kind::python_read_failed, .reason = "std::bad_alloc"},
+      {.kind = CaptureNote::Kind::python_budget_spent, .count = std::size_t{64} << 20},
   };
   return report;
 }
@@ -229,9 +232,9 @@ TEST_SUITE("report::json") {
     CHECK(raced["message"] == "signal SIGUSR1 raced the freeze (re-delivered)");
 
     const json& notes = doc["capture"]["notes"];
-    REQUIRE(notes.size() == 5);
+    REQUIRE(notes.size() == 8);
     CHECK(notes[0] == json::parse(R"({"kind": "threads_appeared", "count": 2, "tid": null, "timeout_us": null,
-        "module": null, "message": "2 threads appeared during the freeze: their state and CPU times were read after it"})"));
+        "module": null, "reason": null, "message": "2 threads appeared during the freeze: their state and CPU times were read after it"})"));
     CHECK(notes[1]["message"] == "1 thread exited during the freeze and is not shown");
     CHECK(notes[2]["kind"] == "threads_exited");
     CHECK(notes[2]["message"] == "3 threads exited during the capture and are not shown");
@@ -242,6 +245,16 @@ TEST_SUITE("report::json") {
     CHECK(notes[4]["module"] == "/usr/lib/libfoo.so");
     CHECK(notes[4]["message"] ==
           "/usr/lib/libfoo.so: no .debug_aranges for some code; its CUs were located by their address ranges");
+    CHECK(notes[5]["kind"] == "python_not_read");
+    CHECK(notes[5]["reason"] == "Python 3.10 (python3.10, no Py_Version) is not supported (3.11 to 3.13 are)");
+    CHECK(notes[5]["message"] ==
+          "Python 3.10 (python3.10, no Py_Version) is not supported (3.11 to 3.13 are): Python stacks not read");
+    CHECK(notes[6]["kind"] == "python_read_failed");
+    CHECK(notes[6]["message"] == "reading the Python interpreter while frozen failed: std::bad_alloc");
+    CHECK(notes[7]["kind"] == "python_budget_spent");
+    CHECK(notes[7]["count"] == 64 << 20);
+    CHECK(notes[7]["message"] == "the 65536 KiB budget for reading the Python interpreter while frozen was spent: "
+                                 "what lay beyond it was not captured");
   }
 
   TEST_CASE("sections not selected have no key, the envelope, target and capture stay") {

@@ -3,7 +3,8 @@
 // (/proc/PID/mem) and must find the same: the layout chosen for its Py_Version (3.13 from the
 // _Py_DebugOffsets in its memory, checked against the headers), every thread with its Python stack
 // (qualified name, file, line), the GIL holder, the thread names of threading._active, and strings,
-// bytes, ints, dicts and instance attributes of every layout.
+// bytes, ints, dicts (looked up by scanning and through the target's str hash) and instance attributes of
+// every layout.
 #include <doctest/doctest.h>
 
 #include <map>
@@ -22,6 +23,7 @@
 #include "symbolize/python/object_types.hpp"
 #include "symbolize/python/python_installs.hpp"
 #include "symbolize/python/remote_read.hpp"
+#include "symbolize/python/str_hash.hpp"
 #include "symbolize/python/thread_names.hpp"
 #include "symbolize/python/thread_states.hpp"
 #include "symbolize/python/unicode_object.hpp"
@@ -95,6 +97,20 @@ TargetReport read_report(gmr::test::Fixture& target) {
 }
 
 const char* failure(const py::DecodeError& e) { return py::failure_name(e.failure); }
+
+/// A source that counts the bytes read through it.
+class CountingMemory final : public gmr::attach::MemorySource {
+ public:
+  explicit CountingMemory(const gmr::attach::MemorySource& inner) : inner_(inner) {}
+  std::size_t read(std::uint64_t address, std::span<std::byte> out) const override {
+    bytes += out.size();
+    return inner_.read(address, out);
+  }
+  mutable std::size_t bytes = 0;
+
+ private:
+  const gmr::attach::MemorySource& inner_;
+};
 
 // The Python frames of a chain as the interpreter itself shows them: shim frames left out.
 std::vector<const py::PythonFrame*> visible(const py::FrameChain& chain) {
@@ -260,6 +276,8 @@ TEST_SUITE("symbolize::python::live") {
 
       // Objects.
       std::map<std::string, std::uint64_t> dicts;
+      std::map<std::string, std::uint64_t> dict_sizes;
+      std::optional<py::StrHasher> hasher;
       int objects = 0;
       for (const auto& f : report.lines) {
         CAPTURE(f[0]);
@@ -295,13 +313,31 @@ TEST_SUITE("symbolize::python::live") {
           }
         } else if (f[0] == "dict") {
           dicts[f[1]] = number(f[2]);
+          dict_sizes[f[1]] = number(f[3]);
           const auto entries = py::dict_entries(memory, layout, report.types, number(f[2]));
           REQUIRE(entries.has_value());
           CHECK(entries->size() == number(f[3]));
+        } else if (f[0] == "hashsecret") {
+          auto secret = py::read_block(memory, number(f[1]), 16, "_Py_HashSecret");
+          REQUIRE(secret.has_value());
+          hasher = py::StrHasher{secret->pointer(0), secret->pointer(8)};
+        } else if (f[0] == "strhash") {
+          REQUIRE(hasher.has_value());
+          CHECK(hasher->hash(unhex(f[1])) == std::stoll(f[2]));
         } else if (f[0] == "dictget") {
-          const auto got = py::dict_get_str(memory, layout, report.types, dicts.at(f[1]), unhex(f[2]));
-          REQUIRE_MESSAGE(got.has_value(), (got ? "" : got.error().message));
-          CHECK(got->value_or(0) == number(f[3]));
+          // By scanning the keys, by probing the hash table, and with a wrong hash (which must fall back).
+          REQUIRE(hasher.has_value());
+          const py::StrHasher wrong{hasher->k0 ^ 1, hasher->k1};
+          CountingMemory scan_reads(memory), probe_reads(memory);
+          const auto got = py::dict_get_str(scan_reads, layout, report.types, dicts.at(f[1]), unhex(f[2]));
+          const auto probed = py::dict_get_str(probe_reads, layout, report.types, dicts.at(f[1]), unhex(f[2]), &*hasher);
+          const auto fallback = py::dict_get_str(memory, layout, report.types, dicts.at(f[1]), unhex(f[2]), &wrong);
+          for (const auto* result : {&got, &probed, &fallback}) {
+            REQUIRE_MESSAGE(result->has_value(), (*result ? "" : result->error().message));
+            CHECK((*result)->value_or(0) == number(f[3]));
+          }
+          // A key that is there: a few slots and keys instead of every key.
+          if (number(f[3]) != 0 && dict_sizes.at(f[1]) >= 50) CHECK(probe_reads.bytes * 10 < scan_reads.bytes);
         } else if (f[0] == "attr") {
           const auto got = py::instance_attribute(memory, layout, report.types, number(f[1]), unhex(f[2]));
           REQUIRE_MESSAGE(got.has_value(), (got ? "" : got.error().message));

@@ -5,6 +5,7 @@ then prints "ready N" (N threads) and what the test must find in its memory, and
 Lines after "ready N" (text fields in hex, so that any character survives):
     version <Py_Version>            runtime <address of _PyRuntime>
     type <name> <address>           the interpreter's type objects
+    hashsecret <address of _Py_HashSecret>           strhash <ascii hex> <hash() of that str>
     str <key> <address> ok <utf-8 hex> | str <key> <address> too_long
     bytes <key> <address> ok <hex> | bytes <key> <address> too_long
     int <key> <address> ok <negative 0/1> <magnitude> | int <key> <address> <failure>
@@ -66,6 +67,9 @@ class Note(Exception):
 
 
 def objects():
+    emit("hashsecret", ctypes.addressof(ctypes.c_char.in_dll(ctypes.pythonapi, "_Py_HashSecret")))
+    for text in ["", "a", "_active", "threading", "exactly8", "fifteen chars!!", "sixteen chars!!!", "z" * 100]:
+        emit("strhash", h(text), hash(text))
     for key, s in STRINGS.items():
         if len(s) > 4096:
             emit("str", key, id(s), "too_long")
@@ -89,6 +93,9 @@ def objects():
     emit("dictget", "small", h("gamma"), 0)
     emit("dictget", "big", h("k999"), id(big["k999"]))
     emit("dictget", "big", h("k1000"), 0)
+    emit("dict", "modules", id(sys.modules), len(sys.modules))
+    emit("dictget", "modules", h("threading"), id(sys.modules["threading"]))
+    emit("dictget", "modules", h("no such module"), 0)
     values = Point()             # attributes in values (3.11, 3.12) or inline (3.13)
     materialised = Point()
     materialised.__dict__        # now a real dict

@@ -1,0 +1,179 @@
+// copy_ranges_in_one_buffer() given any size: ranges that wrap past the end of the address space, sizes
+// whose sum overflows, sizes no buffer can hold. Each range is either copied exactly or has an errno; the
+// ordinary ranges of the same batch are still copied whole, and no byte is written outside the buffer.
+#include <doctest/doctest.h>
+
+#include <limits.h>
+#include <sys/types.h>
+
+#include <cerrno>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "attach/memory_copy.hpp"
+#include "fake_process.hpp"
+
+using namespace gmr;
+using attach::RangeRequest;
+
+namespace {
+
+constexpr std::uint64_t page = 4096;
+constexpr std::uint64_t region = 0x10'0000;          // 4 readable pages
+constexpr std::size_t region_size = 4 * page;
+constexpr std::size_t max_size = std::numeric_limits<std::size_t>::max();
+constexpr std::uint64_t top = std::numeric_limits<std::uint64_t>::max();
+
+/// The kernel's MAX_RW_COUNT (INT_MAX & PAGE_MASK): process_vm_readv reads no more in one call, silently.
+constexpr std::size_t max_rw_count = 0x7fff'f000;
+
+/// FakeMemory behind the checks the kernel makes of process_vm_readv's arguments, plus two it cannot
+/// make: the local ranges of one call lie one after the other in one buffer, without overlapping, and
+/// the call asks for no more than the kernel would read. A call that breaks them is counted and refused
+/// with EINVAL, so that a bad batch fails the test instead of writing outside its buffer.
+class StrictMemory final : public attach::ProcessMemory {
+ public:
+  test::FakeKernel kernel;
+  test::FakeMemory fake{kernel};
+  mutable std::size_t calls = 0;
+  mutable std::size_t bad_calls = 0;
+
+  StrictMemory() { fake.add_region(region, region_size); }
+
+  std::expected<std::size_t, int> read_ranges(std::span<const iovec> local,
+                                              std::span<const iovec> remote) const override {
+    ++calls;
+    bool ok = local.size() == remote.size() && local.size() <= IOV_MAX;
+    std::uintptr_t previous_end = 0;
+    std::size_t total = 0;
+    for (std::size_t i = 0; ok && i < local.size(); ++i) {
+      const auto base = reinterpret_cast<std::uintptr_t>(local[i].iov_base);
+      const std::size_t len = local[i].iov_len;
+      const auto remote_base = reinterpret_cast<std::uint64_t>(remote[i].iov_base);
+      ok = len == remote[i].iov_len && len <= static_cast<std::size_t>(SSIZE_MAX) &&
+           (len == 0 || remote_base + (len - 1) >= remote_base) && (len == 0 || base + (len - 1) >= base) &&
+           base >= previous_end;
+      previous_end = base + len;
+      ok = ok && len <= max_rw_count - total;
+      total += len;
+    }
+    if (!ok) {
+      ++bad_calls;
+      return std::unexpected(EINVAL);
+    }
+    return fake.read_ranges(local, remote);
+  }
+};
+
+/// The copy of request `i` holds exactly `size` bytes from the request's start, each the low byte of its
+/// address (what FakeMemory::add_region puts there).
+void check_copied(const attach::RangeCopies& copies, std::size_t i, std::uint64_t start, std::size_t size) {
+  CAPTURE(i);
+  const auto copy = copies.take(i);
+  REQUIRE(copy);
+  CHECK(copy->start == start);
+  REQUIRE(copy->bytes.size() == size);
+  for (std::size_t k = 0; k < size; ++k)
+    if (copy->bytes[k] != static_cast<std::byte>((start + k) & 0xff)) FAIL("byte ", k, " differs");
+}
+
+void check_error(const attach::RangeCopies& copies, std::size_t i, int error) {
+  CAPTURE(i);
+  const auto copy = copies.take(i);
+  REQUIRE_FALSE(copy);
+  CHECK(copy.error() == error);
+}
+
+}  // namespace
+
+TEST_SUITE("attach::memory_copy") {
+  TEST_CASE("ordinary ranges: one read, each copy whole") {
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{{region, 64}, {region + page, page}, {region + 3 * page, 16}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests);
+    REQUIRE(copies.size() == 3);
+    check_copied(copies, 0, region, 64);
+    check_copied(copies, 1, region + page, page);
+    check_copied(copies, 2, region + 3 * page, 16);
+    CHECK(memory.calls == 1);
+    CHECK(memory.bad_calls == 0);
+  }
+
+  TEST_CASE("a size of 2^64-1, which made the buffer offsets of later ranges wrap, is refused alone") {
+    // Before: the total of the sizes wrapped, the buffer was a few bytes long and the later ranges were
+    // written before and past it (free(): invalid next size).
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{
+        {region, 64}, {region + 128, max_size}, {region + page, 256}, {region + 2 * page, max_size}, {region + 3 * page, 32}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests);
+    CHECK(memory.bad_calls == 0);
+    REQUIRE(copies.size() == 5);
+    check_copied(copies, 0, region, 64);
+    check_error(copies, 1, ENOMEM);
+    check_copied(copies, 2, region + page, 256);
+    check_error(copies, 3, ENOMEM);
+    check_copied(copies, 4, region + 3 * page, 32);
+  }
+
+  TEST_CASE("sizes whose sum overflows: the ranges that do not fit are refused, the others copied") {
+    StrictMemory memory;
+    const std::size_t half = max_size / 2 + 1;
+    const std::vector<RangeRequest> requests{{region, 8}, {region, half}, {region, half}, {region + 8, 8}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests);
+    CHECK(memory.bad_calls == 0);
+    check_copied(copies, 0, region, 8);
+    check_error(copies, 1, ENOMEM);
+    check_error(copies, 2, ENOMEM);
+    check_copied(copies, 3, region + 8, 8);
+  }
+
+  TEST_CASE("a range past the end of the address space is cut at its end, never wrapped to address 0") {
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{{top - 15, 64}, {top, 2}, {region, 16}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests);
+    CHECK(memory.bad_calls == 0);
+    check_error(copies, 0, EFAULT);
+    check_error(copies, 1, EFAULT);
+    check_copied(copies, 2, region, 16);
+  }
+
+  TEST_CASE("a large but holdable range: no call asks for more than the kernel reads in one") {
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{{region, 64}, {region + page, std::size_t{2} << 30}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests);
+    CHECK(memory.bad_calls == 0);
+    check_copied(copies, 0, region, 64);
+    check_copied(copies, 1, region + page, 3 * page);  // up to where the memory ends
+  }
+
+  TEST_CASE("a range larger than one read allows is read on in the next calls, whole") {
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{{region, 64}, {region + 100, 3000}, {region + page, 16}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests, /*max_bytes_per_read=*/1000);
+    CHECK(memory.bad_calls == 0);
+    check_copied(copies, 0, region, 64);
+    check_copied(copies, 1, region + 100, 3000);
+    check_copied(copies, 2, region + page, 16);
+    CHECK(memory.calls == 4);  // 64 + 936, 1000, 1000, 64 + 16
+  }
+
+  TEST_CASE("a range cut short by unreadable memory after a first read keeps what was read") {
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{{region + 3 * page, 3 * page}, {region, 8}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests, /*max_bytes_per_read=*/1000);
+    CHECK(memory.bad_calls == 0);
+    check_copied(copies, 0, region + 3 * page, page);
+    check_copied(copies, 1, region, 8);
+  }
+
+  TEST_CASE("empty ranges and an empty batch") {
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{{region, 0}, {region + 16, 16}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests);
+    check_copied(copies, 0, region, 0);
+    check_copied(copies, 1, region + 16, 16);
+    const auto none = attach::copy_ranges_in_one_buffer(memory, std::vector<RangeRequest>{});
+    CHECK(none.size() == 0);
+  }
+}
