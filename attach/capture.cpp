@@ -56,6 +56,57 @@ void read_process_header(ProcessConnection& process, Snapshot& snap) {
   if (uname(&u) == 0) snap.kernel_release = u.release;
 }
 
+/// What is copied of a thread's stack: from SP − red zone (not below SP's mapping) to the end of SP's
+/// mapping, capped at `max_stack`. Absent when SP is in no mapping.
+struct StackRange {
+  RangeRequest range;
+  bool truncated = false;  // the cap cut it short of the mapping's end
+};
+
+std::optional<StackRange> stack_range(std::uint64_t sp, const std::vector<MapRange>& ranges, std::size_t max_stack) {
+  const MapRange* m = find_range(ranges, sp);
+  if (!m) return std::nullopt;
+  const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
+  // Compared, not added: start + max_stack wraps past 2^64 for an absurd max_stack.
+  const std::uint64_t end = m->end - start <= max_stack ? m->end : start + max_stack;
+  return StackRange{{start, static_cast<std::size_t>(end - start)}, end < m->end};
+}
+
+/// Before the freeze: about how many bytes the frozen copy will take, so that its buffer is touched now
+/// rather than while the target is held. A thread blocked in a syscall shows its SP and arguments in
+/// /proc/TID/syscall and keeps them while blocked (and while stopped there): its stack and the words its
+/// syscall points at are known exactly. A thread whose SP is not known counts as the average of the others,
+/// or 8 KiB. A little slack covers stacks that moved; a shortfall only means the rest is allocated while
+/// frozen.
+std::size_t estimate_copy_bytes(const std::vector<ThreadFacts>& threads, const std::string& maps_text,
+                                std::size_t max_stack) {
+  const std::vector<MapRange> ranges = parse_map_ranges(maps_text);
+  std::size_t known = 0, known_bytes = 0, other_bytes = 0;
+  for (const ThreadFacts& f : threads) {
+    if (!f.syscall || !f.syscall->sp) continue;
+    if (auto stack = stack_range(*f.syscall->sp, ranges, max_stack)) {
+      ++known;
+      known_bytes += stack->range.size;
+    }
+    if (!f.syscall->number) continue;
+    user_regs_struct regs{};
+    regs.orig_rax = static_cast<unsigned long long>(*f.syscall->number);
+    regs.rdi = f.syscall->args[0];
+    regs.rsi = f.syscall->args[1];
+    regs.rdx = f.syscall->args[2];
+    regs.r10 = f.syscall->args[3];
+    regs.r8 = f.syscall->args[4];
+    regs.r9 = f.syscall->args[5];
+    regs.rsp = *f.syscall->sp;
+    if (auto words = syscall_memory_request(regs)) other_bytes += words->size;
+  }
+  const std::size_t per_unknown = known > 0 ? known_bytes / known : 8 * 1024;
+  for (const MapRange& m : ranges)
+    if (m.vdso) other_bytes += m.end - m.start;
+  const std::size_t bytes = known_bytes + (threads.size() - known) * per_unknown + other_bytes;
+  return bytes + bytes / 32 + 256 * 1024;
+}
+
 /// A range to copy while frozen, and where its bytes go once the target is let go.
 struct FrozenRequest {
   enum class Destination {
@@ -69,11 +120,12 @@ struct FrozenRequest {
   ThreadSnapshot* thread = nullptr;  // the owner; null for the vDSO
 };
 
-RangeCopies copy_requests(const ProcessMemory& memory, const std::vector<FrozenRequest>& requests) {
+RangeCopies copy_requests(const ProcessMemory& memory, const std::vector<FrozenRequest>& requests,
+                          CopyBuffer prepared = {}) {
   std::vector<RangeRequest> ranges;
   ranges.reserve(requests.size());
   for (const auto& request : requests) ranges.push_back(request.range);
-  return copy_ranges_in_one_buffer(memory, ranges);
+  return copy_ranges_in_one_buffer(memory, ranges, std::move(prepared));
 }
 
 /// Gives each request's copy (copies.take(i) holds requests[i]) to its owner.
@@ -114,11 +166,11 @@ struct FrozenBytes {
   std::optional<RangeCopies> copies;
 };
 
-/// Everything done while the target is frozen: registers, the maps text, stacks and vDSO copied into one
-/// buffer. No file or debug-info I/O beyond /proc/PID/maps; no parsing or allocation per mapping or thread
-/// beyond what bounds the copies.
+/// Everything done while the target is frozen: registers, the maps text, stacks and vDSO copied into
+/// `prepared` (and what does not fit into one more buffer). No file or debug-info I/O beyond /proc/PID/maps;
+/// no parsing or allocation per mapping or thread beyond what bounds the copies.
 FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const Freezer& freezer,
-                              const CaptureOptions& options, Snapshot& snap) {
+                              const CaptureOptions& options, CopyBuffer prepared, Snapshot& snap) {
   snap.threads.reserve(freezer.threads().size());
   for (const auto& [tid, held] : freezer.threads()) {
     if (held.exited()) continue;
@@ -144,17 +196,13 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
   frozen.requests.reserve(snap.threads.size() + 1);
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
-    const std::uint64_t sp = t.registers->rsp;
-    const MapRange* m = find_range(ranges, sp);
-    if (!m) {
-      t.error = ThreadCopyError{ThreadCopyError::Kind::stack_not_captured, std::nullopt, sp};
+    const auto stack = stack_range(t.registers->rsp, ranges, options.max_stack);
+    if (!stack) {
+      t.error = ThreadCopyError{ThreadCopyError::Kind::stack_not_captured, std::nullopt, t.registers->rsp};
       continue;
     }
-    const std::uint64_t start = sp - m->start >= red_zone ? sp - red_zone : m->start;
-    // Compared, not added: start + max_stack wraps past 2^64 for an absurd max_stack.
-    const std::uint64_t end = m->end - start <= options.max_stack ? m->end : start + options.max_stack;
-    t.stack_truncated = end < m->end;
-    frozen.requests.push_back({{start, static_cast<std::size_t>(end - start)}, Destination::stack, &t});
+    t.stack_truncated = stack->truncated;
+    frozen.requests.push_back({stack->range, Destination::stack, &t});
   }
   const MapRange* vdso = nullptr;
   for (const auto& m : ranges)
@@ -166,7 +214,7 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
     if (t.registers)
       if (auto range = syscall_memory_request(*t.registers))
         frozen.requests.push_back({*range, Destination::syscall_memory, &t});
-  frozen.copies = copy_requests(process.memory(), frozen.requests);
+  frozen.copies = copy_requests(process.memory(), frozen.requests, std::move(prepared));
   return frozen;
 }
 
@@ -224,7 +272,7 @@ void run_frozen_step(const CaptureOptions& options, RecordingMemory& memory, Sna
 
 /// Runs on the tracer thread: freeze, copy, let go.
 std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, const CaptureOptions& options,
-                                                 Snapshot& snap) {
+                                                 CopyBuffer prepared, Snapshot& snap) {
   const std::unique_ptr<Kernel> kernel = process.open_kernel();
   Freezer freezer(*kernel, process.pid());  // after the kernel: released before it goes
   const auto deadline = std::chrono::steady_clock::now() + options.timeout;
@@ -235,7 +283,7 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
     return std::unexpected(frozen.error());
   }
   snap.captured_at = std::chrono::system_clock::now();
-  FrozenBytes bytes = copy_frozen_state(process, *kernel, freezer, options, snap);
+  FrozenBytes bytes = copy_frozen_state(process, *kernel, freezer, options, std::move(prepared), snap);
   snap.symbols = read_symbol_values(process.memory(), options.symbols, options.max_config_bytes);
   // Rarely (a PI-mutex EDEADLK wait) a second batch needs the stacks and maps while still frozen.
   const bool second_batch = std::any_of(snap.threads.begin(), snap.threads.end(), [](const ThreadSnapshot& t) {
@@ -252,7 +300,7 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
   }
   freezer.release();
   const auto released = std::chrono::steady_clock::now();
-  if (auto first = freezer.first_interrupt()) snap.stop_window = released - *first;
+  if (auto first = freezer.held_since()) snap.stop_window = released - *first;
   if (!second_batch) finish_copy(bytes, snap);
   if (recording) snap.interpreter_memory = recording->take_pages();
   return {};
@@ -295,6 +343,7 @@ std::expected<Snapshot, AttachError> capture(ProcessConnection& process, const C
   // Facts read before the freeze: once traced, every thread's state reads as 't'.
   std::vector<ThreadFacts> before;
   for (pid_t tid : process.thread_ids()) before.push_back(process.thread_facts(tid));
+  CopyBuffer prepared(estimate_copy_bytes(before, process.maps_text().value_or(""), options.max_stack));
 
   std::expected<void, AttachError> result;
   std::exception_ptr failure;
@@ -304,7 +353,7 @@ std::expected<Snapshot, AttachError> capture(ProcessConnection& process, const C
     // never reached a stop (a thread in uninterruptible sleep): nothing stays attached after capture().
     std::thread tracer([&] {
       try {
-        result = freeze_and_copy(process, options, snap);
+        result = freeze_and_copy(process, options, std::move(prepared), snap);
       } catch (...) {
         failure = std::current_exception();
       }

@@ -19,21 +19,29 @@ namespace gmr::attach {
 
 using Deadline = std::chrono::steady_clock::time_point;
 
-/// What waiting for a tracee produced.
+/// What looking for, or waiting for, a tracee's state change produced.
 struct WaitResult {
   enum class Kind {
     event,     // a tracee changed state: `tid`, `status`
-    deadline,  // nothing happened before the deadline
+    none,      // wait_for / wait_any: nothing to report yet
+    gone,      // wait_for: `tid` is no longer a tracee of this tracer (reaped, or its tid taken by an exec)
+    woken,     // sleep: a tracee may have changed state (SIGCHLD came, or the kernel reaped one for gmr)
+    quiet,     // sleep: a short time slice passed with no sign of any change
+    deadline,  // sleep: the deadline passed
     signal,    // SIGINT, SIGTERM or SIGHUP was sent to gmr: `signal`
     error,     // waiting itself failed (waitpid: EINVAL…): `error` is the errno; not a timeout
   };
-  Kind kind = Kind::deadline;
+  Kind kind = Kind::none;
   pid_t tid = 0;
   WaitStatus status;
   int signal = 0;
   int error = 0;
 
   static WaitResult event(pid_t tid, WaitStatus status) { return {Kind::event, tid, status, 0, 0}; }
+  static WaitResult nothing() { return {Kind::none, 0, WaitStatus(), 0, 0}; }
+  static WaitResult vanished(pid_t tid) { return {Kind::gone, tid, WaitStatus(), 0, 0}; }
+  static WaitResult woke() { return {Kind::woken, 0, WaitStatus(), 0, 0}; }
+  static WaitResult quiet_slice() { return {Kind::quiet, 0, WaitStatus(), 0, 0}; }
   static WaitResult deadline_passed() { return {Kind::deadline, 0, WaitStatus(), 0, 0}; }
   static WaitResult signalled(int signal) { return {Kind::signal, 0, WaitStatus(), signal, 0}; }
   static WaitResult failed(int error) { return {Kind::error, 0, WaitStatus(), 0, error}; }
@@ -62,9 +70,20 @@ class Kernel {
   virtual std::optional<pid_t> clone_child(pid_t tid) = 0;
   /// PTRACE_GETREGSET NT_PRSTATUS.
   virtual std::optional<user_regs_struct> registers(pid_t tid) = 0;
-  /// The next state change of any tracee, a termination signal sent to gmr, or the deadline — whichever
-  /// first; or the failure of waiting itself.
-  virtual WaitResult wait(Deadline deadline) = 0;
+  /// The state change `tid` has to report, without waiting: an event (possibly of another tracee, when one
+  /// was reaped on the tracer's behalf), `none`, `gone`, or `error`. Costs O(1) in the kernel: a waitpid for
+  /// one tid looks that task up directly (kernel/exit.c do_wait_pid, since 2021).
+  virtual WaitResult wait_for(pid_t tid) = 0;
+  /// The state change of any tracee, without waiting: an event, `none`, or `error`. The kernel walks the
+  /// tracer's whole list of tracees on every such call (O(threads)): only for when every thread still waited
+  /// for has stopped answering, never once per thread.
+  virtual WaitResult wait_any() = 0;
+  /// Sleeps until a tracee may have changed state (`woken`: SIGCHLD), a short time slice passes without
+  /// that (`quiet`), the deadline passes (`deadline`), or SIGINT/SIGTERM/SIGHUP is sent to gmr (`signal`,
+  /// checked first).
+  virtual WaitResult sleep(Deadline deadline) = 0;
+  /// SIGINT, SIGTERM or SIGHUP sent to gmr and not yet reported, without waiting (it is reported once).
+  virtual std::optional<int> termination_signal() = 0;
   virtual ThreadLiveness liveness(pid_t tid) = 0;
   /// The id TracerPid shows for threads this tracer holds (the tracer thread's tid).
   virtual pid_t tracer_id() const = 0;

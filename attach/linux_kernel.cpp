@@ -9,7 +9,9 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <utility>
 
 #include "attach/proc_parse.hpp"
 #include "attach/proc_read.hpp"
@@ -19,8 +21,9 @@ namespace {
 
 int ptrace_result(long rc) { return rc == -1 ? errno : 0; }
 
-// A wake-up is also taken this often without SIGCHLD, in case the caller ignores SIGCHLD (then the kernel
-// never queues it) or the signal was consumed elsewhere.
+// sleep() returns after this long without SIGCHLD ("quiet"): a thread that has not stopped by then may never
+// (uninterruptible sleep), and the caller ignoring SIGCHLD (the kernel then never queues it) or the signal
+// consumed elsewhere cannot make it wait longer.
 constexpr std::chrono::milliseconds max_poll_slice{2};
 
 }  // namespace
@@ -86,6 +89,7 @@ void LinuxKernel::reap_dead_tracees(pid_t pid) {
     if (waitpid(t, &status, __WALL | WNOHANG) == t) {
       std::lock_guard lock(mutex_);
       reaped_.push_back(WaitResult::event(t, WaitStatus(status)));
+      any_reaped_ = true;
     }
   }
 }
@@ -109,36 +113,63 @@ std::optional<user_regs_struct> LinuxKernel::registers(pid_t tid) {
   return regs;
 }
 
-WaitResult LinuxKernel::wait(Deadline deadline) {
+std::optional<WaitResult> LinuxKernel::take_reaped() {
+  if (!any_reaped_.load()) return std::nullopt;
+  std::lock_guard lock(mutex_);
+  if (reaped_.empty()) return std::nullopt;
+  const WaitResult r = reaped_.front();
+  reaped_.pop_front();
+  any_reaped_ = !reaped_.empty();
+  return r;
+}
+
+WaitResult LinuxKernel::wait_pid(pid_t tid) {
+  if (auto r = take_reaped()) return *r;
   for (;;) {
-    {
-      std::lock_guard lock(mutex_);
-      if (!reaped_.empty()) {
-        const WaitResult r = reaped_.front();
-        reaped_.pop_front();
-        return r;
-      }
-    }
-    // Termination signals first: the user wants out, and the target must be let go at once.
-    signalfd_siginfo info;
-    while (signals_ && read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
-      if (info.ssi_signo != SIGCHLD) return WaitResult::signalled(static_cast<int>(info.ssi_signo));
-    }
     int status = 0;
     // __WNOTHREAD: only this thread's tracees, so children of the embedding program (e.g. a test harness
     // that forked the target) are never reaped behind its back.
-    pid_t tid = waitpid(-1, &status, __WALL | __WNOTHREAD | WNOHANG);
-    if (tid > 0) return WaitResult::event(tid, WaitStatus(status));
-    // ECHILD: no tracee has anything to report yet (or none is left); keep polling until the deadline.
-    if (tid < 0 && errno != EINTR && errno != ECHILD) return WaitResult::failed(errno);
-
-    auto now = std::chrono::steady_clock::now();
-    if (now >= deadline) return WaitResult::deadline_passed();
-    auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, max_poll_slice);
-    auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(slice).count();
-    pollfd pfd{signals_.get(), POLLIN, 0};
-    poll(&pfd, signals_ ? 1 : 0, static_cast<int>(ms < 1 ? 1 : ms));
+    const pid_t got = waitpid(tid, &status, __WALL | __WNOTHREAD | WNOHANG);
+    if (got > 0) return WaitResult::event(got, WaitStatus(status));
+    if (got == 0) return WaitResult::nothing();
+    if (errno == EINTR) continue;
+    // ECHILD: for one tid, it is not (or no longer) a tracee of this thread; for any, there are none left.
+    if (errno == ECHILD) return tid > 0 ? WaitResult::vanished(tid) : WaitResult::nothing();
+    return WaitResult::failed(errno);
   }
+}
+
+WaitResult LinuxKernel::wait_for(pid_t tid) { return wait_pid(tid); }
+
+WaitResult LinuxKernel::wait_any() { return wait_pid(-1); }
+
+std::optional<int> LinuxKernel::drain_signals() {
+  signalfd_siginfo info;
+  while (signals_ && read(signals_.get(), &info, sizeof info) == static_cast<ssize_t>(sizeof info)) {
+    if (info.ssi_signo != SIGCHLD) return static_cast<int>(info.ssi_signo);
+    chld_pending_ = true;
+  }
+  return std::nullopt;
+}
+
+std::optional<int> LinuxKernel::termination_signal() { return drain_signals(); }
+
+WaitResult LinuxKernel::sleep(Deadline deadline) {
+  // Termination signals first: the user wants out, and the target must be let go at once. A SIGCHLD
+  // already pending may predate the caller's last look; returning at once costs it one more look, while
+  // blocking could miss a state change.
+  if (auto sig = drain_signals()) return WaitResult::signalled(*sig);
+  if (std::exchange(chld_pending_, false) || any_reaped_.load()) return WaitResult::woke();
+  const auto now = std::chrono::steady_clock::now();
+  if (now >= deadline) return WaitResult::deadline_passed();
+  const auto slice = std::min<std::chrono::steady_clock::duration>(deadline - now, max_poll_slice);
+  const auto ms = std::chrono::ceil<std::chrono::milliseconds>(slice).count();
+  pollfd pfd{signals_.get(), POLLIN, 0};
+  poll(&pfd, signals_ ? 1 : 0, static_cast<int>(ms));
+  if (auto sig = drain_signals()) return WaitResult::signalled(*sig);
+  if (std::exchange(chld_pending_, false) || any_reaped_.load()) return WaitResult::woke();
+  if (std::chrono::steady_clock::now() >= deadline) return WaitResult::deadline_passed();
+  return WaitResult::quiet_slice();
 }
 
 ThreadLiveness LinuxKernel::liveness(pid_t tid) {

@@ -1,11 +1,13 @@
 #include "attach/memory_copy.hpp"
 
 #include <limits.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
 #include <limits>
 #include <new>
+#include <utility>
 
 namespace gmr::attach {
 namespace {
@@ -21,13 +23,24 @@ std::size_t addressable_size(const RangeRequest& request) {
 
 }  // namespace
 
-RangeCopies::RangeCopies(std::span<const RangeRequest> requests) {
+CopyBuffer::CopyBuffer(std::size_t bytes) {
+  if (bytes == 0 || bytes > RangeCopies::max_batch_bytes) return;
+  bytes_.reset(new (std::nothrow) std::byte[bytes]);
+  if (!bytes_) return;
+  size_ = bytes;
+  const long page = sysconf(_SC_PAGESIZE);
+  const std::size_t step = page > 0 ? static_cast<std::size_t>(page) : 4096;
+  for (std::size_t i = 0; i < bytes; i += step) bytes_[i] = std::byte{0};
+}
+
+RangeCopies::RangeCopies(std::span<const RangeRequest> requests, CopyBuffer prepared)
+    : prepared_(std::move(prepared.bytes_)) {
   results_.reserve(requests.size());
   std::size_t total = 0;
   for (const auto& request : requests) {
-    Result result{request.start, total, addressable_size(request), 0, 0};
-    // Checked before adding: a sum that wrapped would make the buffer short and put the later ranges'
-    // offsets outside it.
+    Result result{request.start, nullptr, addressable_size(request), 0, 0};
+    // Checked before adding: a sum that wrapped would make the buffer short and put the later ranges
+    // outside it.
     if (result.size > max_batch_bytes - total) {
       result.size = 0;
       result.error = ENOMEM;
@@ -35,9 +48,24 @@ RangeCopies::RangeCopies(std::span<const RangeRequest> requests) {
     total += result.size;
     results_.push_back(result);
   }
-  buffer_.reset(new (std::nothrow) std::byte[total]);
-  if (!buffer_)
-    for (auto& result : results_) result = {result.start, 0, 0, 0, ENOMEM};
+  std::size_t used = 0;  // of prepared_
+  std::size_t i = 0;
+  for (; i < results_.size() && results_[i].size <= prepared.size_ - used; ++i) {
+    results_[i].at = prepared_.get() + used;
+    used += results_[i].size;
+  }
+  if (i == results_.size()) return;
+  overflow_.reset(new (std::nothrow) std::byte[total - used]);
+  std::size_t offset = 0;
+  for (; i < results_.size(); ++i) {
+    Result& r = results_[i];
+    if (!overflow_) {
+      r = {r.start, nullptr, 0, 0, ENOMEM};
+      continue;
+    }
+    r.at = overflow_.get() + offset;
+    offset += r.size;
+  }
 }
 
 std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
@@ -45,7 +73,7 @@ std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
   if (r.error != 0) return std::unexpected(r.error);
   MemoryCopy copy;
   copy.start = r.start;
-  copy.bytes.assign(buffer_.get() + r.offset, buffer_.get() + r.offset + r.read);
+  if (r.read > 0) copy.bytes.assign(r.at, r.at + r.read);
   return copy;
 }
 
@@ -56,12 +84,12 @@ std::span<const std::byte> RangeCopies::bytes(std::size_t i) const {
 }
 
 RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
-                                      std::size_t max_bytes_per_read) {
-  RangeCopies copies(requests);
+                                      CopyBuffer prepared, std::size_t max_bytes_per_read) {
+  RangeCopies copies(requests, std::move(prepared));
   auto& results = copies.results_;
   max_bytes_per_read = std::max<std::size_t>(max_bytes_per_read, 1);
 
-  // The ranges the buffer holds, in order; sizes are the buffer's (Result::size), never the requests'.
+  // The ranges the buffers hold, in order; sizes are the buffers' (Result::size), never the requests'.
   std::vector<std::size_t> pending;
   pending.reserve(results.size());
   for (std::size_t i = 0; i < results.size(); ++i)
@@ -79,7 +107,7 @@ RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<con
     for (std::size_t k = next; k < pending.size() && local.size() < IOV_MAX && budget > 0; ++k) {
       const auto& r = results[pending[k]];
       const std::size_t take = std::min(r.size - r.read, budget);
-      local.push_back({copies.buffer_.get() + r.offset + r.read, take});
+      local.push_back({r.at + r.read, take});
       remote.push_back({reinterpret_cast<void*>(r.start + r.read), take});
       budget -= take;
     }

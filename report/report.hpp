@@ -221,10 +221,44 @@ struct ConfigSource {
   std::optional<std::string> resolved;     // file: the path opened (inside the target's root)
 };
 
+/// Why gmr replaced part of the configuration by "***" (report/build/secrets.hpp has the rules).
+enum class MaskReason {
+  secret_key,    // the value of a key that names a secret (password, token…)
+  mask_pattern,  // the value of a key that matches a --mask pattern
+  url_password,  // the password in a URL's user information (scheme://user:***@host)
+  private_key,   // the body of a PEM private key
+};
+
+/// One secret replaced by "***" in an option's value.
+struct ValueMask {
+  std::size_t value = 0;   // which of the option's values
+  std::size_t offset = 0;  // byte offset of the "***" in that value
+  MaskReason reason = MaskReason::secret_key;
+};
+
+/// One secret replaced by "***" in a block's text.
+struct TextMask {
+  std::size_t offset = 0;          // byte offset of the "***" in the text
+  std::size_t line = 1;            // the 1-based line it stands on
+  std::optional<std::string> key;  // the key whose value held the secret; absent when no key did
+  MaskReason reason = MaskReason::secret_key;
+};
+
+/// How a block's content was read, recognised from the content itself (report/build/shaped_text.hpp).
+enum class ConfigShape {
+  ini,   // oslo.config INI: shown as groups
+  json,
+  yaml,
+  env,   // shell variable assignments: .env, openrc, systemd EnvironmentFile
+  text,  // anything else: masked line by line
+};
+
 struct ConfigOption {
   std::string key;
   std::vector<std::string> values;  // more than one: the key was repeated (a list)
-  bool masked = false;              // the values are "***"
+  std::vector<ValueMask> masks;     // what was masked in the values, in order
+
+  bool masked() const { return !masks.empty(); }
 };
 
 struct ConfigGroup {
@@ -235,8 +269,10 @@ struct ConfigGroup {
 /// One symbol's or one file's content: INI groups, or text when it is not INI, or an error.
 struct ConfigBlock {
   ConfigSource source;
-  std::vector<ConfigGroup> groups;    // DEFAULT first, then by name
+  std::optional<ConfigShape> shape;   // absent when nothing was read
+  std::vector<ConfigGroup> groups;    // INI: DEFAULT first, then by name
   std::optional<std::string> text;    // not INI: the text, secrets masked
+  std::vector<TextMask> masks;        // what was masked in `text`, in order
   bool truncated = false;             // cut at --max-config-bytes
   std::optional<std::string> error;   // nothing could be read, and why
 };

@@ -2,7 +2,7 @@
 
 #include <algorithm>
 
-#include "report/build/ini.hpp"
+#include "report/build/shaped_text.hpp"
 #include "symbolize/known_symbols_plan.hpp"
 
 namespace gmr::report {
@@ -13,8 +13,12 @@ std::vector<report::ConfigGroup> groups_of(std::vector<report::IniGroup> ini, co
   for (auto& g : ini) {
     report::ConfigGroup group{std::move(g.name), {}};
     for (auto& o : g.options) {
-      report::ConfigOption option{o.key, {}, mask.enabled() && mask.secret_key(o.key)};
-      for (const auto& v : o.values) option.values.push_back(mask.value(o.key, v));
+      report::ConfigOption option{o.key, {}, {}};
+      for (std::size_t i = 0; i < o.values.size(); ++i) {
+        auto masked = mask_value(o.key, o.values[i], mask);
+        for (const auto& m : masked.masks) option.masks.push_back({i, m.offset, m.reason});
+        option.values.push_back(std::move(masked.text));
+      }
       group.options.push_back(std::move(option));
     }
     std::sort(group.options.begin(), group.options.end(),
@@ -38,9 +42,8 @@ report::ConfigSource symbol_source(const attach::SymbolValue& value) {
 }
 
 report::ConfigBlock symbol_block(const attach::SymbolValue& value, const report::SecretMask& mask) {
-  report::ConfigBlock block = config_block(symbol_source(value), value.text, mask);
-  block.truncated = value.truncated;
-  if (value.error) block.error = mask.text(*value.error);
+  report::ConfigBlock block = config_block(symbol_source(value), value.text, value.truncated, mask);
+  if (value.error) block.error = mask_free_text(*value.error, mask);
   return block;
 }
 
@@ -50,8 +53,7 @@ report::ConfigBlock file_block(const attach::SidecarFile& file, const report::Se
   source.name = file.path;
   source.found_by = file.found_by;
   source.resolved = file.resolved;
-  report::ConfigBlock block = config_block(std::move(source), file.content, mask);
-  block.truncated = file.truncated;
+  report::ConfigBlock block = config_block(std::move(source), file.content, file.truncated, mask);
   block.error = file.error;
   return block;
 }
@@ -66,14 +68,18 @@ std::optional<std::string> plain_value(const attach::SymbolValue& value) {
 }  // namespace
 
 report::ConfigBlock config_block(report::ConfigSource source, const std::optional<std::string>& text,
-                                 const report::SecretMask& mask) {
+                                 bool truncated, const report::SecretMask& mask) {
   report::ConfigBlock block;
   block.source = std::move(source);
+  block.truncated = truncated;
   if (!text) return block;
-  if (auto ini = report::parse_ini(*text)) {
-    block.groups = groups_of(std::move(*ini), mask);
+  auto shaped = mask_shaped_text(*text, truncated, mask);
+  block.shape = shaped.shape;
+  if (shaped.shape == report::ConfigShape::ini) {
+    block.groups = groups_of(std::move(shaped.ini), mask);
   } else {
-    block.text = mask.text(*text);
+    block.text = std::move(shaped.masked.text);
+    block.masks = std::move(shaped.masked.masks);
   }
   return block;
 }

@@ -25,8 +25,8 @@ ConfigSections config_sections(const attach::Snapshot& snapshot, const std::stri
                                const report::SecretMask& mask);
 
 /// `text` as INI groups (sorted: DEFAULT first, then by name; keys by name) or, when it is not INI, as
-/// masked text.
+/// text of the shape it has (shaped_text.hpp), secrets masked. `truncated`: cut at --max-config-bytes.
 report::ConfigBlock config_block(report::ConfigSource source, const std::optional<std::string>& text,
-                                 const report::SecretMask& mask);
+                                 bool truncated, const report::SecretMask& mask);
 
 }  // namespace gmr::report

@@ -4,34 +4,52 @@
 #include <array>
 #include <cctype>
 
+#include "report/build/key_value_pairs.hpp"
+#include "report/build/url_userinfo.hpp"
+
 namespace gmr::report {
 namespace {
 
 // Compared against the key lower-cased with every non-alphanumeric character removed.
-constexpr std::array<std::string_view, 9> secret_words = {
-    "password", "passwd", "passphrase", "secret", "token", "credential", "privatekey", "apikey", "accesskey"};
+constexpr std::array<std::string_view, 11> secret_words = {
+    "password",   "passwd", "passphrase", "secret",      "token",      "credential",
+    "privatekey", "apikey", "accesskey",  "requirepass", "masterauth",
+};
+
+// Compared against each word of the key: too short to be looked for inside other words (bypass, cwd).
+constexpr std::array<std::string_view, 2> secret_short_words = {"pass", "pwd"};
 
 // Keys are short; longer ones are not matched against user patterns (std::regex recurses per character).
 constexpr std::size_t max_key_for_patterns = 1024;
 
-bool scheme_char(char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.'; }
-bool space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
+bool alnum(char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; }
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
 
-/// For a "key = value" / "key: value" line (key optionally quoted): the key and where the value starts.
-bool split_key_line(std::string_view line, std::string_view& key, std::size_t& value_at) {
-  std::size_t i = 0;
-  while (i < line.size() && space(line[i])) ++i;
-  const bool quoted = i < line.size() && (line[i] == '"' || line[i] == '\'');
-  if (quoted) ++i;
-  const std::size_t start = i;
-  while (i < line.size() && (std::isalnum(static_cast<unsigned char>(line[i])) || line[i] == '_' || line[i] == '-' || line[i] == '.')) ++i;
-  if (i == start) return false;
-  key = line.substr(start, i - start);
-  if (quoted && i < line.size() && (line[i] == '"' || line[i] == '\'')) ++i;
-  while (i < line.size() && space(line[i])) ++i;
-  if (i >= line.size() || (line[i] != '=' && line[i] != ':')) return false;
-  value_at = i + 1;
-  return true;
+/// The words of a key, lower-cased: split at non-alphanumerics and where a lower-case letter or digit is
+/// followed by an upper-case one ("dbPass" → db, pass).
+std::vector<std::string> words_of(std::string_view key) {
+  std::vector<std::string> words(1);
+  for (std::size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    const bool boundary = !alnum(c) || (i > 0 && std::isupper(static_cast<unsigned char>(c)) &&
+                                        (std::islower(static_cast<unsigned char>(key[i - 1])) ||
+                                         std::isdigit(static_cast<unsigned char>(key[i - 1]))));
+    if (boundary && !words.back().empty()) words.emplace_back();
+    if (alnum(c)) words.back() += lower(c);
+  }
+  return words;
+}
+
+bool names_secret(std::string_view key) {
+  std::string squashed;
+  for (char c : key)
+    if (alnum(c)) squashed += lower(c);
+  for (auto word : secret_words)
+    if (squashed.find(word) != std::string::npos) return true;
+  if (squashed.find("pass") == std::string::npos && squashed.find("pwd") == std::string::npos) return false;
+  for (const auto& word : words_of(key))
+    if (std::ranges::find(secret_short_words, word) != secret_short_words.end()) return true;
+  return false;
 }
 
 }  // namespace
@@ -39,73 +57,30 @@ bool split_key_line(std::string_view line, std::string_view& key, std::size_t& v
 SecretMask::SecretMask(bool enabled, std::vector<std::regex> extra_keys)
     : enabled_(enabled), extra_keys_(std::move(extra_keys)) {}
 
-bool SecretMask::secret_key(std::string_view key) const {
-  std::string squashed;
-  for (char c : key)
-    if (std::isalnum(static_cast<unsigned char>(c))) squashed += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  for (auto word : secret_words)
-    if (squashed.find(word) != std::string::npos) return true;
-  if (key.size() > max_key_for_patterns) return false;
+std::optional<MaskReason> SecretMask::key_reason(std::string_view key) const {
+  if (!enabled_) return std::nullopt;
+  if (names_secret(key)) return MaskReason::secret_key;
+  if (key.size() > max_key_for_patterns) return std::nullopt;
   const std::string k(key);
-  return std::any_of(extra_keys_.begin(), extra_keys_.end(), [&](const std::regex& r) { return std::regex_search(k, r); });
+  if (std::ranges::any_of(extra_keys_, [&](const std::regex& r) { return std::regex_search(k, r); }))
+    return MaskReason::mask_pattern;
+  return std::nullopt;
 }
 
-std::string SecretMask::value(std::string_view key, std::string_view value) const {
-  if (!enabled_) return std::string(value);
-  if (secret_key(key)) return std::string(masked_value);
-  return mask_url_passwords(value);
-}
-
-std::string SecretMask::text(std::string_view text) const {
-  if (!enabled_) return std::string(text);
-  std::string out;
-  out.reserve(text.size());
-  while (!text.empty()) {
-    const std::size_t nl = text.find('\n');
-    std::string_view line = text.substr(0, nl);
-    std::string_view key;
-    std::size_t value_at = 0;
-    if (split_key_line(line, key, value_at) && secret_key(key)) {
-      out.append(line.substr(0, value_at));
-      out += " ";
-      out += masked_value;
-    } else {
-      out += mask_url_passwords(line);
-    }
-    if (nl == std::string_view::npos) break;
-    out += '\n';
-    text = text.substr(nl + 1);
+void SecretMask::inner_spans(std::string_view piece, std::size_t at, const std::optional<std::string>& key,
+                             std::vector<SecretSpan>& out) const {
+  if (!enabled_) return;
+  for (auto span : url_password_spans(piece)) {
+    span.begin += at;
+    span.end += at;
+    span.key = key;
+    out.push_back(std::move(span));
   }
-  return out;
-}
-
-std::string mask_url_passwords(std::string_view text) {
-  std::string out;
-  std::size_t copied = 0;
-  std::size_t pos = 0;
-  while ((pos = text.find("://", pos)) != std::string_view::npos) {
-    std::size_t scheme = pos;
-    while (scheme > 0 && scheme_char(text[scheme - 1])) --scheme;
-    const std::size_t authority = pos + 3;
-    if (scheme == pos || !std::isalpha(static_cast<unsigned char>(text[scheme]))) {
-      pos = authority;
-      continue;
-    }
-    std::size_t end = authority;
-    while (end < text.size() && !space(text[end]) && text[end] != '/' && text[end] != '?' && text[end] != '#') ++end;
-    const std::string_view host_part = text.substr(authority, end - authority);
-    const std::size_t at = host_part.rfind('@');
-    const std::size_t colon = at == std::string_view::npos ? std::string_view::npos : host_part.find(':');
-    if (colon != std::string_view::npos && colon < at) {
-      const std::size_t secret_begin = authority + colon + 1;
-      out.append(text.substr(copied, secret_begin - copied));
-      out += masked_value;
-      copied = authority + at;
-    }
-    pos = end;
+  for (auto span : pair_spans(piece, *this)) {
+    span.begin += at;
+    span.end += at;
+    out.push_back(std::move(span));
   }
-  out.append(text.substr(copied));
-  return out;
 }
 
 }  // namespace gmr::report

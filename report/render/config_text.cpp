@@ -1,7 +1,10 @@
 #include "report/render/config_text.hpp"
 
+#include <algorithm>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "report/render/format.hpp"
 #include "report/render/layout.hpp"
@@ -19,6 +22,50 @@ std::string source_text(const ConfigSource& source) {
   std::string text = "file " + printable(source.name);
   if (source.found_by) text += " (" + printable(*source.found_by) + ")";
   if (source.resolved && *source.resolved != source.name) text += ", opened as " + printable(*source.resolved);
+  return text;
+}
+
+std::string_view shape_text(ConfigShape shape) {
+  switch (shape) {
+    case ConfigShape::ini: return "INI";
+    case ConfigShape::json: return "JSON";
+    case ConfigShape::yaml: return "YAML";
+    case ConfigShape::env: return "shell environment (NAME=value)";
+    case ConfigShape::text: return "text (no known shape: masked line by line)";
+  }
+  return "text";
+}
+
+std::string plural(std::size_t n, std::string_view what) {
+  return std::to_string(n) + " " + std::string(what) + (n == 1 ? "" : "s");
+}
+
+/// "N: key, key (--mask), M URL passwords, K private keys": what was masked, each secret key once, in
+/// order; empty when nothing was.
+std::string masked_text(const ConfigBlock& block) {
+  std::vector<std::pair<std::string, MaskReason>> keys;
+  std::size_t total = 0, urls = 0, private_keys = 0;
+  auto count = [&](MaskReason reason, const std::optional<std::string>& key) {
+    ++total;
+    if (reason == MaskReason::url_password) {
+      ++urls;
+    } else if (reason == MaskReason::private_key) {
+      ++private_keys;
+    } else if (key && std::ranges::find(keys, std::pair{*key, reason}) == keys.end()) {
+      keys.emplace_back(*key, reason);
+    }
+  };
+  for (const auto& group : block.groups)
+    for (const auto& option : group.options)
+      for (const auto& mask : option.masks) count(mask.reason, option.key);
+  for (const auto& mask : block.masks) count(mask.reason, mask.key);
+  if (total == 0) return {};
+  std::vector<std::string> parts;
+  for (const auto& [key, reason] : keys) parts.push_back(printable(key) + (reason == MaskReason::mask_pattern ? " (--mask)" : ""));
+  if (urls > 0) parts.push_back(plural(urls, "URL password"));
+  if (private_keys > 0) parts.push_back(plural(private_keys, "private key"));
+  std::string text = std::to_string(total) + ":";
+  for (std::size_t i = 0; i < parts.size(); ++i) text += (i == 0 ? " " : ", ") + parts[i];
   return text;
 }
 
@@ -43,8 +90,10 @@ void render_option(const ConfigOption& option, std::ostream& out) {
 
 void render_block(const ConfigBlock& block, std::ostream& out) {
   out << layout::field("source", source_text(block.source));
+  if (block.shape) out << layout::field("format", shape_text(*block.shape));
   if (block.error) out << layout::field("error", printable(*block.error));
   if (block.truncated) out << layout::field("truncated", "yes: only the first bytes were read (--max-config-bytes)");
+  if (const auto masked = masked_text(block); !masked.empty()) out << layout::field("masked", masked);
   if (!block.groups.empty()) {
     for (const auto& group : block.groups) {
       out << '\n' << printable(group.name) << ":\n";

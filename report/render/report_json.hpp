@@ -29,6 +29,8 @@ void to_json(nlohmann::ordered_json& out, const Capture& capture);
 void to_json(nlohmann::ordered_json& out, const PythonInfo& python);
 void to_json(nlohmann::ordered_json& out, const DumpError& error);
 void to_json(nlohmann::ordered_json& out, const ConfigSource& source);
+void to_json(nlohmann::ordered_json& out, const ValueMask& mask);
+void to_json(nlohmann::ordered_json& out, const TextMask& mask);
 void to_json(nlohmann::ordered_json& out, const ConfigOption& option);
 void to_json(nlohmann::ordered_json& out, const ConfigGroup& group);
 void to_json(nlohmann::ordered_json& out, const ConfigBlock& block);

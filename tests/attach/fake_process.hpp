@@ -83,7 +83,10 @@ class BorrowedKernel final : public attach::Kernel {
   int detach(pid_t tid, int signal) override { return kernel_.detach(tid, signal); }
   std::optional<pid_t> clone_child(pid_t tid) override { return kernel_.clone_child(tid); }
   std::optional<user_regs_struct> registers(pid_t tid) override { return kernel_.registers(tid); }
-  attach::WaitResult wait(attach::Deadline deadline) override { return kernel_.wait(deadline); }
+  attach::WaitResult wait_for(pid_t tid) override { return kernel_.wait_for(tid); }
+  attach::WaitResult wait_any() override { return kernel_.wait_any(); }
+  attach::WaitResult sleep(attach::Deadline deadline) override { return kernel_.sleep(deadline); }
+  std::optional<int> termination_signal() override { return kernel_.termination_signal(); }
   attach::ThreadLiveness liveness(pid_t tid) override { return kernel_.liveness(tid); }
   pid_t tracer_id() const override { return kernel_.tracer_id(); }
 

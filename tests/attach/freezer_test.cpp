@@ -40,10 +40,121 @@ TEST_SUITE("attach::freezer") {
         CHECK(t.stopped());
         CHECK(t.stop_kind() == StopKind::interrupt);
       }
-      CHECK(f.first_interrupt().has_value());
+      CHECK(f.held_since().has_value());
     }
     CHECK(k.detached.size() == 3);
     for (pid_t t : {100, 101, 102}) CHECK(detached_with(k, t, 0));
+  }
+
+  TEST_CASE("each thread is asked for its own stop once, in seize order, and let go in that order") {
+    // The kernel walks every tracee on a wait for any of them: asked per thread, that is quadratic.
+    FakeKernel k;
+    std::vector<pid_t> tids;
+    for (pid_t t = 1000; t < 3000; ++t) tids.push_back(t);
+    k.listings = {tids};
+    for (pid_t t : tids) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
+    {
+      Freezer f(k, 1000);
+      REQUIRE(f.freeze(soon()));
+      CHECK(k.waited_for == tids);
+      CHECK(k.wait_any_calls == 0);
+      CHECK(k.sleep_calls == 0);
+    }
+    std::vector<pid_t> released;
+    for (auto [tid, sig] : k.detached) released.push_back(tid);
+    CHECK(released == tids);
+  }
+
+  TEST_CASE("a stop that comes late: asked again once gmr has slept until a tracee changed state") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop_late(101, WaitStatus::for_event_stop(SIGTRAP));
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    CHECK(f.threads().at(101).stopped());
+    CHECK(k.waited_for == std::vector<pid_t>{100, 101, 101});
+    CHECK(k.wait_any_calls == 0);
+    CHECK(k.sleep_calls == 1);
+  }
+
+  TEST_CASE("a thread that does not stop does not hold up the ones behind it: after a quiet slice it goes last") {
+    FakeKernel k;
+    k.listings = {{100, 101, 102}};
+    k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(102, WaitStatus::for_event_stop(SIGTRAP));
+    k.quiet();
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK_FALSE(f.threads().at(100).stopped());
+      CHECK(f.threads().at(101).stopped());
+      CHECK(f.threads().at(102).stopped());
+      // Asked after each later interrupt, once more before the quiet slice, then behind the others.
+      CHECK(k.waited_for == std::vector<pid_t>{100, 100, 100, 101, 102, 100});
+      CHECK(k.wait_any_calls == 0);
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{101, 0}, {102, 0}});
+  }
+
+  TEST_CASE("once every thread waited for is quiet, the walk over all tracees takes exits of stopped ones") {
+    // An exec from a non-leader thread kills every other thread, stopped ones included, and waits until
+    // the tracer has reaped them; the exec'ing thread cannot stop before that.
+    FakeKernel k;
+    k.listings = {{100, 101, 102}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_fatal_signal(SIGKILL));
+    k.quiet();
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().at(101).exited());
+      CHECK_FALSE(f.threads().at(102).stopped());
+      CHECK(k.events.empty());
+      CHECK(k.wait_any_calls == 2);
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
+  TEST_CASE("a thread whose tid vanished (an exec took the leader's) is dropped at once, not waited for") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.vanish(101);
+    {
+      Freezer f(k, 100);
+      REQUIRE(f.freeze(soon()));
+      CHECK(f.threads().at(101).exited());
+      CHECK(k.sleep_calls == 0);
+    }
+    CHECK(k.detached == std::vector<std::pair<pid_t, int>>{{100, 0}});
+  }
+
+  TEST_CASE("seized and rescanned before the first interrupt; stops taken between interrupts, oldest first") {
+    FakeKernel k;
+    k.listings = {{100, 101}, {100, 101, 102}, {100, 101, 102}};
+    for (pid_t t : {100, 101, 102}) k.stop(t, WaitStatus::for_event_stop(SIGTRAP));
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    CHECK(k.log == std::vector<std::string>{"list", "seize 100", "seize 101", "list", "seize 102", "list",
+                                            "interrupt 100", "interrupt 101", "wait 100", "interrupt 102",
+                                            "wait 101", "wait 102"});
+    REQUIRE(f.held_since());
+    CHECK(*f.held_since() >= k.last_listed);
+  }
+
+  TEST_CASE("a thread that stopped on its own (a raced signal), perhaps before any interrupt: window from the seize") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_signal_stop(SIGUSR1));
+    const auto before = std::chrono::steady_clock::now();
+    Freezer f(k, 100);
+    REQUIRE(f.freeze(soon()));
+    REQUIRE(f.held_since());
+    CHECK(*f.held_since() >= before);
+    CHECK(*f.held_since() <= k.last_listed);
   }
 
   TEST_CASE("rescans /proc/PID/task until a pass finds nothing new") {
@@ -223,6 +334,24 @@ TEST_SUITE("attach::freezer") {
     CHECK(detached_with(k, 100, SIGUSR2));
     CHECK(detached_with(k, 101, 0));
     CHECK(k.detached.size() == 2);
+  }
+
+  TEST_CASE("SIGTERM to gmr during a freeze that never had to sleep: interrupted before anything is copied") {
+    FakeKernel k;
+    k.listings = {{100, 101}};
+    k.stop(100, WaitStatus::for_event_stop(SIGTRAP));
+    k.stop(101, WaitStatus::for_signal_stop(SIGUSR1));
+    k.termination = SIGTERM;
+    {
+      Freezer f(k, 100);
+      auto r = f.freeze(soon());
+      REQUIRE_FALSE(r);
+      CHECK(r.error().kind == AttachErrorKind::interrupted);
+      CHECK(r.error().signal == SIGTERM);
+      CHECK(k.sleep_calls == 0);
+    }
+    CHECK(detached_with(k, 100, 0));
+    CHECK(detached_with(k, 101, SIGUSR1));
   }
 
   TEST_CASE("waiting that fails is an error of its own, not a timeout; stopped threads are let go") {

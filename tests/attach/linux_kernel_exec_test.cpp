@@ -52,12 +52,11 @@ TEST_SUITE("attach::linux_kernel") {
       std::vector<pid_t> held;
       for (pid_t tid : before)
         if (tid != pid && kernel.seize(tid) == 0 && kernel.interrupt(tid) == 0) held.push_back(tid);
-      std::size_t stopped = 0;
-      while (stopped < held.size()) {
-        auto r = kernel.wait(std::chrono::steady_clock::now() + 5s);
-        if (r.kind != attach::WaitResult::Kind::event) break;
-        ++stopped;
-      }
+      using Kind = attach::WaitResult::Kind;
+      const auto until = std::chrono::steady_clock::now() + 5s;
+      for (pid_t tid : held)
+        while (kernel.wait_for(tid).kind == Kind::none && kernel.sleep(until).kind == Kind::woken) {
+        }
       stage = 1;
       // The exec has begun once the held threads, killed by de_thread(), are zombies waiting for us.
       wait_until(5s, [&] {
@@ -68,7 +67,12 @@ TEST_SUITE("attach::linux_kernel") {
       stage = 2;
       seized_leader.set_value(kernel.seize(pid));
       // Reap whatever is left so that the exec (and this test) can finish.
-      while (kernel.wait(std::chrono::steady_clock::now() + 200ms).kind == attach::WaitResult::Kind::event) {
+      for (auto quiet_until = std::chrono::steady_clock::now() + 200ms;;) {
+        if (kernel.wait_any().kind == Kind::event) {
+          quiet_until = std::chrono::steady_clock::now() + 200ms;
+        } else if (kernel.sleep(quiet_until).kind != Kind::woken) {
+          break;
+        }
       }
     });
     const bool returned = result.wait_for(10s) == std::future_status::ready;

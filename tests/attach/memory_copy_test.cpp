@@ -1,14 +1,18 @@
 // copy_ranges_in_one_buffer() given any size: ranges that wrap past the end of the address space, sizes
 // whose sum overflows, sizes no buffer can hold. Each range is either copied exactly or has an errno; the
 // ordinary ranges of the same batch are still copied whole, and no byte is written outside the buffer.
+// With a buffer prepared before the freeze: requests fill it in order, what does not fit goes into one more
+// buffer, and every copy reads the same either way.
 #include <doctest/doctest.h>
 
 #include <limits.h>
 #include <sys/types.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdint>
 #include <limits>
+#include <utility>
 #include <vector>
 
 #include "attach/memory_copy.hpp"
@@ -29,9 +33,10 @@ constexpr std::uint64_t top = std::numeric_limits<std::uint64_t>::max();
 constexpr std::size_t max_rw_count = 0x7fff'f000;
 
 /// FakeMemory behind the checks the kernel makes of process_vm_readv's arguments, plus two it cannot
-/// make: the local ranges of one call lie one after the other in one buffer, without overlapping, and
-/// the call asks for no more than the kernel would read. A call that breaks them is counted and refused
-/// with EINVAL, so that a bad batch fails the test instead of writing outside its buffer.
+/// make: the local ranges of one call do not overlap (they may lie in two buffers: the prepared one and
+/// the one allocated for the rest), and the call asks for no more than the kernel would read. A call that
+/// breaks them is counted and refused with EINVAL, so that a bad batch fails the test instead of writing
+/// outside its buffer.
 class StrictMemory final : public attach::ProcessMemory {
  public:
   test::FakeKernel kernel;
@@ -45,7 +50,7 @@ class StrictMemory final : public attach::ProcessMemory {
                                               std::span<const iovec> remote) const override {
     ++calls;
     bool ok = local.size() == remote.size() && local.size() <= IOV_MAX;
-    std::uintptr_t previous_end = 0;
+    std::vector<std::pair<std::uintptr_t, std::uintptr_t>> taken;  // [base, end) of the ranges before
     std::size_t total = 0;
     for (std::size_t i = 0; ok && i < local.size(); ++i) {
       const auto base = reinterpret_cast<std::uintptr_t>(local[i].iov_base);
@@ -53,8 +58,9 @@ class StrictMemory final : public attach::ProcessMemory {
       const auto remote_base = reinterpret_cast<std::uint64_t>(remote[i].iov_base);
       ok = len == remote[i].iov_len && len <= static_cast<std::size_t>(SSIZE_MAX) &&
            (len == 0 || remote_base + (len - 1) >= remote_base) && (len == 0 || base + (len - 1) >= base) &&
-           base >= previous_end;
-      previous_end = base + len;
+           std::none_of(taken.begin(), taken.end(),
+                        [&](const auto& t) { return base < t.second && t.first < base + len; });
+      if (len > 0) taken.emplace_back(base, base + len);
       ok = ok && len <= max_rw_count - total;
       total += len;
     }
@@ -175,5 +181,42 @@ TEST_SUITE("attach::memory_copy") {
     check_copied(copies, 1, region + 16, 16);
     const auto none = attach::copy_ranges_in_one_buffer(memory, std::vector<RangeRequest>{});
     CHECK(none.size() == 0);
+  }
+
+  TEST_CASE("a prepared buffer: as many requests as fit go there, the rest into one more; all copies exact") {
+    const std::vector<RangeRequest> requests{{region, 0x800}, {region + 0x1003, 0x700}, {region + 2 * page, page},
+                                             {region + 4 * page - 0x10, 0x10}};
+    for (std::size_t prepared : {std::size_t{0}, std::size_t{0x800}, std::size_t{0xf00}, std::size_t{0x10000}}) {
+      CAPTURE(prepared);
+      StrictMemory memory;
+      const auto copies = attach::copy_ranges_in_one_buffer(memory, requests, attach::CopyBuffer(prepared));
+      REQUIRE(copies.size() == requests.size());
+      for (std::size_t i = 0; i < requests.size(); ++i) check_copied(copies, i, requests[i].start, requests[i].size);
+    }
+  }
+
+  TEST_CASE("an unreadable range in the middle, straddling the two buffers: cut short, the rest still read") {
+    test::FakeKernel kernel;
+    test::FakeMemory memory(kernel);
+    memory.add_region(0x10000, 0x1000);
+    memory.add_region(0x20000, 0x1000);
+    // The second request runs 0x100 bytes past its region; the third starts where nothing is mapped.
+    const std::vector<RangeRequest> requests = {
+        {0x10000, 0x100}, {0x10f00, 0x200}, {0x18000, 0x40}, {0x20000, 0x80}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests, attach::CopyBuffer(0x200));
+    check_copied(copies, 0, 0x10000, 0x100);
+    check_copied(copies, 1, 0x10f00, 0x100);
+    check_error(copies, 2, EFAULT);
+    check_copied(copies, 3, 0x20000, 0x80);
+  }
+
+  TEST_CASE("a prepared buffer too large to be allocated is none: the copy allocates its own") {
+    const attach::CopyBuffer none(max_size);
+    CHECK(none.size() == 0);
+    StrictMemory memory;
+    const std::vector<RangeRequest> requests{{region, 64}, {region + page, 16}};
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests, attach::CopyBuffer(max_size));
+    check_copied(copies, 0, region, 64);
+    check_copied(copies, 1, region + page, 16);
   }
 }

@@ -69,7 +69,7 @@ TEST_SUITE("e2e::config") {
     CHECK(b.groups[1].name == "database");
     CHECK(b.groups[2].name == "keystone_authtoken");
     CHECK(single(b, "DEFAULT", "admin_password") == "***");
-    CHECK(b.groups[0].options[0].masked);
+    CHECK(b.groups[0].options[0].masked());
     CHECK(single(b, "DEFAULT", "debug") == "True");
     CHECK(single(b, "DEFAULT", "keystone_url") == "http://keystone:5000/v3");
     CHECK(single(b, "database", "connection") == "mysql+pymysql://nova:***@db.example:3306/nova");

@@ -144,11 +144,13 @@ inline report::Process process(pid_t pid, pid_t ppid, int depth, std::optional<u
 inline report::ConfigBlock config_from_symbol() {
   report::ConfigBlock b;
   b.source = {report::ConfigSource::Kind::symbol, "gmr_config", redis, "const char*", std::nullopt, std::nullopt};
+  using report::MaskReason;
+  b.shape = report::ConfigShape::ini;
   b.groups = {
-      {"DEFAULT", {{"debug", {"False"}, false}, {"requirepass", {"***"}, true}}},
-      {"replication", {{"masters", {"10.0.0.1:6379", "10.0.0.2:6379"}, false},
-                       {"motd", {"first line\nsecond line"}, false},
-                       {"url", {"redis://default:***@10.0.0.1:6379/0"}, false}}},
+      {"DEFAULT", {{"debug", {"False"}, {}}, {"requirepass", {"***"}, {{0, 0, MaskReason::mask_pattern}}}}},
+      {"replication", {{"masters", {"10.0.0.1:6379", "10.0.0.2:6379"}, {}},
+                       {"motd", {"first line\nsecond line"}, {}},
+                       {"url", {"redis://default:***@10.0.0.1:6379/0"}, {{0, 16, MaskReason::url_password}}}}},
   };
   return b;
 }
@@ -157,7 +159,9 @@ inline report::ConfigBlock config_from_file() {
   report::ConfigBlock b;
   b.source = {report::ConfigSource::Kind::file, "redis.conf", std::nullopt, std::nullopt, "--config-file",
               "/etc/redis/redis.conf"};
+  b.shape = report::ConfigShape::text;
   b.text = "bind 127.0.0.1\nport 6379\nrequirepass ***";
+  b.masks = {{37, 3, "requirepass", report::MaskReason::secret_key}};
   b.truncated = true;
   return b;
 }
@@ -174,6 +178,7 @@ inline report::ConfigBlock text_block() {
   report::ConfigBlock b;
   b.source = {report::ConfigSource::Kind::symbol, "gmr_section_Replication", redis, "char[128]", std::nullopt,
               std::nullopt};
+  b.shape = report::ConfigShape::yaml;
   b.text = "role: master\nconnected_slaves: 0\n";
   return b;
 }
