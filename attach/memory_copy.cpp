@@ -80,7 +80,7 @@ std::expected<MemoryCopy, int> RangeCopies::take(std::size_t i) const {
 std::span<const std::byte> RangeCopies::bytes(std::size_t i) const {
   const Result& r = results_.at(i);
   if (r.error != 0) return {};
-  return {buffer_.get() + r.offset, r.read};
+  return {r.at, r.read};
 }
 
 RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
