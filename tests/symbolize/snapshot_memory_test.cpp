@@ -51,7 +51,7 @@ TEST_SUITE("symbolize::SnapshotMemory") {
     CHECK(memory.read(0, std::span(out).first(8)) == 0);
   }
 
-  TEST_CASE("copies that touch join into one readable range; nested copies add nothing") {
+  TEST_CASE("copies that touch join into one readable range, nested copies add nothing") {
     attach::Snapshot snap;
     snap.interpreter_memory = {copy_at(0x1000, 0x1000), copy_at(0x2000, 0x1000)};
     attach::ThreadSnapshot t;

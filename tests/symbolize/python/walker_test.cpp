@@ -161,7 +161,7 @@ std::vector<std::string> names_of(const py::FrameRun& run) {
 }  // namespace
 
 TEST_SUITE("symbolize::python::walker") {
-  TEST_CASE("threads: runs split per eval-loop activation, each with its C-stack marker; tids; the GIL holder") {
+  TEST_CASE("threads: runs split per eval-loop activation, each with its C-stack marker, tids, the GIL holder") {
     for (const auto& l : layouts()) {
       CAPTURE(py::version_string(l.version));
       FakeInterpreter fake(l);
@@ -197,7 +197,7 @@ TEST_SUITE("symbolize::python::walker") {
     }
   }
 
-  TEST_CASE("nobody holds the GIL; a thread with no Python frames has no runs") {
+  TEST_CASE("nobody holds the GIL, and a thread with no Python frames has no runs") {
     for (const auto& l : layouts()) {
       CAPTURE(py::version_string(l.version));
       FakeInterpreter fake(l);
