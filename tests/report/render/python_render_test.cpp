@@ -60,7 +60,7 @@ TEST_SUITE("report::python_render") {
     gmr::test::check_golden("report_python_native.txt", text(samples::python_report(), true));
   }
 
-  TEST_CASE("default view: Python frames, the C call above them, C code between runs; no plumbing, no start-up") {
+  TEST_CASE("default view: Python frames, the C call above them, C code between runs, no plumbing, no start-up") {
     const auto report = samples::python_report();
     // main: read, _Py_read, os_read shown; two call helpers hidden; 3 Python frames; eval loop, start-up hidden.
     CHECK(shown_indices(report.threads[0], false) == std::vector<int>{0, 1, 2, 5, 6, 7});
@@ -92,7 +92,7 @@ TEST_SUITE("report::python_render") {
     CHECK(contains(text(samples::python_report(), true), "cfunction_vectorcall_FASTCALL"));
   }
 
-  TEST_CASE("JSON: kind and Python fields per frame, the thread's Python side, report-level Python; schema valid") {
+  TEST_CASE("JSON: kind and Python fields per frame, the thread's Python side, report-level Python, schema valid") {
     const std::string out = pretty_json(samples::python_report());
     gmr::test::check_golden("report_python.json", out);
     const auto check = gmr::test::check_schema(out, true);
@@ -150,7 +150,7 @@ TEST_SUITE("report::python_render") {
                         "_PyEval_EvalFrameDefault;<module> (/srv/app/service.py:12);"));
   }
 
-  TEST_CASE("--group: identical native frames with different Python frames are different stacks; Python names") {
+  TEST_CASE("--group: identical native frames with different Python frames are different stacks, named by Python") {
     auto report = samples::python_report();
     auto twin = report.threads[1];
     twin.tid = 5010;
