@@ -40,6 +40,7 @@ struct DumpPlan {
   std::string output_dir;  // empty: stdout
   bool group = false;  // --group: collapse threads with identical stacks
   bool python = true;  // read a CPython interpreter's threads while frozen (--no-python: not)
+  bool native = false;  // --native: text and folded show every frame of Python threads
 };
 
 std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
@@ -91,6 +92,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   plan.capture.sidecars.paths = options.sidecars;
   plan.build.source_lines = !options.no_source;
   plan.python = !options.no_python;
+  plan.native = options.native;
   if (!options.threads.empty()) {
     auto tids = parse_thread_ids(options.threads);
     if (!tids) return std::unexpected(tids.error());
@@ -150,7 +152,7 @@ std::string stdout_failure(int error) {
 }
 
 int emit(const DumpPlan& plan, const report::Report& report, int code) {
-  report::RenderOptions render{plan.sections, code, /*pretty_json=*/!plan.output_dir.empty()};
+  report::RenderOptions render{plan.sections, code, /*pretty_json=*/!plan.output_dir.empty(), plan.native};
   if (plan.output_dir.empty()) {
     report::render(report, plan.format, render, std::cout);
     std::cout.flush();
@@ -257,6 +259,8 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_flag("--no-source", options.no_source, "Do not read source files: no source-line text in frames");
   dump->add_flag("--no-python", options.no_python,
                  "Do not read Python interpreters: native frames only, and nothing more read while frozen");
+  dump->add_flag("--native", options.native,
+                 "Show every native frame of Python threads (text, folded), the interpreter's own included");
   dump->add_option("--sections", options.sections,
                    "Report only these sections (comma-separated): " + report::known_section_names())
       ->type_name("LIST")

@@ -17,13 +17,38 @@
 
 #include "symbolize/address_name.hpp"
 #include "symbolize/named_frame.hpp"
+#include "symbolize/python/decode_error.hpp"
 
 namespace gmr::report {
 
-/// A named frame (symbolize/named_frame.hpp) with its place in the thread's chain.
+/// What a Python frame has besides the NamedFrame fields. For a Python frame those mean: `function` its
+/// qualified name (co_qualname), `file` its co_filename, `line` the line of its current instruction,
+/// `source` that line's text, `pc` the address of its current instruction (in the code object's
+/// bytecode); module, offsets, build-id and column are absent.
+struct PythonFrameFacts {
+  std::string name;                            // co_name ("" when the code object could not be read)
+  std::uint64_t frame_address = 0;             // the _PyInterpreterFrame
+  std::optional<std::uint64_t> code_address;   // its code object, when it could be read
+  std::optional<int> first_line;               // co_firstlineno
+  std::optional<int> instruction_offset;       // in 2-byte code units from the start of the bytecode
+  /// false: the eval-loop activation running this frame was not found among the native frames; the
+  /// frame is shown above them, in the interpreter's order.
+  bool placed = true;
+  std::optional<symbolize::python::DecodeError> error;  // why the code, line or offset is missing
+};
+
+/// A named frame (symbolize/named_frame.hpp) with its place in the thread's chain: a native frame, or a
+/// Python frame merged in at the eval-loop activation that runs it.
 struct Frame : symbolize::NamedFrame {
+  enum class Kind { native, python };
   int index = 0;  // #N, innermost first; inlined frames get their own index
   bool jit = false;  // in an anonymous executable mapping: code generated at run time (JVM, node…), no module
+  Kind kind = Kind::native;
+  std::optional<PythonFrameFacts> python;  // set exactly for kind python
+  /// native, in a thread with Python frames: the interpreter's own eval and call machinery (a known
+  /// function of the interpreter's module; report/build/interpreter_plumbing.hpp), left out of the
+  /// default text view.
+  bool interpreter_plumbing = false;
 };
 
 struct BlockedSyscall {
@@ -129,9 +154,20 @@ struct StackEnd {
   bool operator==(const StackEnd&) const = default;
 };
 
+/// A thread's Python side, when it runs a CPython thread state.
+struct PythonThreadFacts {
+  std::optional<std::string> name;        // threading.Thread.name, when threading knows the thread
+  std::uint64_t thread_id = 0;            // pthread_t: threading.get_ident()
+  std::uint64_t thread_state = 0;         // its PyThreadState
+  bool holds_gil = false;                 // it held the GIL at the frozen instant
+  std::size_t frames = 0;                 // its Python frames, as read (before --max-frames)
+  std::size_t unplaced_frames = 0;        // of them, those whose eval-loop activation was not found
+  std::optional<symbolize::python::DecodeError> truncated;  // why its frames stop before the bottom
+};
+
 struct Thread {
   pid_t tid = 0;
-  std::optional<std::string> name;
+  std::optional<std::string> name;             // comm (the OS's name); python->name is Python's
   std::optional<char> state;                   // as read before the freeze
   std::optional<std::string> state_name;       // "sleeping", "disk sleep"…
   std::optional<std::chrono::microseconds> cpu_user;
@@ -146,6 +182,12 @@ struct Thread {
   std::vector<ThreadError> errors;             // what could not be read or unwound
   std::optional<Wait> wait;                    // what it is blocked on, when it is blocked
   std::vector<HeldLock> holds;                 // mutexes it holds that others wait for, by address
+  std::optional<PythonThreadFacts> python;     // it runs Python
+
+  /// The name to show: Python's (threading.Thread.name) when known, else the OS's.
+  const std::optional<std::string>& shown_name() const {
+    return python && python->name ? python->name : name;
+  }
 };
 
 /// A cycle of the wait-for graph (mutex and join edges): each thread waits for the next, the last for the
@@ -310,6 +352,17 @@ struct Capture {
   std::optional<std::vector<pid_t>> thread_filter;
 };
 
+/// What gmr read of the target's CPython interpreter.
+struct PythonInfo {
+  std::optional<std::uint32_t> version;   // PY_VERSION_HEX of the interpreter read; absent when not read
+  std::optional<std::string> layout;      // where the struct offsets came from
+  std::optional<std::string> module;      // the file holding the interpreter (python executable or libpython)
+  std::optional<pid_t> gil_holder;        // the thread holding the GIL at the frozen instant
+  std::size_t threads_without_tid = 0;    // thread states whose native id is no thread of the process
+  std::vector<symbolize::python::DecodeError> errors;  // process-wide problems of the walk
+  // Why Python stacks are missing or incomplete (not read, read failed, budget spent): capture notes.
+};
+
 struct Report {
   std::string gmr_version;
   Capture capture;
@@ -322,6 +375,7 @@ struct Report {
   std::string config_symbol = "gmr_config";  // the configuration symbol looked for (--config-symbol)
   std::vector<Deadlock> deadlocks;  // by lowest tid
   std::vector<ThreadGroup> groups;  // set only for --group: the Threads section then shows groups, largest first
+  std::optional<PythonInfo> python;  // absent: no CPython interpreter was found (or --no-python)
 
   /// Partial: some thread was not frozen or not (fully) unwound.
   bool partial() const {

@@ -30,7 +30,12 @@ int frame_cb(Dwfl_Frame* frame, void* arg) {
     collector.out->truncated = true;
     return DWARF_CB_ABORT;
   }
-  collector.out->frames.push_back({pc, is_activation, collector.session->in_anonymous_code(pc)});
+  // x86-64 DWARF register 7 is rsp. dwfl_frame_reg: 0 known, 1 unknown, -1 no such register.
+  constexpr unsigned dwarf_rsp = 7;
+  Dwarf_Word sp = 0;
+  std::optional<std::uint64_t> known_sp;
+  if (dwfl_frame_reg(frame, dwarf_rsp, &sp) == 0) known_sp = sp;
+  collector.out->frames.push_back({pc, is_activation, collector.session->in_anonymous_code(pc), known_sp});
   return DWARF_CB_OK;
 }
 

@@ -17,6 +17,10 @@ struct RawFrame {
   std::uint64_t pc = 0;
   bool is_activation = false;  // the pc is where execution is (initial or signal-interrupted frame), not a return address
   bool anonymous_code = false;  // the pc is in an anonymous executable mapping: code generated at run time (a JIT)
+  /// The stack pointer in this frame (DWARF register 7): the thread's rsp for the innermost frame, the
+  /// callee's CFA for each caller. The frame's own stack bytes are [sp, next frame's sp): locals of this
+  /// activation (an eval loop's _PyCFrame or shim frame) lie there. Absent when libdwfl does not know it.
+  std::optional<std::uint64_t> sp = std::nullopt;
 
   /// The address to look names up with: a return address may already belong to the next line or function.
   std::uint64_t lookup_pc() const { return is_activation ? pc : pc - 1; }

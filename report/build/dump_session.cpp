@@ -68,6 +68,7 @@ PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
   options.process_tids = std::move(tids);
   const symbolize::SnapshotMemory memory(snapshot);
   reading.process = symbolize::python::read_python_process(memory, *python_plan_.target, options);
+  reading.interpreter_module = python_plan_.target->module;
   return reading;
 }
 

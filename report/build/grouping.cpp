@@ -12,9 +12,9 @@ std::vector<ThreadGroup::Name> name_counts(const std::vector<const Thread*>& mem
   std::vector<ThreadGroup::Name> names;
   std::map<std::optional<std::string>, std::size_t> position;
   for (const Thread* thread : members) {
-    auto [seen, added] = position.try_emplace(thread->name, names.size());
+    auto [seen, added] = position.try_emplace(thread->shown_name(), names.size());
     if (added)
-      names.push_back({thread->name, 1});
+      names.push_back({thread->shown_name(), 1});
     else
       ++names[seen->second].count;
   }
@@ -24,11 +24,17 @@ std::vector<ThreadGroup::Name> name_counts(const std::vector<const Thread*>& mem
 }  // namespace
 
 std::vector<ThreadGroup> group_threads(const std::vector<Thread>& threads) {
-  using Key = std::tuple<std::vector<std::pair<std::uint64_t, bool>>, bool, bool>;
+  // A frame is its pc (a Python frame's: its instruction, in its code object) and whether it is inlined;
+  // a Python frame adds its line, so that two threads group only when the merged stacks read the same.
+  using FrameKey = std::tuple<std::uint64_t, bool, bool, std::optional<int>>;
+  using Key = std::tuple<std::vector<FrameKey>, bool, bool>;
   std::map<Key, std::vector<const Thread*>> members;
   for (const auto& thread : threads) {
     Key key;
-    for (const auto& frame : thread.frames) std::get<0>(key).emplace_back(frame.pc, frame.inlined);
+    for (const auto& frame : thread.frames) {
+      const bool python = frame.kind == Frame::Kind::python;
+      std::get<0>(key).emplace_back(frame.pc, frame.inlined, python, python ? frame.line : std::nullopt);
+    }
     std::get<1>(key) = thread.frames_truncated;
     std::get<2>(key) = thread.frozen;
     members[key].push_back(&thread);

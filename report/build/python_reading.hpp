@@ -14,6 +14,7 @@ namespace gmr::report {
 
 struct PythonReading {
   std::optional<symbolize::python::PythonProcess> process;  // absent: no Python was read
+  std::string interpreter_module;  // with `process`: the file defining _PyRuntime (python or libpython3.X.so)
   std::vector<CaptureNote> notes;  // python_not_read, python_read_failed, python_budget_spent
 };
 

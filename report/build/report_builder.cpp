@@ -12,6 +12,7 @@
 #include "symbolize/frame_resolver.hpp"
 #include "report/build/lock_analysis.hpp"
 #include "report/build/package_info.hpp"
+#include "report/build/python_merge.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
 #include "symbolize/source_lines.hpp"
 #include "report/build/thread_facts.hpp"
@@ -116,12 +117,6 @@ std::vector<report::Process> processes_section(const attach::Snapshot& snapshot)
   return processes;
 }
 
-report::Frame report_frame(const symbolize::NamedFrame& named, int index) {
-  report::Frame frame{named};
-  frame.index = index;
-  return frame;
-}
-
 report::ThreadError unavailable(std::string libdwfl_message) {
   return {.kind = report::ThreadError::Kind::unwind_unavailable, .detail = std::move(libdwfl_message)};
 }
@@ -158,19 +153,58 @@ report::StackEnd stack_end(const symbolize::StackEnd& end) {
   return out;
 }
 
-void add_frames(report::Thread& thread, const symbolize::RawUnwind& unwind, symbolize::FrameResolver& resolver,
-                std::size_t max_frames) {
-  thread.frames_truncated = unwind.truncated;
-  for (const symbolize::RawFrame& raw : unwind.frames) {
-    for (const symbolize::NamedFrame& named : resolver.resolve(raw)) {
-      if (thread.frames.size() == max_frames) {
-        thread.frames_truncated = true;
-        return;
-      }
-      thread.frames.push_back(report_frame(named, static_cast<int>(thread.frames.size())));
-      thread.frames.back().jit = raw.anonymous_code && !named.module;
-    }
+/// The thread's frames: the native ones named, with its Python frames (if any) merged in at their eval
+/// loops (python_merge.hpp); at most `max_frames`, indexed from 0. `resolver` may be null when `unwind`
+/// has no frames (a thread that could not be unwound still shows its Python frames).
+void add_frames(report::Thread& thread, const symbolize::RawUnwind& unwind, symbolize::FrameResolver* resolver,
+                const symbolize::python::PythonThread* python, const PythonReading& reading,
+                symbolize::SourceLines* sources, std::size_t max_frames) {
+  std::vector<std::vector<symbolize::NamedFrame>> named;
+  named.reserve(unwind.frames.size());
+  for (const symbolize::RawFrame& raw : unwind.frames) named.push_back(resolver->resolve(raw));
+  MergedFrames merged = merge_frames(unwind, named, python, reading.interpreter_module, sources);
+  thread.frames_truncated = unwind.truncated || merged.cut;
+  if (merged.frames.size() > max_frames) {
+    merged.frames.resize(max_frames);
+    thread.frames_truncated = true;
   }
+  for (std::size_t i = 0; i < merged.frames.size(); ++i) merged.frames[i].index = static_cast<int>(i);
+  thread.frames = std::move(merged.frames);
+  if (thread.python) {
+    thread.python->frames = merged.python_frames;
+    thread.python->unplaced_frames = merged.unplaced;
+  }
+}
+
+/// The Python side of the thread `tid`, when the walk found one.
+const symbolize::python::PythonThread* python_thread(const PythonReading& reading, pid_t tid) {
+  if (!reading.process) return nullptr;
+  for (const auto& thread : reading.process->threads)
+    if (thread.tid == tid) return &thread;
+  return nullptr;
+}
+
+report::PythonThreadFacts python_facts(const symbolize::python::PythonThread& thread) {
+  return {.name = thread.name,
+          .thread_id = thread.thread_id,
+          .thread_state = thread.thread_state,
+          .holds_gil = thread.holds_gil,
+          .truncated = thread.truncated};
+}
+
+std::optional<report::PythonInfo> python_info(const PythonReading& reading) {
+  if (!reading.process) return std::nullopt;
+  report::PythonInfo info;
+  if (const auto& process = reading.process) {
+    info.version = process->version;
+    info.layout = process->layout_provenance;
+    info.module = reading.interpreter_module;
+    info.gil_holder = process->gil_holder;
+    info.threads_without_tid = static_cast<std::size_t>(
+        std::ranges::count_if(process->threads, [](const auto& t) { return !t.tid.has_value(); }));
+    info.errors = process->errors;
+  }
+  return info;
 }
 
 }  // namespace
@@ -196,9 +230,12 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   std::vector<pid_t> wanted = options.threads.value_or(std::vector<pid_t>{});
   std::ranges::sort(wanted);
   const auto selected = [&](pid_t tid) { return !options.threads || std::ranges::binary_search(wanted, tid); };
+  symbolize::SourceLines* source_lines = options.source_lines ? &sources : nullptr;
   for (const auto& thread : snapshot.threads) {
     if (thread.freeze == attach::FreezeState::exited || !selected(thread.facts.tid)) continue;
     report::Thread out = thread_facts(thread);
+    const symbolize::python::PythonThread* python_side = python_thread(python, thread.facts.tid);
+    if (python_side != nullptr) out.python = python_facts(*python_side);
     if (thread.freeze == attach::FreezeState::frozen) {
       if (!thread.registers) {
         if (!thread.error) out.errors.push_back({.kind = report::ThreadError::Kind::no_registers});
@@ -208,10 +245,12 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
         out.errors.push_back(unavailable(*(*session)->unwind_unavailable()));
       } else {
         const symbolize::RawUnwind unwind = symbolize::unwind_thread(**session, thread.facts.tid, options.max_frames);
-        add_frames(out, unwind, *resolver, options.max_frames);
+        add_frames(out, unwind, &*resolver, python_side, python, source_lines, options.max_frames);
         if (unwind.error) out.errors.push_back(unwind_error(*unwind.error, unwind, out));
         if (unwind.end) out.stack_end = stack_end(*unwind.end);
       }
+      if (python_side != nullptr && out.frames.empty())
+        add_frames(out, {}, nullptr, python_side, python, source_lines, options.max_frames);
     }
     report.threads.push_back(std::move(out));
   }
@@ -237,6 +276,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
     for (const std::string& module : resolver->modules_without_aranges())
       report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});
   for (const auto& note : python.notes) report.capture.notes.push_back(note);
+  report.python = python_info(python);
   return report;
 }
 

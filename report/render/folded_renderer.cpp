@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "report/render/format.hpp"
+#include "report/render/frame_view.hpp"
 #include "report/render/program_name.hpp"
 
 namespace gmr::report {
@@ -30,19 +31,27 @@ std::string program(const Report& report) {
 }  // namespace
 
 std::string folded_frame(const Frame& frame) {
+  if (frame.kind == Frame::Kind::python) {
+    // py-spy's spelling: "qualname (file:line)".
+    std::string text = frame.function ? *frame.function : std::string{"??"};
+    text += " (" + (frame.file ? *frame.file : std::string{"??"});
+    if (frame.line) text += ":" + std::to_string(*frame.line);
+    return without_separators(text + ")");
+  }
   if (frame.function) return without_separators(*frame.function);
   if (frame.module && frame.module_offset)
     return without_separators(basename_of(*frame.module)) + "+" + format_hex(*frame.module_offset);
   return format_hex(frame.pc);
 }
 
-void render_folded(const Report& report, std::ostream& out) {
+void render_folded(const Report& report, std::ostream& out, bool native_frames) {
   std::map<std::string, std::size_t> counts;
   const std::string root = program(report);
   for (const auto& thread : report.threads) {
     std::string line = root;
     if (thread.frames.empty()) line += thread.frozen ? ";[no frames]" : ";[not frozen]";
-    for (auto it = thread.frames.rbegin(); it != thread.frames.rend(); ++it) line += ";" + folded_frame(*it);
+    const FrameView view = frame_view(thread, native_frames);
+    for (auto it = view.shown.rbegin(); it != view.shown.rend(); ++it) line += ";" + folded_frame(**it);
     ++counts[line];
   }
   std::vector<std::pair<std::string, std::size_t>> lines(counts.begin(), counts.end());

@@ -28,6 +28,7 @@ json report_json(const Report& report, const SectionSet& sections, int exit_code
   out["target"] = target_json(report);
   out["capture"] = report.capture;
   out["secrets_shown"] = report.secrets_shown;
+  out["python"] = report.python ? json(*report.python) : json(nullptr);
   if (sections.wanted(Section::package)) out["package"] = report.package;
   if (sections.wanted(Section::threads)) {
     out["threads"] = report.threads;

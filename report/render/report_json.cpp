@@ -37,6 +37,54 @@ json state_json(std::optional<char> state) {
   return state ? json(std::string(1, *state)) : json(nullptr);
 }
 
+std::string_view kind_name(symbolize::python::DecodeFailure failure) {
+  using F = symbolize::python::DecodeFailure;
+  switch (failure) {
+    case F::unreadable: return "unreadable";
+    case F::null_pointer: return "null_pointer";
+    case F::wrong_type: return "wrong_type";
+    case F::too_long: return "too_long";
+    case F::out_of_range: return "out_of_range";
+    case F::cycle: return "cycle";
+    case F::too_many: return "too_many";
+    case F::corrupt: return "corrupt";
+    case F::unsupported: return "unsupported";
+  }
+  return "corrupt";
+}
+
+json decode_error_json(const symbolize::python::DecodeError& error) {
+  return json{{"kind", kind_name(error.failure)}, {"message", error.message}};
+}
+
+json decode_error_or_null(const std::optional<symbolize::python::DecodeError>& error) {
+  return error ? decode_error_json(*error) : json(nullptr);
+}
+
+json python_frame_json(const PythonFrameFacts& python) {
+  return json{
+      {"name", python.name.empty() ? json(nullptr) : json(python.name)},
+      {"frame_address", format_hex(python.frame_address)},
+      {"code_address", hex_or_null(python.code_address)},
+      {"first_line", or_null(python.first_line)},
+      {"instruction_offset", or_null(python.instruction_offset)},
+      {"placed", python.placed},
+      {"error", decode_error_or_null(python.error)},
+  };
+}
+
+json python_thread_json(const PythonThreadFacts& python) {
+  return json{
+      {"name", or_null(python.name)},
+      {"ident", format_hex(python.thread_id)},
+      {"thread_state", format_hex(python.thread_state)},
+      {"holds_gil", python.holds_gil},
+      {"frames", python.frames},
+      {"unplaced_frames", python.unplaced_frames},
+      {"truncated", decode_error_or_null(python.truncated)},
+  };
+}
+
 json state_name_json(std::optional<char> state, const std::optional<std::string>& name) {
   if (name) return *name;
   if (state)
@@ -49,6 +97,7 @@ json state_name_json(std::optional<char> state, const std::optional<std::string>
 void to_json(json& out, const Frame& frame) {
   out = json{
       {"index", frame.index},
+      {"kind", frame.kind == Frame::Kind::python ? "python" : "native"},
       {"pc", format_address(frame.pc)},
       {"function", or_null(frame.function)},
       {"function_offset", hex_or_null(frame.function_offset)},
@@ -61,6 +110,8 @@ void to_json(json& out, const Frame& frame) {
       {"inlined", frame.inlined},
       {"jit", frame.jit},
       {"source", or_null(frame.source)},
+      {"interpreter_plumbing", frame.interpreter_plumbing},
+      {"python", frame.python ? python_frame_json(*frame.python) : json(nullptr)},
   };
 }
 
@@ -280,6 +331,7 @@ void to_json(json& out, const Thread& thread) {
       {"stack_end", or_null(thread.stack_end)},
       {"wait", or_null(thread.wait)},
       {"holds", thread.holds},
+      {"python", thread.python ? python_thread_json(*thread.python) : json(nullptr)},
   };
 }
 
@@ -332,6 +384,20 @@ void to_json(json& out, const Capture& capture) {
       {"was_group_stopped", capture.was_group_stopped},
       {"thread_filter", or_null(capture.thread_filter)},
       {"notes", capture.notes},
+  };
+}
+
+void to_json(json& out, const PythonInfo& python) {
+  json errors = json::array();
+  for (const auto& error : python.errors) errors.push_back(decode_error_json(error));
+  out = json{
+      {"version", python.version ? json(python_version_text(*python.version)) : json(nullptr)},
+      {"hexversion", or_null(python.version)},
+      {"module", python.module && !python.module->empty() ? json(*python.module) : json(nullptr)},
+      {"layout", or_null(python.layout)},
+      {"gil_holder", or_null(python.gil_holder)},
+      {"threads_without_tid", python.threads_without_tid},
+      {"errors", std::move(errors)},
   };
 }
 

@@ -7,6 +7,7 @@
 
 #include "report/render/config_text.hpp"
 #include "report/render/format.hpp"
+#include "report/render/frame_view.hpp"
 #include "report/render/layout.hpp"
 #include "report/render/wording.hpp"
 #include "report/thread_index.hpp"
@@ -48,11 +49,33 @@ std::string consistency(const Report& report) {
   return "no: see notes";
 }
 
-void render_notes(const Capture& capture, std::ostream& out) {
-  if (!capture.was_group_stopped && capture.notes.empty()) return;
+// "CPython 3.11.2 (/usr/bin/python3.11), GIL held by thread 12 \"spin\"", "…, GIL not held".
+std::string python_text(const Report& report) {
+  const PythonInfo& python = *report.python;
+  std::string text = "CPython " + python_version_text(*python.version);
+  if (python.module && !python.module->empty()) text += " (" + printable(*python.module) + ")";
+  if (!python.gil_holder) return text + ", GIL not held";
+  text += ", GIL held by thread " + std::to_string(*python.gil_holder);
+  for (const auto& thread : report.threads)
+    if (thread.tid == *python.gil_holder && thread.shown_name())
+      text += " \"" + printable(*thread.shown_name()) + "\"";
+  return text;
+}
+
+void render_notes(const Report& report, std::ostream& out) {
+  const Capture& capture = report.capture;
+  const std::size_t python_notes =
+      report.python ? report.python->errors.size() + report.python->threads_without_tid : 0;
+  if (!capture.was_group_stopped && capture.notes.empty() && python_notes == 0) return;
   out << field("notes", "");
   if (capture.was_group_stopped) out << "  process was stopped before gmr (left stopped)\n";
   for (const auto& note : capture.notes) out << "  " << printable(note_text(note)) << '\n';
+  if (report.python) {
+    for (const auto& error : report.python->errors) out << "  python: " << printable(error.message) << '\n';
+    if (const std::size_t n = report.python->threads_without_tid; n > 0)
+      out << "  python: " << n << (n == 1 ? " thread state has" : " thread states have")
+          << " no thread of this process: not shown\n";
+  }
 }
 
 void render_header(const Report& report, std::ostream& out) {
@@ -70,7 +93,8 @@ void render_header(const Report& report, std::ostream& out) {
   }
   out << field("stop window", format_milliseconds(capture.stop_window));
   out << field("consistent", consistency(report));
-  render_notes(capture, out);
+  if (report.python && report.python->version) out << field("python", python_text(report));
+  render_notes(report, out);
   if (report.secrets_shown) out << field("secrets", "shown, not masked (--show-secrets)");
   out << field("gmr version", report.gmr_version.empty() ? "unknown" : printable(report.gmr_version));
 }
@@ -97,9 +121,13 @@ void render_package(const Package& package, std::ostream& out) {
 
 // ---- threads -----------------------------------------------------------------------------------
 
+// "Thread 12 \"worker-1\"": Python's name when it has one, with the OS's (comm) beside it when it differs.
 std::string thread_title(const Thread& thread) {
-  const auto name = thread.name ? "\"" + printable(*thread.name) + "\"" : std::string{"(name unknown)"};
-  return "Thread " + std::to_string(thread.tid) + " " + name;
+  const auto& shown = thread.shown_name();
+  std::string title = "Thread " + std::to_string(thread.tid) + " " +
+                      (shown ? "\"" + printable(*shown) + "\"" : std::string{"(name unknown)"});
+  if (thread.name && shown != thread.name) title += " (comm \"" + printable(*thread.name) + "\")";
+  return title;
 }
 
 std::string cpu_times(const Thread& thread) {
@@ -125,13 +153,22 @@ void render_thread_facts(const Thread& thread, std::ostream& out) {
   out << field("wchan", or_unknown(thread.wchan));
   if (thread.stop) out << field("stop", printable(stop_text(*thread.stop)));
   for (const auto& error : thread.errors) out << field("error", printable(thread_error_text(error)));
+  if (thread.python) {
+    out << field("python", python_thread_text(*thread.python));
+    if (const std::size_t n = thread.python->unplaced_frames; n > 0)
+      out << field("python", std::to_string(n) + (n == 1 ? " frame" : " frames") +
+                                 " whose eval loop was not found among the native frames: shown first");
+    if (thread.python->truncated)
+      out << field("python", "frames cut short: " + printable(thread.python->truncated->message));
+  }
 }
 
 // ---- locks ---------------------------------------------------------------------------------------
 
 std::string thread_reference(pid_t tid, const ThreadIndex& threads) {
   const Thread* thread = threads.find(tid);
-  const std::string name = thread != nullptr && thread->name ? " \"" + printable(*thread->name) + "\"" : "";
+  const std::string name =
+      thread != nullptr && thread->shown_name() ? " \"" + printable(*thread->shown_name()) + "\"" : "";
   return "thread " + std::to_string(tid) + name;
 }
 
@@ -234,11 +271,6 @@ std::string source_text(std::string_view line) {
   return printable(expanded);
 }
 
-void render_frame(const Frame& frame, std::size_t width, std::ostream& out) {
-  out << frame_index(frame.index, width) << ' ' << format_address(frame.pc) << ' ' << frame_function(frame) << ' '
-      << frame_module(frame) << frame_location(frame) << '\n';
-  if (frame.source) out << "    `" << source_text(*frame.source) << "`\n";
-}
 
 // "19744" -> "19,744"
 std::string with_thousands(std::size_t n) {
@@ -262,11 +294,11 @@ bool same_call(const Frame& a, const Frame& b) {
 }
 
 // The longest repetition starting at frames[at]; the shortest pattern among equally long ones.
-Repetition repetition_at(const std::vector<Frame>& frames, std::size_t at) {
+Repetition repetition_at(const std::vector<const Frame*>& frames, std::size_t at) {
   Repetition best;
   for (std::size_t period = 1; period <= max_recursion_period && at + 2 * period <= frames.size(); ++period) {
     std::size_t end = at + period;
-    while (end < frames.size() && same_call(frames[end], frames[end - period])) ++end;
+    while (end < frames.size() && same_call(*frames[end], *frames[end - period])) ++end;
     const std::size_t rounds = (end - at) / period;
     if (rounds * period > best.rounds * best.period) best = {period, rounds};
   }
@@ -277,40 +309,64 @@ Repetition repetition_at(const std::vector<Frame>& frames, std::size_t at) {
 // frames are left out (a fold never hides less than the line it costs).
 bool worth_folding(const Repetition& run) { return run.rounds >= 4 && (run.rounds - 3) * run.period >= 3; }
 
-std::string fold_text(const std::vector<Frame>& frames, std::size_t at, const Repetition& run) {
+std::string fold_text(const std::vector<const Frame*>& frames, std::size_t at, const Repetition& run) {
   const auto name = [](const Frame& frame) { return frame.function ? printable(*frame.function) : std::string{"??"}; };
   const std::size_t first = at + 2 * run.period;
   const std::size_t last = at + (run.rounds - 1) * run.period - 1;
-  const std::string span = " (#" + std::to_string(frames[first].index) + "-#" + std::to_string(frames[last].index) + ")";
-  if (run.period == 1) return "... " + with_thousands(last - first + 1) + " more calls of " + name(frames[at]) + span;
+  const std::string span = " (#" + std::to_string(frames[first]->index) + "-#" + std::to_string(frames[last]->index) + ")";
+  if (run.period == 1) return "... " + with_thousands(last - first + 1) + " more calls of " + name(*frames[at]) + span;
   std::vector<std::string> names;
-  for (std::size_t i = at; i < at + run.period; ++i) names.push_back(name(frames[i]));
+  for (std::size_t i = at; i < at + run.period; ++i) names.push_back(name(*frames[i]));
   const std::size_t rounds = run.rounds - 3;
   return "... " + with_thousands(rounds) + (rounds == 1 ? " more round of " : " more rounds of ") +
          join(names, " -> ") + span;
 }
 
-void render_frames(const Thread& thread, std::ostream& out) {
+// oslo.reports' line for a Python frame: "/srv/app/worker.py:42 in Worker.run".
+std::string python_frame_text(const Frame& frame) {
+  std::string text = frame.file ? printable(*frame.file) : std::string{"??"};
+  if (frame.line) text += ":" + std::to_string(*frame.line);
+  text += " in " + (frame.function ? printable(*frame.function) : std::string{"??"});
+  if (frame.python && frame.python->error) text += " (" + printable(frame.python->error->message) + ")";
+  return text;
+}
+
+void render_frame(const Frame& frame, std::size_t width, std::ostream& out) {
+  out << frame_index(frame.index, width) << ' ';
+  if (frame.kind == Frame::Kind::python)
+    out << python_frame_text(frame) << '\n';
+  else
+    out << format_address(frame.pc) << ' ' << frame_function(frame) << ' ' << frame_module(frame)
+        << frame_location(frame) << '\n';
+  if (frame.source) out << "    `" << source_text(*frame.source) << "`\n";
+}
+
+void render_frames(const Thread& thread, bool all, std::ostream& out) {
   if (thread.frames.empty()) out << "(no frames)\n";
-  const auto& frames = thread.frames;
-  const auto width = index_width(frames);
+  const FrameView view = frame_view(thread, all);
+  const std::vector<const Frame*>& frames = view.shown;
+  const auto width = index_width(thread.frames);
   for (std::size_t i = 0; i < frames.size();) {
     const Repetition run = repetition_at(frames, i);
     if (!worth_folding(run)) {
-      render_frame(frames[i++], width, out);
+      render_frame(*frames[i++], width, out);
       continue;
     }
-    for (std::size_t k = 0; k < 2 * run.period; ++k) render_frame(frames[i + k], width, out);
+    for (std::size_t k = 0; k < 2 * run.period; ++k) render_frame(*frames[i + k], width, out);
     out << fold_text(frames, i, run) << '\n';
     const std::size_t last_round = i + (run.rounds - 1) * run.period;
-    for (std::size_t k = 0; k < run.period; ++k) render_frame(frames[last_round + k], width, out);
+    for (std::size_t k = 0; k < run.period; ++k) render_frame(*frames[last_round + k], width, out);
     i += run.rounds * run.period;
   }
   if (thread.frames_truncated) out << "... frames truncated\n";
   if (thread.stack_end) out << "(" << printable(stack_end_text(*thread.stack_end)) << ")\n";
+  if (view.hidden > 0)
+    out << "(" << view.hidden << (view.hidden == 1 ? " native frame" : " native frames")
+        << " not shown: the interpreter's plumbing and the thread's start-up; --native shows every frame)\n";
 }
 
-void render_threads(const std::vector<Thread>& threads, const ThreadIndex& index, std::ostream& out) {
+
+void render_threads(const std::vector<Thread>& threads, const ThreadIndex& index, bool all, std::ostream& out) {
   out << layout::section_banner("Threads");
   if (threads.empty()) out << "no threads\n";
   for (std::size_t i = 0; i < threads.size(); ++i) {
@@ -319,7 +375,7 @@ void render_threads(const std::vector<Thread>& threads, const ThreadIndex& index
     render_thread_facts(threads[i], out);
     render_lock_lines(threads[i], index, out);
     out << '\n';
-    render_frames(threads[i], out);
+    render_frames(threads[i], all, out);
   }
 }
 
@@ -416,7 +472,7 @@ void render_group_lock_lines(const ThreadGroup& group, const ThreadIndex& thread
 }
 
 void render_groups(const std::vector<ThreadGroup>& groups, const ThreadIndex& threads, const WaiterCounts& waiters,
-                   std::ostream& out) {
+                   bool all, std::ostream& out) {
   out << layout::section_banner("Threads");
   if (groups.empty()) out << "no threads\n";
   for (std::size_t i = 0; i < groups.size(); ++i) {
@@ -430,14 +486,15 @@ void render_groups(const std::vector<ThreadGroup>& groups, const ThreadIndex& th
     out << field("names", name_counts(group));
     render_group_lock_lines(group, threads, waiters, out);
     out << '\n';
-    render_frames(*first, out);
+    render_frames(*first, all, out);
   }
 }
 
 // ---- deadlocks ---------------------------------------------------------------------------------
 
 // jstack's "Found one Java-level deadlock:": each thread, what it waits for and who holds it, then stacks.
-void render_deadlocks(const std::vector<Deadlock>& deadlocks, const ThreadIndex& threads, std::ostream& out) {
+void render_deadlocks(const std::vector<Deadlock>& deadlocks, const ThreadIndex& threads, bool all,
+                      std::ostream& out) {
   out << layout::section_banner("Deadlocks");
   for (std::size_t i = 0; i < deadlocks.size(); ++i) {
     if (i > 0) out << '\n';
@@ -452,7 +509,7 @@ void render_deadlocks(const std::vector<Deadlock>& deadlocks, const ThreadIndex&
       const Thread* thread = threads.find(tid);
       if (thread == nullptr) continue;
       out << '\n' << layout::thread_header(thread_title(*thread));
-      render_frames(*thread, out);
+      render_frames(*thread, all, out);
     }
   }
 }
@@ -483,7 +540,7 @@ void render_processes(const std::vector<Process>& processes, std::ostream& out) 
 
 }  // namespace
 
-void render_text(const Report& report, const SectionSet& sections, std::ostream& out) {
+void render_text(const Report& report, const SectionSet& sections, std::ostream& out, bool native_frames) {
   const ThreadIndex threads(report.threads);
   render_header(report, out);
   if (sections.wanted(Section::package)) {
@@ -493,13 +550,13 @@ void render_text(const Report& report, const SectionSet& sections, std::ostream&
   if (sections.wanted(Section::threads)) {
     out << '\n';
     if (report.groups.empty())
-      render_threads(report.threads, threads, out);
+      render_threads(report.threads, threads, native_frames, out);
     else
-      render_groups(report.groups, threads, waiter_counts(report.threads), out);
+      render_groups(report.groups, threads, waiter_counts(report.threads), native_frames, out);
   }
   if (sections.wanted(Section::deadlocks) && !report.deadlocks.empty()) {
     out << '\n';
-    render_deadlocks(report.deadlocks, threads, out);
+    render_deadlocks(report.deadlocks, threads, native_frames, out);
   }
   if (sections.wanted(Section::processes)) {
     out << '\n';

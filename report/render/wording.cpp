@@ -136,6 +136,25 @@ std::string restarted_text(const Wait& wait) {
   return "continuing " + wait.syscall + ", restarted after an earlier stop";
 }
 
+std::string python_version_text(std::uint32_t hexversion) {
+  std::string text = std::to_string(hexversion >> 24) + "." + std::to_string((hexversion >> 16) & 0xff) + "." +
+                     std::to_string((hexversion >> 8) & 0xff);
+  const unsigned level = (hexversion >> 4) & 0xf;
+  const unsigned serial = hexversion & 0xf;
+  switch (level) {
+    case 0xa: return text + "a" + std::to_string(serial);
+    case 0xb: return text + "b" + std::to_string(serial);
+    case 0xc: return text + "rc" + std::to_string(serial);
+    default: return text;
+  }
+}
+
+std::string python_thread_text(const PythonThreadFacts& python) {
+  std::string text = "ident " + format_hex(python.thread_id);
+  if (python.holds_gil) text += ", holds the GIL";
+  return text;
+}
+
 std::string address_name_text(std::uint64_t address, const symbolize::AddressName& name) {
   using Kind = symbolize::AddressName::Kind;
   const std::string hex = format_hex(address);

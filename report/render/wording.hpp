@@ -30,6 +30,11 @@ std::string restarted_text(const Wait& wait);
 
 /// Why dpkg was not asked: "other mount namespace or root", "executable deleted", "executable unknown".
 std::string not_looked_up_text(Package::NotLookedUp why);
+/// PY_VERSION_HEX as Python prints it: 0x030b02f0 -> "3.11.2", 0x030d00a1 -> "3.13.0a1".
+std::string python_version_text(std::uint32_t hexversion);
+
+/// "ident 0x7f…, holds the GIL" — a thread's Python side, without its name.
+std::string python_thread_text(const PythonThreadFacts& python);
 
 /// `address` as `name` says: "app::registry+0x10", "stack of thread 42 0x7ffc…", "heap 0x55…",
 /// "libfoo.so 0x7f…", "[vvar] 0x7f…", or the bare "0x…" when it is in no mapping.

@@ -329,7 +329,7 @@ TEST_SUITE("attach::capture (scripted process)") {
     CHECK(s.process.kernel.detached == std::vector<std::pair<pid_t, int>>{{leader, 0}});
   }
 
-  TEST_CASE("threads are sorted leader first, then by tid; a group-stopped process is marked") {
+  TEST_CASE("threads are sorted leader first, then by tid, a group-stopped process is marked") {
     Scripted s({50, leader, 150});
     s.process.kernel.events.clear();
     for (pid_t tid : {50, leader, 150}) s.process.kernel.stop(tid, WaitStatus::for_event_stop(SIGSTOP));
@@ -410,7 +410,7 @@ TEST_SUITE("attach::capture (scripted process)") {
     CHECK(snap.error().message == "permission denied (scripted)");
     CHECK(s.process.memory_of.calls == 0);
   }
-  TEST_CASE("the frozen-time step runs before any thread is let go; the pages it read go into the snapshot") {
+  TEST_CASE("the frozen-time step runs before any thread is let go, the pages it read go into the snapshot") {
     Scripted s({leader, 101});
     std::vector<pid_t> seen;
     std::size_t detached_during_step = 99;
@@ -444,7 +444,7 @@ TEST_SUITE("attach::capture (scripted process)") {
     CHECK(s.process.memory_of.calls_after_detach == 0);
   }
 
-  TEST_CASE("the frozen-time step's budget and its failure are in the snapshot; the target is let go all the same") {
+  TEST_CASE("the frozen-time step's budget and its failure are in the snapshot, the target is let go all the same") {
     Scripted s({leader});
     s.options.while_frozen_max_bytes = 2 * page;
     s.options.while_frozen = [&](const attach::MemorySource& memory, std::span<const attach::FrozenThread>) {

@@ -113,7 +113,7 @@ TEST_SUITE("attach::proc_parse") {
     CHECK(parse_cmdline("").empty());
   }
 
-  TEST_CASE("cmdline: the NUL padding of a rewritten title is no arguments; empty arguments inside stay") {
+  TEST_CASE("cmdline: the NUL padding of a rewritten title is no arguments, empty arguments inside stay") {
     using namespace std::string_view_literals;
     CHECK(parse_cmdline("nginx: worker process\0\0\0\0\0\0\0\0"sv) == std::vector<std::string>{"nginx: worker process"});
     CHECK(parse_cmdline("/usr/bin/redis-server *:6379\0\0\0"sv) ==

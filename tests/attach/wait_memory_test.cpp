@@ -33,7 +33,7 @@ Mapping mapping(std::uint64_t start, std::uint64_t end, std::string perms) {
 
 TEST_SUITE("attach::wait_memory") {
 
-TEST_CASE("futex: the mutex words at uaddr; poll: the pollfd array, capped; others: nothing") {
+TEST_CASE("futex: the mutex words at uaddr, poll: the pollfd array, capped, others: nothing") {
   auto futex = syscall_memory_request(regs_in(SYS_futex, 0x1000, 0x80, 2));
   REQUIRE(futex.has_value());
   CHECK(futex->start == 0x1000);

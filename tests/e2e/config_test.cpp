@@ -230,7 +230,7 @@ TEST_SUITE("e2e::config") {
     CHECK(contains(shown.out, "secrets      = shown, not masked (--show-secrets)"));
   }
 
-  TEST_CASE("--mask adds key patterns; a bad pattern is a usage error that leaves the target alone") {
+  TEST_CASE("--mask adds key patterns, a bad pattern is a usage error that leaves the target alone") {
     Fixture f("fixture_config");
     auto r = run_gmr({"dump", "--mask", "^max_pool", "--mask", "^debug$", std::to_string(f.pid())});
     REQUIRE(r.exit_code == 0);

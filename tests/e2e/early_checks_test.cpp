@@ -71,7 +71,7 @@ TEST_CASE("--output-dir without write permission, as a normal user: refused befo
   CHECK(fs::is_empty(dir.path));
 }
 
-TEST_CASE("--sidecar: only a readable regular file; a device, FIFO, directory or missing file is refused") {
+TEST_CASE("--sidecar: only a readable regular file, a device, FIFO, directory or missing file is refused") {
   Fixture fixture("fixture_threads_c");
   const std::string pid = std::to_string(fixture.pid());
   TempDir dir;

@@ -105,7 +105,7 @@ TEST_CASE("existing files are never overwritten") {
     if (entry.path() != paths[0]) CHECK(read_text(entry.path()) == "an earlier report\n");
 }
 
-TEST_CASE("named after what was started: a symlink's name, not its target's; workers of one program apart") {
+TEST_CASE("named after what was started: a symlink's name, not its target's, workers of one program apart") {
   // As /usr/bin/redis-server -> redis-check-rdb: the program is started through a link with another name.
   TempDir dir("output-dir");
   const fs::path link = dir.path / "gmr-linked-svc";

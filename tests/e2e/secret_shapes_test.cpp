@@ -82,7 +82,7 @@ bool contains(const std::string& text, const std::string& part) { return text.fi
 }  // namespace
 
 TEST_SUITE("e2e::secret_shapes") {
-  TEST_CASE("no planted secret in the text report; every non-secret character shown") {
+  TEST_CASE("no planted secret in the text report, every non-secret character shown") {
     SidecarDir dir;
     Fixture f("fixture_config");
     const auto r = run_gmr(dir.args(f.pid(), {"--sections", "configuration"}));
@@ -101,7 +101,7 @@ TEST_SUITE("e2e::secret_shapes") {
     CHECK(contains(r.out, "format       = shell environment (NAME=value)\nmasked       = 2: OS_TOKEN, 1 URL password\n"));
   }
 
-  TEST_CASE("JSON: no planted secret; each block's shape and masks; --show-secrets shows all and masks nothing") {
+  TEST_CASE("JSON: no planted secret, each block's shape and masks, --show-secrets shows all and masks nothing") {
     SidecarDir dir;
     Fixture f("fixture_config");
     const auto r = run_gmr(dir.args(f.pid(), {"--json", "--sections", "configuration"}));

@@ -115,7 +115,7 @@ TEST_SUITE("e2e::sidecar") {
     CHECK(option(blocks[0], "DEFAULT", "namespace") == "private");
   }
 
-  TEST_CASE("a symlink that leads above the target's root is refused; missing files say so") {
+  TEST_CASE("a symlink that leads above the target's root is refused, missing files say so") {
     TempDir dir("sidecar");
     fs::create_symlink("../../../../../../../../etc/hostname", dir.path / "escape.conf");
     Fixture f("fixture_config", {.args = {"--config-file", (dir.path / "escape.conf").string(),

@@ -97,7 +97,7 @@ struct TempDir {
 
 TEST_SUITE("e2e::stdout") {
 
-TEST_CASE("a reader that went away: exit 2 and one line, not death by SIGPIPE; the next pid is not frozen") {
+TEST_CASE("a reader that went away: exit 2 and one line, not death by SIGPIPE, the next pid is not frozen") {
   Fixture fixture("fixture_threads_c");
   Fixture next("fixture_threads_c");
   const std::string pid = std::to_string(fixture.pid());

@@ -273,4 +273,143 @@ inline report::Report locks_report() {
   return report;
 }
 
+inline constexpr const char* python311 = "/usr/bin/python3.11";
+
+/// A Python frame at `file`:`line` in `qualname` (kind python), its run placed unless `placed` is false.
+inline report::Frame python_frame(int index, std::string qualname, std::string file, int line, std::string source,
+                                  bool placed = true) {
+  auto f = frame(index, 0x7f3a1b000000 + static_cast<std::uint64_t>(index) * 0x100);
+  f.kind = report::Frame::Kind::python;
+  f.function = qualname;
+  f.file = std::move(file);
+  f.line = line;
+  f.source = std::move(source);
+  report::PythonFrameFacts facts;
+  facts.name = qualname.substr(qualname.rfind('.') == std::string::npos ? 0 : qualname.rfind('.') + 1);
+  facts.frame_address = 0x7f3a1c000000 + static_cast<std::uint64_t>(index) * 0x50;
+  facts.code_address = 0x7f3a1d000000 + static_cast<std::uint64_t>(line) * 0x10;
+  facts.first_line = line - 2;
+  facts.instruction_offset = 12 + index;
+  facts.placed = placed;
+  f.python = std::move(facts);
+  return f;
+}
+
+/// A native frame of the interpreter's eval and call machinery.
+inline report::Frame plumbing(int index, std::uint64_t pc, std::string function, std::uint64_t offset) {
+  auto f = named_frame(index, pc, std::move(function), offset, python311);
+  f.interpreter_plumbing = true;
+  return f;
+}
+
+/// A Python 3.11 service as gmr dumps it: the main thread blocked in os.read, a worker holding the GIL in
+/// a generator under sum() (a C function between two runs), a thread one of whose runs could not be
+/// placed, and a native thread without Python.
+inline report::Report python_report() {
+  using namespace std::chrono;
+  report::Report r;
+  r.gmr_version = "0.1.0";
+  auto& c = r.capture;
+  c.pid = 5000;
+  c.cmdline = {python311, "/srv/app/service.py", "--port", "8080"};
+  c.name = "python3.11";
+  c.uid = 1000;
+  c.user = "app";
+  c.captured_at = sys_days{year{2024} / 5 / 1} + hours{12} + minutes{34} + seconds{56};
+  c.threads_found = 4;
+  c.threads_frozen = 4;
+  c.stop_window = nanoseconds{1'912'000};
+  c.consistent = true;
+  r.package.executable = python311;
+  r.package.kernel_release = "6.1.0-18-amd64";
+  r.python = report::PythonInfo{.version = 0x030b02f0,
+                                .layout = "built-in 3.11 table",
+                                .module = python311,
+                                .gil_holder = 5001,
+                                .threads_without_tid = 0,
+                                .errors = {}};
+
+  report::Thread main;
+  main.tid = 5000;
+  main.name = "python3.11";
+  main.state = 'S';
+  main.frozen = true;
+  main.syscall = report::BlockedSyscall{0, "read", {0, 0x1bd55a0, 0x1000, 0, 0, 0}};
+  main.wait = report::Wait{report::Wait::Kind::syscall, "read", {}, {}, false, false, {}, {}, {{0, "pipe:[3071746]"}}};
+  main.python = report::PythonThreadFacts{.name = "MainThread", .thread_id = 0x7f3a1c8c02c0,
+                                          .thread_state = 0xa98a90, .holds_gil = false, .frames = 3,
+                                          .unplaced_frames = 0, .truncated = {}};
+  {
+    auto f0 = named_frame(0, 0x7f3a1c89d2ec, "__GI___libc_read", 0x4c, libc);
+    at(f0, "../sysdeps/unix/sysv/linux/read.c", 24, 1);
+    auto f1 = named_frame(1, 0x58c2a3, "_Py_read", 0xc3, python311);
+    at(f1, "../Python/fileutils.c", 1770, 13);
+    auto f2 = named_frame(2, 0x5c2694, "os_read", 0x84, python311);
+    main.frames = {f0,
+                   f1,
+                   f2,
+                   plumbing(3, 0x526a38, "cfunction_vectorcall_FASTCALL", 0x48),
+                   plumbing(4, 0x5132ec, "PyObject_Vectorcall", 0x2c),
+                   python_frame(5, "Server.serve", "/srv/app/server.py", 186, "chunk = os.read(0, 4096)"),
+                   python_frame(6, "Server.run", "/srv/app/server.py", 175, "self.serve()"),
+                   python_frame(7, "<module>", "/srv/app/service.py", 12, "Server(port).run()"),
+                   plumbing(8, 0x5028aa, "_PyEval_EvalFrameDefault", 0x96a),
+                   plumbing(9, 0x4f9f1b, "PyEval_EvalCode", 0xbb),
+                   plumbing(10, 0x60a917, "Py_BytesMain", 0x27),
+                   named_frame(11, 0x7f3a1c8e824a, "__libc_start_call_main", 0x7a, libc),
+                   named_frame(12, 0x60a7b1, "_start", 0x21, python311)};
+  }
+
+  report::Thread worker;
+  worker.tid = 5001;
+  worker.name = "python3.11";
+  worker.state = 'R';
+  worker.frozen = true;
+  worker.python = report::PythonThreadFacts{.name = "worker-1", .thread_id = 0x7f3a1b5ff6c0,
+                                            .thread_state = 0xb1c2d0, .holds_gil = true, .frames = 4,
+                                            .unplaced_frames = 0, .truncated = {}};
+  worker.frames = {python_frame(0, "<genexpr>", "/srv/app/work.py", 21, "return sum(x * x for x in items)"),
+                   plumbing(1, 0x5029f0, "_PyEval_EvalFrameDefault", 0xab0),
+                   plumbing(2, 0x5611c2, "gen_send_ex2", 0x52),
+                   named_frame(3, 0x54a8e7, "builtin_sum_impl", 0x1f7, python311),
+                   plumbing(4, 0x526a38, "cfunction_vectorcall_FASTCALL_KEYWORDS", 0x48),
+                   python_frame(5, "squares", "/srv/app/work.py", 21, "return sum(x * x for x in items)"),
+                   python_frame(6, "Worker.run", "/srv/app/work.py", 40, "total += squares(batch)"),
+                   python_frame(7, "Thread._bootstrap_inner", "/usr/lib/python3.11/threading.py", 1038,
+                                "self.run()"),
+                   plumbing(8, 0x506881, "_PyEval_EvalFrameDefault", 0x4941),
+                   plumbing(9, 0x663c3c, "thread_run", 0x4c),
+                   named_frame(10, 0x7f3a1c82e1f5, "start_thread", 0x305, libc),
+                   named_frame(11, 0x7f3a1c8ae8ec, "__clone3", 0x2c, libc)};
+
+  report::Thread lost;
+  lost.tid = 5002;
+  lost.name = "python3.11";
+  lost.state = 'S';
+  lost.frozen = true;
+  lost.python = report::PythonThreadFacts{.name = "poller", .thread_id = 0x7f3a1adff6c0,
+                                          .thread_state = 0xb3e4f0, .holds_gil = false, .frames = 2,
+                                          .unplaced_frames = 1, .truncated = {}};
+  lost.frames = {python_frame(0, "Poller.tick", "/srv/app/poll.py", 9, "select.select(fds, [], [])", false),
+                 named_frame(1, 0x7f3a1c8bf9ec, "__GI___select", 0x14c, libc),
+                 named_frame(2, 0x6a1d9d, "select_select_impl", 0x19d, python311),
+                 plumbing(3, 0x5028aa, "_PyEval_EvalFrameDefault", 0x96a),
+                 python_frame(4, "Poller.run", "/srv/app/poll.py", 30, "self.tick()"),
+                 plumbing(5, 0x506881, "_PyEval_EvalFrameDefault", 0x4941),
+                 named_frame(6, 0x7f3a1c82e1f5, "start_thread", 0x305, libc)};
+  lost.frames[4].python->instruction_offset = std::nullopt;
+
+  report::Thread native;
+  native.tid = 5003;
+  native.name = "jemalloc_bg_thd";
+  native.state = 'S';
+  native.frozen = true;
+  native.frames = {named_frame(0, 0x7f3a1c8a412b, "__futex_abstimed_wait_common", 0x2b, libc),
+                   named_frame(1, 0x7f3a1c82e1f5, "start_thread", 0x305, libc)};
+
+  r.threads = {main, worker, lost, native};
+  r.processes = {process(5000, 1, 0, 1000, "app", 'S', "python3.11", c.cmdline)};
+  return r;
+}
+
 }  // namespace gmr::test::samples

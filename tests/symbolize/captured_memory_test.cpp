@@ -112,7 +112,7 @@ TEST_CASE("the vDSO copy is read when no stack holds the address") {
   CHECK_FALSE(memory.read_word(0x7fff'0000 + 8 * 8).has_value());
 }
 
-TEST_CASE("read-only file mappings are read from the file at the mapping's offset; writable ones never") {
+TEST_CASE("read-only file mappings are read from the file at the mapping's offset, writable ones never") {
   TempFile file;
   attach::Snapshot snapshot;
   snapshot.pid = getpid();

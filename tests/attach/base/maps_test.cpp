@@ -57,7 +57,7 @@ TEST_SUITE("attach::base::maps") {
     CHECK(maps.find(UINT64_MAX) == nullptr);
   }
 
-  TEST_CASE("empty maps hold nothing; insert keeps the order") {
+  TEST_CASE("empty maps hold nothing, insert keeps the order") {
     Maps maps;
     CHECK(maps.empty());
     CHECK(maps.find(0x1000) == nullptr);

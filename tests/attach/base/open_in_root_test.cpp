@@ -113,7 +113,7 @@ TEST_SUITE("attach::base::open_in_root") {
     CHECK(errno == ELOOP);
   }
 
-  TEST_CASE("open_process_root: this process's root is the machine's; a missing process has none") {
+  TEST_CASE("open_process_root: this process's root is the machine's, a missing process has none") {
     const gmr::attach::UniqueFd mine = open_process_root(getpid());
     REQUIRE(mine);
     struct stat theirs {}, ours {};

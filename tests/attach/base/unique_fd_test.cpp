@@ -18,7 +18,7 @@ bool is_open(int fd) { return ::fcntl(fd, F_GETFD) != -1; }
 }  // namespace
 
 TEST_SUITE("attach::base::unique_fd") {
-  TEST_CASE("the destructor closes; release gives the fd up without closing it") {
+  TEST_CASE("the destructor closes, release gives the fd up without closing it") {
     int raw = -1;
     {
       UniqueFd fd{::open("/proc/self/status", O_RDONLY | O_CLOEXEC)};
@@ -35,7 +35,7 @@ TEST_SUITE("attach::base::unique_fd") {
     ::close(released);
   }
 
-  TEST_CASE("moving hands over ownership; the source is left empty") {
+  TEST_CASE("moving hands over ownership, the source is left empty") {
     UniqueFd a{::open("/proc/self/status", O_RDONLY | O_CLOEXEC)};
     REQUIRE(a);
     const int raw = a.get();
@@ -48,7 +48,7 @@ TEST_SUITE("attach::base::unique_fd") {
     CHECK(is_open(raw));
   }
 
-  TEST_CASE("close closes now and says so; closing an empty one fails with EBADF") {
+  TEST_CASE("close closes now and says so, closing an empty one fails with EBADF") {
     UniqueFd fd{::open("/proc/self/status", O_RDONLY | O_CLOEXEC)};
     REQUIRE(fd);
     const int raw = fd.get();

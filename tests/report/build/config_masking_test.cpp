@@ -80,7 +80,7 @@ TEST_SUITE("report::config_masking") {
         {"line": 5, "offset": 69, "key": null, "reason": "url_password"}])"));
   }
 
-  TEST_CASE("--mask patterns are named as the reason; --show-secrets masks nothing and records nothing") {
+  TEST_CASE("--mask patterns are named as the reason, --show-secrets masks nothing and records nothing") {
     const report::SecretMask extra(true, {std::regex("^pool", std::regex::ECMAScript | std::regex::icase)});
     auto masked = configuration_json({report::config_block(file_source("a.conf"), "[g]\npool_size = 5\n", false, extra)});
     CHECK(masked[0]["shape"] == "ini");

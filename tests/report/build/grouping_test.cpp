@@ -103,7 +103,7 @@ TEST_CASE("grouped text: each distinct lock line once with its count, holds with
   CHECK(text.find("\n- blocked in read\n") != std::string::npos);
 }
 
-TEST_CASE("folded: program;outermost;...;innermost COUNT, counts sum to the threads") {
+TEST_CASE("folded: program, then outermost to innermost frame joined by semicolons, COUNT, counts sum to the threads") {
   std::ostringstream out;
   report::render_folded(crowd(), out);
   CHECK(out.str() ==

@@ -12,7 +12,7 @@ using namespace std::chrono_literals;
 
 TEST_SUITE("report::package_info") {
 
-TEST_CASE("a helper's stdout comes back when it exits 0; failures and unknown programs are nullopt") {
+TEST_CASE("a helper's stdout comes back when it exits 0, failures and unknown programs are nullopt") {
   CHECK(gmr::report::run_command({"echo", "hello"}, 5s) == std::optional<std::string>("hello\n"));
   CHECK_FALSE(gmr::report::run_command({"false"}, 5s).has_value());
   CHECK_FALSE(gmr::report::run_command({"gmr-no-such-program-anywhere"}, 5s).has_value());

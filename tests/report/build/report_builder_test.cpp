@@ -25,7 +25,7 @@ attach::ThreadSnapshot thread(pid_t tid, attach::FreezeState freeze) {
 
 TEST_SUITE("report::report_builder") {
 
-TEST_CASE("exited threads are dropped with a note; not-frozen ones stay, marked, and make it partial") {
+TEST_CASE("exited threads are dropped with a note, not-frozen ones stay, marked, and make it partial") {
   using Note = report::CaptureNote;
   attach::Snapshot snapshot;
   snapshot.pid = 100;
@@ -122,7 +122,7 @@ TEST_CASE("the package section: executable, its build-id from the mapped file, i
   CHECK_FALSE(report.package.package.has_value());
 }
 
-TEST_CASE("a snapshot with no maps at all still gives a report; frozen threads say why they have no frames") {
+TEST_CASE("a snapshot with no maps at all still gives a report, frozen threads say why they have no frames") {
   attach::Snapshot snapshot;
   snapshot.pid = 99999;
   attach::ThreadSnapshot t = thread(99999, attach::FreezeState::frozen);

@@ -42,7 +42,7 @@ TEST_SUITE("report::secrets") {
     }
   }
 
-  TEST_CASE("short secret words count as whole words; redis's own names for its passwords") {
+  TEST_CASE("short secret words count as whole words, redis's own names for its passwords") {
     const SecretMask mask(true);
     for (const char* key : {"DB_PASS", "dbPass", "smtp-pass", "MYSQL_PWD", "pwd_file_not", "requirepass", "masterauth",
                             "PassThrough", "PWD"}) {
@@ -95,7 +95,7 @@ TEST_SUITE("report::secrets") {
     CHECK(value(mask, "debug", "True") == "True");
   }
 
-  TEST_CASE("free text: key lines and URLs; quotes, separators and white space stay") {
+  TEST_CASE("free text: key lines and URLs, quotes, separators and white space stay") {
     const SecretMask mask(true);
     CHECK(mask_free_text("password: plain\nqueue: 3\n\"api_key\" = \"abc\"\nurl = amqp://g:pw@h\n", mask) ==
           "password: ***\nqueue: 3\n\"api_key\" = \"***\"\nurl = amqp://g:***@h\n");

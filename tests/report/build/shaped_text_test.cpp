@@ -61,7 +61,7 @@ TEST_SUITE("report::shaped_text") {
     CHECK(s.masks[2].key == "secrets");
   }
 
-  TEST_CASE("JSON cut at --max-config-bytes is still JSON; a syntax error makes it text") {
+  TEST_CASE("JSON cut at --max-config-bytes is still JSON, a syntax error makes it text") {
     const auto cut = shaped("{\"user\": \"a\", \"password\": \"abcdef", true);
     CHECK(cut.shape == ConfigShape::json);
     CHECK(cut.text == "{\"user\": \"a\", \"password\": \"***");
@@ -81,7 +81,7 @@ TEST_SUITE("report::shaped_text") {
     CHECK(ini.ini[0].options[0].values == std::vector<std::string>{"x"});  // INI values are masked by the caller
   }
 
-  TEST_CASE("shell environment (openrc): values as the shell reads them; references and comments stay") {
+  TEST_CASE("shell environment (openrc): values as the shell reads them, references and comments stay") {
     const auto s = shaped(
         "#!/usr/bin/env bash\n"
         "export OS_AUTH_URL=http://keystone:5000/v3\n"
@@ -217,7 +217,7 @@ TEST_SUITE("report::shaped_text") {
     CHECK(keys_of(text) == std::vector<std::string>{"Pwd", "--token"});
   }
 
-  TEST_CASE("PEM private keys, whatever key holds them; certificates stay") {
+  TEST_CASE("PEM private keys, whatever key holds them, certificates stay") {
     const auto yaml = shaped(
         "tls.crt: |\n  -----BEGIN CERTIFICATE-----\n  MIIC\n  -----END CERTIFICATE-----\n"
         "tls.key: |\n  -----BEGIN RSA PRIVATE KEY-----\n  MIIE\n  abcd\n  -----END RSA PRIVATE KEY-----\n");

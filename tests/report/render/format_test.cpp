@@ -8,7 +8,7 @@ namespace report = gmr::report;
 using namespace std::chrono;
 
 TEST_SUITE("report::format") {
-  TEST_CASE("addresses are 0x plus 16 lowercase hex digits; other numbers are unpadded hex") {
+  TEST_CASE("addresses are 0x plus 16 lowercase hex digits, other numbers are unpadded hex") {
     CHECK(report::format_address(0x7f3a1c91e0a6) == "0x00007f3a1c91e0a6");
     CHECK(report::format_address(0) == "0x0000000000000000");
     CHECK(report::format_address(~0ULL) == "0xffffffffffffffff");

@@ -33,7 +33,7 @@ TEST_SUITE("report::program_name") {
           "redis-server");
   }
 
-  TEST_CASE("a script, not its interpreter; a rewritten title keeps the program's name") {
+  TEST_CASE("a script, not its interpreter, a rewritten title keeps the program's name") {
     CHECK(program_name(target("nova-api", {"/usr/bin/python3", "/usr/bin/nova-api"}, "/usr/bin/python3.11")) ==
           "nova-api");
     CHECK(program_name(target("nginx", {"nginx: worker process"}, "/usr/sbin/nginx")) == "nginx");

@@ -134,7 +134,7 @@ TEST_SUITE("report::text") {
     CHECK(text.find("gmr_config") == std::string::npos);
   }
 
-  TEST_CASE("tabs in a source line print as spaces to the next multiple of 8; other control bytes stay escaped") {
+  TEST_CASE("tabs in a source line print as spaces to the next multiple of 8, other control bytes stay escaped") {
     auto report = gmr::test::samples::minimal_report();
     auto& frames = report.threads[0].frames;
     frames.clear();
@@ -161,7 +161,7 @@ TEST_SUITE("report::text") {
     CHECK(std::ranges::count_if(lines, [](const std::string& l) { return l.starts_with("#20001 0x"); }) == 1);
   }
 
-  TEST_CASE("mutual recursion folds by rounds; short runs are not folded") {
+  TEST_CASE("mutual recursion folds by rounds, short runs are not folded") {
     using gmr::test::samples::named_frame;
     auto report = gmr::test::samples::minimal_report();
     auto& frames = report.threads[0].frames;

@@ -48,7 +48,7 @@ constexpr std::uint64_t at = 0x10000;  // where the object under test is placed
 }  // namespace
 
 TEST_SUITE("symbolize::python::decoders") {
-  TEST_CASE("str: ASCII, latin-1, BMP and astral strings become UTF-8; lone surrogates U+FFFD") {
+  TEST_CASE("str: ASCII, latin-1, BMP and astral strings become UTF-8, lone surrogates U+FFFD") {
     for (const auto& l : layouts()) {
       CAPTURE(py::version_string(l.version));
       struct Case {
@@ -159,7 +159,7 @@ TEST_SUITE("symbolize::python::decoders") {
     }
   }
 
-  TEST_CASE("code objects: fields decoded; wrong type, impossible sizes and wild name pointers refused") {
+  TEST_CASE("code objects: fields decoded, wrong type, impossible sizes and wild name pointers refused") {
     for (const auto& l : layouts()) {
       CAPTURE(py::version_string(l.version));
       pt::FakeMemory memory;
@@ -230,7 +230,7 @@ TEST_SUITE("symbolize::python::decoders") {
     }
   }
 
-  TEST_CASE("frame chains: decoded to names and lines; cycles, overlong chains and wild pointers stop the walk") {
+  TEST_CASE("frame chains: decoded to names and lines, cycles, overlong chains and wild pointers stop the walk") {
     for (const auto& l : layouts()) {
       CAPTURE(py::version_string(l.version));
       pt::FakeMemory memory;
@@ -285,7 +285,7 @@ TEST_SUITE("symbolize::python::decoders") {
     }
   }
 
-  TEST_CASE("3.12+ shim frames are marked and not decoded; 3.11 entry frames are marked") {
+  TEST_CASE("3.12+ shim frames are marked and not decoded, 3.11 entry frames are marked") {
     for (const auto& l : layouts()) {
       CAPTURE(py::version_string(l.version));
       pt::FakeMemory memory;
@@ -333,7 +333,7 @@ TEST_SUITE("symbolize::python::decoders") {
     }
   }
 
-  TEST_CASE("dicts: lookups by str key in combined tables; impossible shapes and counts refused") {
+  TEST_CASE("dicts: lookups by str key in combined tables, impossible shapes and counts refused") {
     for (const auto& l : layouts()) {
       CAPTURE(py::version_string(l.version));
       pt::FakeMemory memory;

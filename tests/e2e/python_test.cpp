@@ -1,0 +1,307 @@
+// `gmr dump` through the real binary on the Python fixtures (tests/fixtures/python), under every
+// interpreter installed (Debian's python3.11, pyenv 3.11/3.12/3.13; a missing pyenv build is skipped
+// loudly, a missing Debian python3.11 fails): for every thread, the Python frames of the merged output —
+// text and JSON — equal the stack the fixture recorded for itself (qualified name, file, line, innermost
+// first), the thread is named as threading names it, the GIL holder is the one recorded, every run is
+// placed above an activation of _PyEval_EvalFrameDefault, and each JSON line is valid against the
+// schema. Then the options that shape the frames (--native, --group, --format folded, --max-frames,
+// --threads) on one fixture, and the target's health afterwards.
+#include <doctest/doctest.h>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "cli/exit_codes.hpp"
+#include "support/json_schema.hpp"
+#include "support/process.hpp"
+#include "symbolize/python/python_installs.hpp"
+
+namespace {
+
+using namespace gmr;
+using namespace gmr::test;
+using nlohmann::json;
+namespace pt = gmr::test::python;
+
+struct PlainFixture {
+  const char* script;
+  std::vector<std::string> args;
+  bool busy = false;  // a thread spins: the process never becomes quiescent
+};
+
+const std::vector<PlainFixture> plain_fixtures = {
+    {"threads_nested.py", {}},  {"locks.py", {}},     {"gil_busy.py", {}, true},
+    {"generators.py", {}},      {"recursion.py", {}}, {"crowd.py", {"--threads", "50", "--frames", "30"}},
+};
+
+std::string read_file(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+/// A running fixture with the expectation it wrote.
+struct Running {
+  pt::TempDir dir;
+  std::unique_ptr<Fixture> fixture;
+  json expected;
+  std::vector<pid_t> tids;
+};
+
+std::unique_ptr<Running> start(const std::string& binary, const PlainFixture& fixture) {
+  auto running = std::make_unique<Running>();
+  const std::string expect = running->dir.path() + "/expect.json";
+  FixtureOptions options;
+  options.prefix = {binary, fixture_source(std::string("python/") + fixture.script)};
+  options.args = fixture.args;
+  options.env = {"GMR_PY_EXPECT=" + expect};
+  options.wait_quiescent = !fixture.busy;
+  options.timeout = 60s;
+  running->fixture = std::make_unique<Fixture>("python", options);  // the fixture ignores the appended path
+  running->expected = json::parse(read_file(expect));
+  running->tids = thread_ids(running->fixture->pid());
+  return running;
+}
+
+/// Running again (no thread in T/t), the same threads, and it ends cleanly when asked.
+void check_unharmed(Running& running) {
+  Fixture& fixture = *running.fixture;
+  CHECK(wait_until(1s, [&] {
+    for (auto [tid, state] : thread_states(fixture.pid()))
+      if (state == 'T' || state == 't') return false;
+    return true;
+  }));
+  CHECK(thread_ids(fixture.pid()) == running.tids);
+  const int status = fixture.close_stdin_and_wait(10s);
+  CHECK(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+json dump_json(pid_t pid, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"dump", "--json", "--no-source"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(std::to_string(pid));
+  const RunResult result = run_gmr(args, 60s);
+  INFO("stderr: " << result.err);
+  REQUIRE(result.exit_code == cli::exit_complete);
+  const SchemaCheck check = check_schema(result.out);
+  CHECK_MESSAGE(check.valid, check.problems);
+  const auto lines = parse_json_lines(result.out);
+  REQUIRE(lines.size() == 1);
+  return lines[0];
+}
+
+std::string dump_text(pid_t pid, std::vector<std::string> extra = {}) {
+  std::vector<std::string> args = {"dump"};
+  args.insert(args.end(), extra.begin(), extra.end());
+  args.push_back(std::to_string(pid));
+  const RunResult result = run_gmr(args, 60s);
+  INFO("stderr: " << result.err);
+  REQUIRE(result.exit_code == cli::exit_complete);
+  return result.out;
+}
+
+struct ShownFrame {
+  std::string function;
+  std::string file;
+  int line = 0;
+};
+
+/// One frame of the expectation against one shown frame; frame 0 of a busy thread may be at any of its
+/// innermost_lines.
+void check_frame(const json& want_thread, std::size_t i, const ShownFrame& got) {
+  const json& want = want_thread["frames"][i];
+  CAPTURE(i);
+  CHECK(got.function == want["function"].get<std::string>());
+  CHECK(got.file == want["file"].get<std::string>());
+  if (i == 0 && want_thread.contains("innermost_lines")) {
+    const auto lines = want_thread["innermost_lines"].get<std::vector<int>>();
+    CHECK(std::ranges::find(lines, got.line) != lines.end());
+  } else {
+    CHECK(got.line == want["line"].get<int>());
+  }
+}
+
+/// JSON: each expected thread's Python frames, name, GIL; every run placed above an eval-loop activation.
+std::size_t check_json(const json& expected, const json& report) {
+  std::size_t frames = 0;
+  std::map<pid_t, const json*> by_tid;
+  for (const auto& thread : report["threads"]) by_tid[thread["tid"].get<pid_t>()] = &thread;
+  const json& python = report["python"];
+  REQUIRE(python.is_object());
+  CHECK(python["hexversion"] == expected["python"]["hexversion"]);
+  CHECK(python["version"] == expected["python"]["version"]);
+  CHECK(python["gil_holder"] == expected["gil_holder"]);
+  CHECK(python["errors"].empty());
+  for (const auto& want : expected["threads"]) {
+    const pid_t tid = want["tid"].get<pid_t>();
+    CAPTURE(tid);
+    REQUIRE(by_tid.count(tid) == 1);
+    const json& thread = *by_tid.at(tid);
+    REQUIRE(thread["python"].is_object());
+    CHECK(thread["python"]["name"] == want["name"]);
+    CHECK(thread["python"]["holds_gil"] == want["holds_gil"]);
+    CHECK(thread["python"]["ident"] == "0x" + [&] {
+      std::ostringstream hex;
+      hex << std::hex << want["ident"].get<std::uint64_t>();
+      return hex.str();
+    }());
+    CHECK(thread["python"]["unplaced_frames"] == 0);
+    CHECK(thread["frames_truncated"] == false);
+    std::vector<ShownFrame> got;
+    const json& all = thread["frames"];
+    for (std::size_t i = 0; i < all.size(); ++i) {
+      const json& frame = all[i];
+      if (frame["kind"] != "python") continue;
+      CHECK(frame["python"]["placed"] == true);
+      CHECK(frame["python"]["name"] == want["frames"][got.size()]["name"]);
+      got.push_back({frame["function"].get<std::string>(), frame["file"].get<std::string>(), frame["line"].get<int>()});
+      // The end of a run: the next native frame that is not inlined is the eval loop that runs it.
+      if (i + 1 < all.size() && all[i + 1]["kind"] == "native") {
+        std::size_t j = i + 1;
+        while (j < all.size() && all[j]["inlined"] == true) ++j;
+        REQUIRE(j < all.size());
+        CHECK(all[j]["function"].get<std::string>().starts_with("_PyEval_EvalFrameDefault"));
+      }
+    }
+    REQUIRE(got.size() == want["frames"].size());
+    for (std::size_t i = 0; i < got.size(); ++i) check_frame(want, i, got[i]);
+    frames += got.size();
+  }
+  return frames;
+}
+
+/// The lines of thread `tid`'s block in a text report: from its header to the next header or section.
+std::vector<std::string> thread_block(const std::string& text, pid_t tid) {
+  std::vector<std::string> block;
+  std::istringstream in(text);
+  bool inside = false;
+  const std::string header = " Thread " + std::to_string(tid) + " ";
+  for (std::string line; std::getline(in, line);) {
+    if (line.starts_with("------") || line.starts_with("====")) {
+      inside = line.find(header) != std::string::npos;
+      if (inside) block.push_back(line);
+      continue;
+    }
+    if (inside) block.push_back(line);
+  }
+  return block;
+}
+
+/// Text: each expected thread's header names it as threading does; its Python frame lines
+/// ("#N FILE:LINE in QUALNAME") equal the expectation.
+void check_text(const json& expected, const std::string& text) {
+  const std::regex python_line(R"(^#[0-9]+ +(.+):([0-9]+) in (.+)$)");
+  for (const auto& want : expected["threads"]) {
+    const pid_t tid = want["tid"].get<pid_t>();
+    CAPTURE(tid);
+    const auto block = thread_block(text, tid);
+    REQUIRE(!block.empty());
+    CHECK(block[0].find("Thread " + std::to_string(tid) + " \"" + want["name"].get<std::string>() + "\"") !=
+          std::string::npos);
+    bool gil_line = false;
+    std::vector<ShownFrame> got;
+    for (const auto& line : block) {
+      if (line.starts_with("python       = ") && line.ends_with("holds the GIL")) gil_line = true;
+      std::smatch m;
+      if (std::regex_match(line, m, python_line)) got.push_back({m[3], m[1], std::stoi(m[2])});
+    }
+    CHECK(gil_line == want["holds_gil"].get<bool>());
+    REQUIRE(got.size() == want["frames"].size());
+    for (std::size_t i = 0; i < got.size(); ++i) check_frame(want, i, got[i]);
+  }
+}
+
+}  // namespace
+
+TEST_SUITE("e2e::python") {
+  TEST_CASE("every plain Python fixture under every interpreter: gmr's merged text and JSON equal the recorded stacks") {
+    bool debian_found = false;
+    for (const auto& install : pt::python_installs())
+      if (install.binary.empty()) MESSAGE("SKIPPED " << install.label << ": no interpreter binary installed");
+    for (const auto& install : pt::installs_with_binary()) {
+      debian_found |= install.binary == pt::required_binary;
+      for (const auto& fixture : plain_fixtures) {
+        CAPTURE(install.label);
+        CAPTURE(fixture.script);
+        auto running = start(install.binary, fixture);
+        const pid_t pid = running->fixture->pid();
+        const json report = dump_json(pid);
+        const std::size_t frames = check_json(running->expected, report);
+        check_text(running->expected, dump_text(pid));
+        MESSAGE(install.label << " " << std::string(fixture.script) << ": " << running->expected["threads"].size()
+                              << " threads, " << frames << " Python frames equal in JSON and text");
+        check_unharmed(*running);
+      }
+    }
+    CHECK_MESSAGE(debian_found, pt::required_binary << " is missing: install the python3.11 package");
+  }
+
+  TEST_CASE("--native, --group, --format folded, --max-frames and --threads on a Python process") {
+    const std::string binary = pt::required_binary;
+    REQUIRE_MESSAGE(::access(binary.c_str(), X_OK) == 0, binary << " is missing: install the python3.11 package");
+    auto running = start(binary, plain_fixtures[0]);  // threads_nested.py
+    const pid_t pid = running->fixture->pid();
+    const json& expected = running->expected;
+
+    // The default view leaves the eval loop out; --native shows it.
+    const std::string plain = dump_text(pid, {"--no-source"});
+    CHECK(plain.find("_PyEval_EvalFrameDefault") == std::string::npos);
+    CHECK(plain.find("native frames not shown: the interpreter's plumbing and the thread's start-up") != std::string::npos);
+    const std::string native = dump_text(pid, {"--no-source", "--native"});
+    CHECK(native.find("_PyEval_EvalFrameDefault") != std::string::npos);
+    check_text(expected, native);
+
+    // --group: no two threads of this fixture run the same Python code, so every group has one thread,
+    // named as threading names it.
+    const json grouped = dump_json(pid, {"--group"});
+    CHECK(grouped["groups"].size() == expected["threads"].size());
+    for (const auto& group : grouped["groups"]) {
+      CHECK(group["count"] == 1);
+      const pid_t tid = group["tids"][0].get<pid_t>();
+      for (const auto& want : expected["threads"])
+        if (want["tid"] == tid) CHECK(group["names"][0]["name"] == want["name"]);
+    }
+
+    // Folded: one line per thread, each with its Python frames outermost first as "qualname (file:line)".
+    const RunResult folded = run_gmr({"dump", "--format", "folded", std::to_string(pid)}, 60s);
+    REQUIRE(folded.exit_code == cli::exit_complete);
+    const auto lines = lines_of(folded.out);
+    CHECK(lines.size() == expected["threads"].size());
+    for (const auto& want : expected["threads"]) {
+      std::string chain;
+      const auto& frames = want["frames"];
+      for (auto it = frames.rbegin(); it != frames.rend(); ++it)
+        chain += ";" + (*it)["function"].get<std::string>() + " (" + (*it)["file"].get<std::string>() + ":" +
+                 std::to_string((*it)["line"].get<int>()) + ")";
+      CAPTURE(chain);
+      CHECK(std::ranges::count_if(lines, [&](const std::string& line) { return line.find(chain) != std::string::npos; }) >= 1);
+    }
+    CHECK(folded.out.find("_PyEval_EvalFrameDefault") == std::string::npos);
+
+    // --max-frames counts Python frames too; --threads keeps one thread with its Python frames.
+    const json capped = dump_json(pid, {"--max-frames", "4"});
+    for (const auto& thread : capped["threads"]) CHECK(thread["frames"].size() <= 4);
+    const json& want = expected["threads"][1];
+    const pid_t tid = want["tid"].get<pid_t>();
+    const json one = dump_json(pid, {"--threads", std::to_string(tid)});
+    REQUIRE(one["threads"].size() == 1);
+    CHECK(one["threads"][0]["tid"] == tid);
+    std::size_t python_frames = 0;
+    for (const auto& frame : one["threads"][0]["frames"]) python_frames += frame["kind"] == "python";
+    CHECK(python_frames == want["frames"].size());
+
+    check_unharmed(*running);
+  }
+}
