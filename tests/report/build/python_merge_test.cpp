@@ -63,7 +63,7 @@ std::vector<std::string> names(const std::vector<report::Frame>& frames) {
 }  // namespace
 
 TEST_SUITE("report::python_merge") {
-  TEST_CASE("a run goes to the frame whose [sp_i, sp_i+1) holds its marker, the next run further out") {
+  TEST_CASE("a run goes to the frame whose range from sp_i up to sp_i+1 holds its marker, the next run further out") {
     const auto unwind = unwind_with({0x1000, 0x1100, 0x1200, 0x1300, 0x1400});
     const std::vector<py::FrameRun> runs = {run(0x1100, {}), run(0x1250, {}), run(0x13f8, {})};
     const auto placed = report::place_runs(unwind, runs);
