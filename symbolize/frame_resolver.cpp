@@ -60,7 +60,11 @@ FrameResolver::ModuleInfo& FrameResolver::module_info(Dwfl_Module* module) {
 std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> FrameResolver::find_cu(Dwfl_Module* module, ModuleInfo& info,
                                                                        std::uint64_t pc) {
   Dwarf_Addr bias = 0;
-  if (Dwarf_Die* cu = dwfl_module_addrdie(module, pc, &bias)) return std::pair(*cu, bias);
+  // .debug_aranges may name a CU that does not hold the pc: a Go executable with cgo has aranges for its
+  // C compilation units only, and libdw then answers one of them for Go code. Trust it only when the CU's
+  // own ranges hold the pc.
+  if (Dwarf_Die* cu = dwfl_module_addrdie(module, pc, &bias); cu != nullptr && dwarf_haspc(cu, pc - bias) == 1)
+    return std::pair(*cu, bias);
   if (dwfl_module_getdwarf(module, &bias) == nullptr) return std::nullopt;
   if (!info.cu_ranges) info.cu_ranges = std::make_unique<CuRanges>(CuRanges::build(module));
   auto cu = info.cu_ranges->find(pc - bias);

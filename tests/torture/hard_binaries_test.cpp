@@ -15,6 +15,7 @@
 #include "support/json_schema.hpp"
 #include "support/process.hpp"
 #include "support/report_view.hpp"
+#include "report/build/dump_session.hpp"
 #include "report/build/report_builder.hpp"
 
 namespace {
@@ -281,7 +282,13 @@ TEST_CASE("Go with cgo: stacks end at runtime.goexit, runtime.mstart or runtime.
     for (pid_t tid : thread_ids(fixture.pid())) readers += thread_syscall(fixture.pid(), tid) == "0";
     return readers == 2;
   }));
-  const report::Report report = dump(fixture.pid());
+  // Dumped as gmr dump does (one DumpSession, its known-symbol plan made before the freeze).
+  report::DumpSession session(fixture.pid());
+  attach::CaptureOptions capture;
+  capture.symbols = session.plan_known_symbols("gmr_config");
+  auto snapshot = attach::capture(fixture.pid(), capture);
+  REQUIRE_MESSAGE(snapshot, "capture failed");
+  const report::Report report = session.build(*snapshot, {.max_frames = 256});
 
   std::size_t blocked = 0, at_mstart = 0;
   const report::Thread* pinned = nullptr;
