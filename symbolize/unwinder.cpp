@@ -51,9 +51,12 @@ std::optional<std::string> stack_start_at(Dwfl* dwfl, const RawFrame& frame) {
 /// and turns the error into `end`.
 void find_real_end(SnapshotDwfl& session, RawUnwind& out) {
   auto& frames = out.frames;
-  // The outermost function that starts a stack: whatever follows it is not a frame of this stack.
+  // The outermost function that starts a stack: whatever follows it is not a frame of this stack. Only
+  // when reached as a caller: a thread executing clone3 itself (a parent in the syscall) has its own
+  // callers past it, and an unwind that stopped there lost them.
   const std::size_t first = frames.size() - std::min(frames.size(), end_search_frames);
   for (std::size_t i = frames.size(); i-- > first;) {
+    if (frames[i].is_activation) continue;
     if (auto function = stack_start_at(session.dwfl(), frames[i])) {
       out.end = StackEnd{StackEnd::Kind::outermost_function, std::move(function), *out.error, frames.size() - i - 1};
       frames.resize(i + 1);

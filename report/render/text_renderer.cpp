@@ -289,8 +289,10 @@ struct Repetition {
 // Mutual recursion through more functions than this is shown frame by frame.
 constexpr std::size_t max_recursion_period = 4;
 
+// Native frames only: Python frames are shown one by one, as the interpreter's own tracebacks show them.
 bool same_call(const Frame& a, const Frame& b) {
-  return a.pc == b.pc && a.inlined == b.inlined && a.function == b.function;
+  return a.kind == Frame::Kind::native && b.kind == Frame::Kind::native && a.pc == b.pc && a.inlined == b.inlined &&
+         a.function == b.function;
 }
 
 // The longest repetition starting at frames[at]; the shortest pattern among equally long ones.
