@@ -24,6 +24,7 @@
 #include "cli/exit_codes.hpp"
 #include "support/json_schema.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "symbolize/python/python_installs.hpp"
 
 namespace {
@@ -32,24 +33,8 @@ using namespace gmr;
 using namespace gmr::test;
 using nlohmann::json;
 namespace pt = gmr::test::python;
-
-struct PlainFixture {
-  const char* script;
-  std::vector<std::string> args;
-  bool busy = false;  // a thread spins: the process never becomes quiescent
-};
-
-const std::vector<PlainFixture> plain_fixtures = {
-    {"threads_nested.py", {}},  {"locks.py", {}},     {"gil_busy.py", {}, true},
-    {"generators.py", {}},      {"recursion.py", {}}, {"crowd.py", {"--threads", "50", "--frames", "30"}},
-};
-
-std::string read_file(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using pt::plain_fixtures;
+using pt::PlainFixture;
 
 /// A running fixture with the expectation it wrote.
 struct Running {
@@ -69,7 +54,7 @@ std::unique_ptr<Running> start(const std::string& binary, const PlainFixture& fi
   options.wait_quiescent = !fixture.busy;
   options.timeout = 60s;
   running->fixture = std::make_unique<Fixture>("python", options);  // the fixture ignores the appended path
-  running->expected = json::parse(read_file(expect));
+  running->expected = json::parse(read_text(expect));
   running->tids = thread_ids(running->fixture->pid());
   return running;
 }

@@ -26,6 +26,7 @@
 #include "report/build/dump_session.hpp"
 #include "report/render/wording.hpp"
 #include "support/process.hpp"
+#include "support/temp_dir.hpp"
 #include "symbolize/python/python_installs.hpp"
 
 using namespace gmr;
@@ -36,23 +37,8 @@ using namespace std::chrono_literals;
 
 namespace {
 
-struct PlainFixture {
-  const char* script;
-  std::vector<std::string> args;
-  bool busy = false;  // a thread spins: the process never becomes quiescent
-};
-
-const std::vector<PlainFixture> plain_fixtures = {
-    {"threads_nested.py", {}},   {"locks.py", {}},      {"gil_busy.py", {}, true},
-    {"generators.py", {}},       {"recursion.py", {}},  {"crowd.py", {"--threads", "50", "--frames", "30"}},
-};
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+using pt::plain_fixtures;
+using pt::PlainFixture;
 
 /// Every field of a walk's result, one line each: two walks are equal when these are.
 std::string describe(const py::PythonProcess& p) {
@@ -205,7 +191,7 @@ TEST_SUITE("report::python_dump") {
         options.wait_quiescent = !fixture.busy;
         options.timeout = 60s;
         test::Fixture target("python", options);  // the fixture ignores the path appended to the prefix
-        const json expected = json::parse(read_text(expect));
+        const json expected = json::parse(gmr::test::read_text(expect));
         const std::vector<pid_t> tids = test::thread_ids(target.pid());
 
         const Dumped d = dump(target.pid());

@@ -72,4 +72,16 @@ class TempDir {
 /// Path of a file of tests/symbolize/python/.
 std::string test_file(const std::string& name);
 
+/// The plain fixtures of tests/fixtures/python: no greenlets, no eventlet; each records its own stacks.
+struct PlainFixture {
+  const char* script;
+  std::vector<std::string> args;
+  bool busy = false;  // a thread spins: the process never becomes quiescent
+};
+
+inline const std::vector<PlainFixture> plain_fixtures = {
+    {"threads_nested.py", {}},  {"locks.py", {}},     {"gil_busy.py", {}, true},
+    {"generators.py", {}},      {"recursion.py", {}}, {"crowd.py", {"--threads", "50", "--frames", "30"}},
+};
+
 }  // namespace gmr::test::python
