@@ -9,6 +9,7 @@
 #include "report/render/format.hpp"
 #include "report/render/frame_view.hpp"
 #include "report/render/layout.hpp"
+#include "report/render/recursion_fold.hpp"
 #include "report/render/wording.hpp"
 #include "report/thread_index.hpp"
 
@@ -271,58 +272,6 @@ std::string source_text(std::string_view line) {
   return printable(expanded);
 }
 
-
-// "19744" -> "19,744"
-std::string with_thousands(std::size_t n) {
-  std::string digits = std::to_string(n);
-  for (auto at = static_cast<std::ptrdiff_t>(digits.size()) - 3; at > 0; at -= 3)
-    digits.insert(static_cast<std::size_t>(at), ",");
-  return digits;
-}
-
-// Recursion: `rounds` repetitions of a pattern of `period` frames (the same pcs, so the same call sites).
-struct Repetition {
-  std::size_t period = 0;
-  std::size_t rounds = 0;
-};
-
-// Mutual recursion through more functions than this is shown frame by frame.
-constexpr std::size_t max_recursion_period = 4;
-
-// Native frames only: Python frames are shown one by one, as the interpreter's own tracebacks show them.
-bool same_call(const Frame& a, const Frame& b) {
-  return a.kind == Frame::Kind::native && b.kind == Frame::Kind::native && a.pc == b.pc && a.inlined == b.inlined &&
-         a.function == b.function;
-}
-
-// The longest repetition starting at frames[at]; the shortest pattern among equally long ones.
-Repetition repetition_at(const std::vector<const Frame*>& frames, std::size_t at) {
-  Repetition best;
-  for (std::size_t period = 1; period <= max_recursion_period && at + 2 * period <= frames.size(); ++period) {
-    std::size_t end = at + period;
-    while (end < frames.size() && same_call(*frames[end], *frames[end - period])) ++end;
-    const std::size_t rounds = (end - at) / period;
-    if (rounds * period > best.rounds * best.period) best = {period, rounds};
-  }
-  return best;
-}
-
-// Folded: the first two rounds and the last are shown, the rounds between are counted, and at least three
-// frames are left out (a fold never hides less than the line it costs).
-bool worth_folding(const Repetition& run) { return run.rounds >= 4 && (run.rounds - 3) * run.period >= 3; }
-
-std::string fold_text(const std::vector<const Frame*>& frames, std::size_t at, const Repetition& run) {
-  const auto name = [](const Frame& frame) { return frame.function ? printable(*frame.function) : std::string{"??"}; };
-  const std::size_t first = at + 2 * run.period;
-  const std::size_t last = at + (run.rounds - 1) * run.period - 1;
-  const std::string span = " (#" + std::to_string(frames[first]->index) + "-#" + std::to_string(frames[last]->index) + ")";
-  if (run.period == 1) return "... " + with_thousands(last - first + 1) + " more calls of " + name(*frames[at]) + span;
-  std::vector<std::string> names;
-  for (std::size_t i = at; i < at + run.period; ++i) names.push_back(name(*frames[i]));
-  const std::size_t rounds = run.rounds - 3;
-  return "... " + with_thousands(rounds) + (rounds == 1 ? " more round of " : " more rounds of ") +
-         join(names, " -> ") + span;
-}
 
 // oslo.reports' line for a Python frame: "/srv/app/worker.py:42 in Worker.run".
 std::string python_frame_text(const Frame& frame) {
