@@ -18,7 +18,8 @@ Decoded<CodeObject> read_code_object(const attach::MemorySource& memory, const P
   const auto& c = layout.code;
   // The type first: a small object of another type may end before a code object's fields would.
   const std::size_t size =
-      block_size({layout.object.ob_type, c.ob_size, c.firstlineno, c.filename, c.name, c.qualname, c.linetable});
+      block_size({layout.object.ob_type, c.ob_size, c.firstlineno, c.filename, c.name, c.qualname, c.linetable,
+                  c.stacksize, c.nlocalsplus});
   auto block = read_prefix(memory, address, size, layout.object.ob_type + 8, "code object");
   if (!block) return unexpected(block.error());
   if (auto ok = check_exact_type(memory, layout, known, block->pointer(layout.object.ob_type), BuiltinType::code); !ok)
@@ -34,6 +35,8 @@ Decoded<CodeObject> read_code_object(const attach::MemorySource& memory, const P
   code.firstlineno = block->get<std::int32_t>(c.firstlineno);
   if (code.firstlineno < 0)
     return fail(DecodeFailure::out_of_range, "code object " + hex(address) + " has first line " + std::to_string(code.firstlineno));
+  code.stacksize = block->get<std::int32_t>(c.stacksize);
+  code.nlocalsplus = block->get<std::int32_t>(c.nlocalsplus);
   auto start = field_address(address, c.code_adaptive, "co_code_adaptive");
   if (!start) return unexpected(start.error());
   code.code_start = *start;

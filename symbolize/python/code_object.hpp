@@ -27,6 +27,8 @@ struct CodeObject {
   std::vector<std::byte> linetable;  // co_linetable
   std::uint64_t code_units = 0;      // Py_SIZE(code): 2-byte units of co_code_adaptive
   std::uint64_t code_start = 0;      // target address of co_code_adaptive
+  std::int32_t stacksize = 0;        // co_stacksize: evaluation-stack slots of a frame running it
+  std::int32_t nlocalsplus = 0;      // co_nlocalsplus: the frame's localsplus slots before its stack
 };
 
 /// The code object at `address`, after checking that its ob_type is the code type.

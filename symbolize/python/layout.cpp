@@ -69,6 +69,8 @@ void for_each_offset(const PythonLayout& l,
   v("code.qualname", l.code.qualname);
   v("code.linetable", l.code.linetable);
   v("code.code_adaptive", l.code.code_adaptive);
+  v("code.stacksize", l.code.stacksize);
+  v("code.nlocalsplus", l.code.nlocalsplus);
 
   v("object.ob_type", l.object.ob_type);
   v("object.ob_size", l.object.ob_size);
@@ -120,6 +122,17 @@ void for_each_offset(const PythonLayout& l,
   v("module.md_dict", l.module.md_dict);
   v("frame_object.f_back", l.frame_object.f_back);
   v("frame_object.f_frame", l.frame_object.f_frame);
+
+  v("cfunction.m_self", l.cfunction.m_self);
+  v("lock.lock_lock", l.lock.lock_lock);
+  v("lock.in_weakreflist", l.lock.in_weakreflist);
+  v("lock.locked", l.lock.locked);
+  v("lock.size", l.lock.size);
+  v("rlock.rlock_lock", l.rlock.rlock_lock);
+  v("rlock.owner", l.rlock.owner);
+  v("rlock.count", l.rlock.count);
+  v("rlock.in_weakreflist", l.rlock.in_weakreflist);
+  v("rlock.size", l.rlock.size);
 
   v("stack_chunk.previous", l.stack_chunk.previous);
   v("stack_chunk.size", l.stack_chunk.size);

@@ -143,6 +143,8 @@ struct PythonLayout {
     Offset qualname = 0;
     Offset linetable = 0;      // bytes: the location table (Objects/locations.md)
     Offset code_adaptive = 0;  // the instructions themselves, inside the object
+    Offset stacksize = 0;      // int co_stacksize: evaluation-stack slots, after the frame's locals
+    Offset nlocalsplus = 0;    // int co_nlocalsplus: locals, cells and free variables of localsplus
   } code;
 
   struct Object {  // PyObject, PyVarObject
@@ -219,6 +221,27 @@ struct PythonLayout {
     Offset f_back = 0;
     Offset f_frame = 0;  // _PyInterpreterFrame*
   } frame_object;
+
+  // The lock objects of Modules/_threadmodule.c (no header declares them: tests/symbolize/python/
+  // lock_layout_test.cpp checks them on live interpreters; DWARF of 3.11.2, 3.12.1, 3.13.0 agrees).
+  struct Lock {  // lockobject, the type _thread.lock (threading.Lock)
+    Offset lock_lock = 0;       // PyThread_type_lock: a glibc sem_t*, its futex word first
+    Offset in_weakreflist = 0;  // PyObject*
+    Offset locked = 0;          // char
+    Offset size = 0;            // sizeof(lockobject): the type's tp_basicsize
+  } lock;
+
+  struct RLock {  // rlockobject, the type _thread.RLock (threading.RLock)
+    Offset rlock_lock = 0;      // PyThread_type_lock
+    Offset owner = 0;           // unsigned long rlock_owner: the owner's thread ident (PyThreadState.thread_id), 0 when free
+    Offset count = 0;           // unsigned long rlock_count: how many times the owner holds it
+    Offset in_weakreflist = 0;  // PyObject*
+    Offset size = 0;            // sizeof(rlockobject)
+  } rlock;
+
+  struct CFunction {  // PyCFunctionObject: a builtin function or method
+    Offset m_self = 0;  // the object a bound builtin method is bound to
+  } cfunction;
 
   struct StackChunk {  // _PyStackChunk: a thread's frames live in a list of these
     Offset previous = 0;

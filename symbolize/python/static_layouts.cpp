@@ -51,6 +51,9 @@ PythonLayout common() {
   l.module.md_dict = 16;
   l.frame_object = {.f_back = 16, .f_frame = 24};
   l.stack_chunk = {.previous = 0, .size = 8, .top = 16, .data = 24};
+  l.cfunction.m_self = 24;
+  l.lock = {.lock_lock = 16, .in_weakreflist = 24, .locked = 32, .size = 40};
+  l.rlock = {.rlock_lock = 16, .owner = 24, .count = 32, .in_weakreflist = 40, .size = 48};
   return l;
 }
 
@@ -90,6 +93,8 @@ PythonLayout layout_3_11() {
              .is_entry = 68};
   l.code.firstlineno = 72;
   l.code.code_adaptive = 184;
+  l.code.stacksize = 68;
+  l.code.nlocalsplus = 76;
   l.type.ht_cached_keys = 872;
   l.unicode.ascii_data = 48;
   l.unicode.compact_data = 72;
@@ -134,6 +139,8 @@ PythonLayout layout_3_12() {
              .is_entry = std::nullopt};
   l.code.firstlineno = 68;
   l.code.code_adaptive = 192;
+  l.code.stacksize = 64;
+  l.code.nlocalsplus = 72;
   l.type.ht_cached_keys = 880;
   l.unicode.ascii_data = 40;
   l.unicode.compact_data = 56;
@@ -174,6 +181,8 @@ PythonLayout layout_3_13() {
              .is_entry = std::nullopt};
   l.code.firstlineno = 68;
   l.code.code_adaptive = 200;
+  l.code.stacksize = 64;
+  l.code.nlocalsplus = 72;
   l.type.ht_cached_keys = 880;
   l.type.flag_inline_values = 1u << 2;
   l.unicode.ascii_data = 40;

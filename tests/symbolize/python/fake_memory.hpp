@@ -101,6 +101,8 @@ struct CodeFields {
   std::int32_t firstlineno = 1;
   std::uint64_t name = 0, qualname = 0, filename = 0, linetable = 0;
   std::uint64_t type = fake_code_type;
+  std::int32_t stacksize = 0;    // co_stacksize
+  std::int32_t nlocalsplus = 0;  // co_nlocalsplus
 };
 
 inline Blob code_object(const symbolize::python::PythonLayout& l, const CodeFields& c) {
@@ -112,6 +114,8 @@ inline Blob code_object(const symbolize::python::PythonLayout& l, const CodeFiel
   b.set<std::uint64_t>(l.code.qualname, c.qualname);
   b.set<std::uint64_t>(l.code.filename, c.filename);
   b.set<std::uint64_t>(l.code.linetable, c.linetable);
+  b.set<std::int32_t>(l.code.stacksize, c.stacksize);
+  b.set<std::int32_t>(l.code.nlocalsplus, c.nlocalsplus);
   return b;
 }
 

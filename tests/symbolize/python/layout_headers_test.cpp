@@ -33,6 +33,10 @@ const std::map<std::string, long long> constants = {
     {"debug_offsets_size", static_cast<long long>(py::debug_offsets_size_3_13)},
 };
 
+// Fields of structs no header declares (Modules/_threadmodule.c's lock objects): lock_layout_test.cpp
+// checks them on the live interpreters instead.
+bool outside_headers(std::string_view name) { return name.starts_with("lock.") || name.starts_with("rlock."); }
+
 }  // namespace
 
 TEST_SUITE("symbolize::python::layout") {
@@ -51,6 +55,7 @@ TEST_SUITE("symbolize::python::layout") {
       int compared = 0;
       py::for_each_offset(table, [&](std::string_view name, std::optional<std::int64_t> value) {
         const std::string key(name);
+        if (outside_headers(name)) return;
         named.insert(key);
         INFO("field " << key);
         const auto it = probe.values.find(key);

@@ -108,6 +108,9 @@ int main(void) {
   P("code.qualname", offsetof(PyCodeObject, co_qualname));
   P("code.linetable", offsetof(PyCodeObject, co_linetable));
   P("code.code_adaptive", offsetof(PyCodeObject, co_code_adaptive));
+  P("code.stacksize", offsetof(PyCodeObject, co_stacksize));
+  P("code.nlocalsplus", offsetof(PyCodeObject, co_nlocalsplus));
+  P("cfunction.m_self", offsetof(PyCFunctionObject, m_self));
 
   P("object.ob_type", offsetof(PyObject, ob_type));
   P("object.ob_size", offsetof(PyVarObject, ob_size));
