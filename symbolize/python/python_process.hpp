@@ -14,6 +14,7 @@
 
 #include "symbolize/python/decode_error.hpp"
 #include "symbolize/python/frame_chain.hpp"
+#include "symbolize/python/lock_wait.hpp"
 
 namespace gmr::symbolize::python {
 
@@ -33,6 +34,9 @@ struct PythonThread {
   bool holds_gil = false;
   std::vector<FrameRun> runs;            // innermost activation first
   std::optional<DecodeError> truncated;  // why the frames stop before the bottom (a budget, a cycle…)
+  /// The threading lock its innermost frame is acquiring: only for a thread in a futex wait
+  /// (WalkOptions::futex_waits) whose word is that lock's.
+  std::optional<PythonLockWait> lock_wait;
 };
 
 struct GreenThread {

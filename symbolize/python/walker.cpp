@@ -52,6 +52,19 @@ std::map<std::uint64_t, std::string> names_of(const attach::MemorySource& memory
   return names;
 }
 
+std::optional<std::uint64_t> futex_word_of(std::optional<pid_t> tid, const WalkOptions& options) {
+  if (!tid) return std::nullopt;
+  auto it = std::ranges::lower_bound(options.futex_waits, *tid, {}, &WalkOptions::FutexWait::tid);
+  if (it == options.futex_waits.end() || it->tid != *tid) return std::nullopt;
+  return it->word;
+}
+
+const PythonFrame* innermost_frame(const PythonThread& thread) {
+  for (const auto& run : thread.runs)
+    if (!run.frames.empty()) return &run.frames.front();
+  return nullptr;
+}
+
 void read_interpreter(const attach::MemorySource& memory, const PythonTarget& target, const WalkOptions& options,
                       std::uint64_t interp, CodeObjectCache& codes, const std::optional<StrHasher>& hasher,
                       PythonProcess& out, std::optional<std::uint64_t>& gil_state) {
@@ -79,6 +92,9 @@ void read_interpreter(const attach::MemorySource& memory, const PythonTarget& ta
     thread.truncated = std::move(runs.truncated);
     if (runs.markers)
       out.errors.push_back(about("C-stack markers of thread state " + hex(state.address), *runs.markers));
+    if (auto word = futex_word_of(thread.tid, options))
+      if (const PythonFrame* innermost = innermost_frame(thread))
+        thread.lock_wait = find_lock_wait(memory, layout, target.types, codes, *innermost, *word);
     out.threads.push_back(std::move(thread));
   }
 }
@@ -108,6 +124,12 @@ PythonProcess read_python_process(const attach::MemorySource& memory, const Pyth
   });
   for (const auto& thread : out.threads)
     if (gil_state && thread.thread_state == *gil_state) out.gil_holder = thread.tid;
+  // An RLock's owner is recorded by its thread ident: the thread with that thread_id.
+  for (auto& thread : out.threads) {
+    if (!thread.lock_wait || !thread.lock_wait->owner_ident) continue;
+    for (const auto& owner : out.threads)
+      if (owner.thread_id == *thread.lock_wait->owner_ident && owner.tid) thread.lock_wait->owner_tid = owner.tid;
+  }
   return out;
 }
 

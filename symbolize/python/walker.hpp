@@ -28,6 +28,14 @@ struct WalkOptions {
   /// The tids of the process's threads, sorted: a thread state whose native_thread_id is not among them
   /// gets no tid. Absent: any non-zero native_thread_id is taken.
   std::optional<std::vector<pid_t>> process_tids;
+  /// The threads blocked in a futex wait and the address of the futex word each sleeps on (from their
+  /// registers), sorted by tid: the only threads whose innermost frame is searched for the threading lock
+  /// it is acquiring (lock_wait.hpp). Both walks must be given the same.
+  struct FutexWait {
+    pid_t tid = 0;
+    std::uint64_t word = 0;
+  };
+  std::vector<FutexWait> futex_waits;
 };
 
 PythonProcess read_python_process(const attach::MemorySource& memory, const PythonTarget& target,

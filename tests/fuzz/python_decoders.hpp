@@ -20,6 +20,7 @@
 #include "symbolize/python/dict_object.hpp"
 #include "symbolize/python/frame_chain.hpp"
 #include "symbolize/python/location_table.hpp"
+#include "symbolize/python/lock_wait.hpp"
 #include "symbolize/python/long_object.hpp"
 #include "symbolize/python/static_layouts.hpp"
 #include "symbolize/python/thread_names.hpp"
@@ -120,6 +121,12 @@ inline Violation exercise_python_memory(std::string_view input) {
   if (chain.frames.size() > 64) return "frames: more than the limit";
   if (!chain.truncated && !chain.frames.empty() && chain.frames.back().frame.previous != 0)
     return "frames: stopped early without saying why";
+  if (!chain.frames.empty()) {
+    const std::uint64_t futex = b + 0x80;  // a lock object of the input may point its lock word here
+    if (auto lock = find_lock_wait(memory, layout, types, codes, chain.frames.front(), futex);
+        lock && (lock->lock_word != futex || (lock->type_name != "_thread.lock" && lock->type_name != "_thread.RLock")))
+      return "lock: named with another futex word or type";
+  }
   (void)dict_get_str(memory, layout, types, at, "name");
   (void)instance_attribute(memory, layout, types, at, "_name");
   (void)thread_names(memory, layout, types, at);

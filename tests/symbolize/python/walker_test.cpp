@@ -37,6 +37,7 @@ struct FakeInterpreter {
   std::map<std::string, std::uint64_t> codes;
   // What a test expects to read back: per thread, per run, its marker.
   std::vector<std::vector<std::uint64_t>> markers;
+  std::vector<std::uint64_t> innermost;  // per thread (newest first, as `threads`): its innermost frame
 
   explicit FakeInterpreter(const py::PythonLayout& layout) : l(layout) {
     memory.put(runtime, pt::Blob(l.runtime.gil.value_or(0) + 64).set<std::uint64_t>(l.runtime.interpreters_head, interp));
@@ -120,6 +121,7 @@ struct FakeInterpreter {
     memory.put(tstate, t);
     threads.insert(threads.begin(), tstate);
     markers.insert(markers.begin(), thread_markers);
+    innermost.insert(innermost.begin(), top);
     link_threads();
     return tstate;
   }
@@ -194,6 +196,66 @@ TEST_SUITE("symbolize::python::walker") {
       CHECK(two.runs[0].c_stack_marker == fake.markers[2][0]);
       CHECK(two.runs[1].c_stack_marker == fake.markers[2][1]);
       CHECK(two.runs[0].frames[0].filename == "/srv/inner.py");
+    }
+  }
+
+  TEST_CASE("a thread in a futex wait gets the lock its innermost frame is acquiring, an RLock's owner as its tid") {
+    constexpr std::uint64_t futex = 0x5555'0000'1000;
+    constexpr std::uint64_t rlock_type = 0x70000;
+    constexpr std::uint64_t rlock = 0x71000;
+    for (const auto& l : layouts()) {
+      CAPTURE(py::version_string(l.version));
+      FakeInterpreter fake(l);
+      fake.add_thread(701, {{"hold"}});
+      fake.add_thread(702, {{"acquire_it", "outer"}});
+      fake.add_thread(703, {{"sleeper"}});
+      fake.memory.put(rlock_type, pt::Blob(l.type.tp_basicsize + 8)
+                                      .set<std::uint64_t>(l.type.tp_name, rlock_type + 0x400)
+                                      .set<std::int64_t>(l.type.tp_basicsize, l.rlock.size));
+      fake.memory.put(rlock_type + 0x400, std::vector<std::byte>{std::byte{'_'}, std::byte{'t'}, std::byte{'h'},
+                                                                  std::byte{'r'}, std::byte{'e'}, std::byte{'a'},
+                                                                  std::byte{'d'}, std::byte{'.'}, std::byte{'R'},
+                                                                  std::byte{'L'}, std::byte{'o'}, std::byte{'c'},
+                                                                  std::byte{'k'}, std::byte{0}});
+      fake.memory.put(rlock, pt::Blob(l.rlock.size)
+                                 .set<std::uint64_t>(l.object.ob_type, rlock_type)
+                                 .set<std::uint64_t>(l.rlock.rlock_lock, futex)
+                                 .set<std::uint64_t>(l.rlock.owner, 0x7f00'0000'0000 + 701)
+                                 .set<std::uint64_t>(l.rlock.count, 3));
+      // acquire_it's code gets an evaluation stack of 2 slots, its frame the RLock in the first.
+      const std::uint64_t code = fake.codes.at("acquire_it");
+      std::vector<std::byte> bytes(l.code.code_adaptive + 8);
+      bytes.resize(fake.memory.read(code, bytes));
+      fake.memory.put(code, pt::Blob(0).append_at(0, bytes).set<std::int32_t>(l.code.stacksize, 2)
+                                .set<std::int32_t>(l.code.nlocalsplus, 0));
+      const std::uint64_t frame = fake.innermost[1];
+      std::vector<std::byte> frame_bytes(l.frame.size);
+      REQUIRE(fake.memory.read(frame, frame_bytes) == l.frame.size);
+      fake.memory.put(frame, pt::Blob(0).append_at(0, frame_bytes).set<std::uint64_t>(l.frame.localsplus, rlock)
+                                 .set<std::uint64_t>(l.frame.localsplus + 8, 0));
+
+      py::WalkOptions options = no_names();
+      options.futex_waits = {{702, futex}, {703, futex}};
+      py::PythonProcess p = py::read_python_process(fake.memory, fake.target(), options);
+      CHECK(p.errors.empty());
+      REQUIRE(p.threads.size() == 3);
+      CHECK_FALSE(p.threads[0].lock_wait.has_value());
+      CHECK_FALSE(p.threads[2].lock_wait.has_value());  // its frame has no evaluation stack
+      REQUIRE(p.threads[1].lock_wait.has_value());
+      const auto& wait = *p.threads[1].lock_wait;
+      CHECK(wait.object == rlock);
+      CHECK(wait.kind == py::PythonLockWait::Kind::rlock);
+      CHECK(wait.frame == frame);
+      CHECK(wait.count == std::optional<std::uint64_t>(3));
+      CHECK(wait.owner_tid == std::optional<pid_t>(701));
+      CHECK(names_of(p.threads[1].runs[0])[0] == "Q.acquire_it:10");
+
+      // Another futex word, or no futex wait at all: no lock.
+      options.futex_waits = {{702, futex + 8}};
+      p = py::read_python_process(fake.memory, fake.target(), options);
+      CHECK_FALSE(p.threads[1].lock_wait.has_value());
+      p = py::read_python_process(fake.memory, fake.target(), no_names());
+      CHECK_FALSE(p.threads[1].lock_wait.has_value());
     }
   }
 
