@@ -63,6 +63,24 @@ struct WaitedFd {
   std::optional<std::string> target;  // absent when the link could not be read
 };
 
+/// The threading lock (threading.Lock / RLock) a Python thread is blocked acquiring: the Python side of its
+/// futex wait, named only when the lock object found on the asking frame's evaluation stack has, as its
+/// own lock word, the very futex word the thread sleeps on (report/build/python_lock_waits.hpp).
+struct PythonLock {
+  enum class Kind { lock, rlock };
+  Kind kind = Kind::lock;
+  std::uint64_t address = 0;                 // the lock object (Python's id())
+  std::string type;                          // tp_name: "_thread.lock", "_thread.RLock"
+  std::optional<pid_t> owner;                // rlock: the owning thread, a thread of this process
+  std::optional<std::uint64_t> owner_ident;  // rlock: the owner's thread ident (threading.get_ident())
+  std::optional<std::uint64_t> count;        // rlock: how many times the owner holds it
+  // The frame that asked (called acquire() or entered `with`): the thread's innermost Python frame.
+  std::optional<int> frame;                  // its index in the thread's frames; absent when not shown
+  std::string function;                      // co_qualname
+  std::string file;                          // co_filename
+  std::optional<int> line;
+};
+
 /// What a blocked thread waits for (the lock analysis). A mutex or join claim was validated: futex op and
 /// value, a pthread_mutex_lock / __lll_lock_wait / PI or pthread_join frame in the stack, and the words read
 /// while frozen. `object` names `address`: a data symbol, else the mapping it is in.
@@ -85,6 +103,7 @@ struct Wait {
   std::vector<WaitedFd> fds;               // syscall: the fds it waits on
   bool restarted = false;                  // in restart_syscall, continuing `syscall`: a timed wait interrupted by
                                            // an earlier stop (ptrace, SIGSTOP), named from the frames
+  std::optional<PythonLock> python_lock;   // futex: the threading lock a Python thread is acquiring
 };
 
 /// A mutex some thread waits for, on the thread that holds it.

@@ -1,5 +1,8 @@
 #include "report/build/dump_session.hpp"
 
+#include <linux/futex.h>
+#include <sys/syscall.h>
+
 #include <algorithm>
 
 #include "attach/live_files.hpp"
@@ -8,6 +11,30 @@
 #include "symbolize/snapshot_memory.hpp"
 
 namespace gmr::report {
+namespace {
+
+// The futex word a thread sleeps on, from its registers: futex(addr, FUTEX_WAIT[_BITSET], …), or the
+// restart_syscall that continues such a wait after a stop (the arguments stay in the registers). Words in
+// the first page are no address (a restarted clock_nanosleep's clock id).
+std::optional<std::uint64_t> futex_word(const user_regs_struct& regs) {
+  const auto number = static_cast<long>(regs.orig_rax);
+  if (number != SYS_futex && number != SYS_restart_syscall) return std::nullopt;
+  const unsigned command = static_cast<unsigned>(regs.rsi) & FUTEX_CMD_MASK;
+  if (command != FUTEX_WAIT && command != FUTEX_WAIT_BITSET) return std::nullopt;
+  if (regs.rdi < 4096) return std::nullopt;
+  return regs.rdi;
+}
+
+void add_futex_wait(std::vector<symbolize::python::WalkOptions::FutexWait>& waits, pid_t tid,
+                    const user_regs_struct& regs) {
+  if (auto word = futex_word(regs)) waits.push_back({tid, *word});
+}
+
+void sort_futex_waits(std::vector<symbolize::python::WalkOptions::FutexWait>& waits) {
+  std::ranges::sort(waits, {}, &symbolize::python::WalkOptions::FutexWait::tid);
+}
+
+}  // namespace
 
 DumpSession::DumpSession(pid_t pid) : DumpSession(attach::read_layout(pid)) {}
 
@@ -43,9 +70,13 @@ attach::FrozenStep DumpSession::python_step() {
     symbolize::python::WalkOptions options = python_options_;
     std::vector<pid_t> tids;
     tids.reserve(threads.size());
-    for (const auto& thread : threads) tids.push_back(thread.tid);
+    for (const auto& thread : threads) {
+      tids.push_back(thread.tid);
+      if (thread.registers != nullptr) add_futex_wait(options.futex_waits, thread.tid, *thread.registers);
+    }
     std::ranges::sort(tids);
     options.process_tids = std::move(tids);
+    sort_futex_waits(options.futex_waits);
     python_frozen_ = symbolize::python::read_python_process(memory, *python_plan_.target, options);
   };
 }
@@ -63,9 +94,13 @@ PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
   symbolize::python::WalkOptions options = python_options_;
   std::vector<pid_t> tids;
   for (const auto& thread : snapshot.threads)
-    if (thread.registers) tids.push_back(thread.facts.tid);
+    if (thread.registers) {
+      tids.push_back(thread.facts.tid);
+      add_futex_wait(options.futex_waits, thread.facts.tid, *thread.registers);
+    }
   std::ranges::sort(tids);
   options.process_tids = std::move(tids);
+  sort_futex_waits(options.futex_waits);
   const symbolize::SnapshotMemory memory(snapshot);
   reading.process = symbolize::python::read_python_process(memory, *python_plan_.target, options);
   reading.interpreter_module = python_plan_.target->module;

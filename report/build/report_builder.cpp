@@ -12,6 +12,7 @@
 #include "symbolize/frame_resolver.hpp"
 #include "report/build/lock_analysis.hpp"
 #include "report/build/package_info.hpp"
+#include "report/build/python_lock_waits.hpp"
 #include "report/build/python_merge.hpp"
 #include "symbolize/snapshot_dwfl.hpp"
 #include "symbolize/source_lines.hpp"
@@ -257,6 +258,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
 
   symbolize::AddressNamer names(dwfl, snapshot);
   analyse_locks(snapshot, names, report);
+  add_python_lock_waits(python, report);
 
   report.package = package_section(snapshot, dwfl, std::move(package_owner));
   report.processes = processes_section(snapshot);

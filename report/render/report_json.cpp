@@ -235,6 +235,21 @@ json location_json(const std::optional<symbolize::AddressName>& name) {
 
 void to_json(json& out, const WaitedFd& fd) { out = json{{"fd", fd.fd}, {"target", or_null(fd.target)}}; }
 
+void to_json(json& out, const PythonLock& lock) {
+  out = json{
+      {"kind", lock.kind == PythonLock::Kind::rlock ? "rlock" : "lock"},
+      {"address", format_hex(lock.address)},
+      {"type", lock.type},
+      {"owner", or_null(lock.owner)},
+      {"owner_ident", hex_or_null(lock.owner_ident)},
+      {"count", or_null(lock.count)},
+      {"frame", or_null(lock.frame)},
+      {"function", lock.function},
+      {"file", lock.file},
+      {"line", or_null(lock.line)},
+  };
+}
+
 void to_json(json& out, const Wait& wait) {
   out = json{
       {"kind", kind_name(wait.kind)},
@@ -248,6 +263,7 @@ void to_json(json& out, const Wait& wait) {
       {"thread", or_null(wait.thread)},
       {"foreign_owner", or_null(wait.foreign_owner)},
       {"fds", wait.fds},
+      {"python_lock", wait.python_lock ? json(*wait.python_lock) : json(nullptr)},
   };
 }
 

@@ -16,6 +16,7 @@ namespace gmr::report {
 void to_json(nlohmann::ordered_json& out, const Frame& frame);
 void to_json(nlohmann::ordered_json& out, const BlockedSyscall& syscall);
 void to_json(nlohmann::ordered_json& out, const WaitedFd& fd);
+void to_json(nlohmann::ordered_json& out, const PythonLock& lock);
 void to_json(nlohmann::ordered_json& out, const Wait& wait);
 void to_json(nlohmann::ordered_json& out, const HeldLock& lock);
 void to_json(nlohmann::ordered_json& out, const Stop& stop);

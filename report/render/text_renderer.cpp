@@ -183,8 +183,30 @@ std::string fd_text(const WaitedFd& fd) {
   return "fd " + std::to_string(fd.fd) + ": " + (fd.target ? printable(*fd.target) : std::string{"closed since"});
 }
 
+/// "waiting to acquire _thread.RLock 0x7f… held by thread 12 \"worker\" (acquired 2 times), asked by
+/// Job.run at /srv/job.py:42; futex heap 0x…": a Python thread's lock wait, with the native futex it is.
+std::string python_lock_text(const Wait& wait, const PythonLock& lock, const ThreadIndex& threads) {
+  std::string text = "waiting to acquire " + printable(lock.type) + " " + format_hex(lock.address);
+  if (lock.kind == PythonLock::Kind::rlock) {
+    if (lock.owner)
+      text += " held by " + thread_reference(*lock.owner, threads);
+    else if (lock.owner_ident)
+      text += " held by thread ident " + format_hex(*lock.owner_ident) + ", no Python thread read";
+    else
+      text += " (not held at the frozen instant)";
+    if (lock.count) text += " (acquired " + std::to_string(*lock.count) + (*lock.count == 1 ? " time)" : " times)");
+  } else {
+    text += " (a Lock records no owner)";
+  }
+  text += ", asked by " + printable(lock.function.empty() ? std::string{"??"} : lock.function) + " at " +
+          printable(lock.file) + ":" + (lock.line ? std::to_string(*lock.line) : std::string{"?"});
+  if (lock.frame) text += " (#" + std::to_string(*lock.frame) + ")";
+  return text + "; futex " + object_text(wait);
+}
+
 /// "waiting to lock app::lock_b held by thread 12 \"lock-b\"": the jstack-like line of a blocked thread.
 std::string wait_text(const Wait& wait, const ThreadIndex& threads) {
+  if (wait.python_lock) return python_lock_text(wait, *wait.python_lock, threads);
   switch (wait.kind) {
     case Wait::Kind::mutex: {
       std::string text = "waiting to lock " + object_text(wait) + (wait.priority_inheritance ? " (priority inheritance)" : "");
@@ -369,6 +391,7 @@ WaiterCounts waiter_counts(const std::vector<Thread>& threads) {
 std::optional<std::string> own_object_wait_text(const Thread& thread, const WaiterCounts& waiters) {
   const Wait& wait = *thread.wait;
   if (wait.kind != Wait::Kind::condition && wait.kind != Wait::Kind::futex) return std::nullopt;
+  if (wait.python_lock) return std::nullopt;
   if (!wait.address || !wait.object) return std::nullopt;
   const auto count = waiters.find(*wait.address);
   if (count == waiters.end() || count->second != 1) return std::nullopt;

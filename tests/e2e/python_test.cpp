@@ -118,8 +118,55 @@ void check_frame(const json& want_thread, std::size_t i, const ShownFrame& got) 
   }
 }
 
+std::string hex_of(std::uint64_t value) {
+  std::ostringstream hex;
+  hex << "0x" << std::hex << value;
+  return hex.str();
+}
+
+/// JSON: a thread the fixture says is blocked acquiring a threading lock has the Python side of its futex
+/// wait — that lock (id, type, an RLock's owner and count) and the frame that asked — and no other thread
+/// has one. Returns 1 for a lock wait checked.
+std::size_t check_lock_wait(const json& want, const json& thread) {
+  const json& wait = thread["wait"];
+  const json& waits_for = want["waits_for"];
+  if (waits_for.is_null()) {
+    CHECK((wait.is_null() || wait["python_lock"].is_null()));
+    return 0;
+  }
+  REQUIRE(wait.is_object());
+  CHECK(wait["kind"] == "futex");
+  const json& lock = wait["python_lock"];
+  REQUIRE_MESSAGE(lock.is_object(), "no Python lock on the wait " << wait.dump());
+  CHECK(lock["kind"] == waits_for["kind"]);
+  CHECK(lock["type"] == waits_for["type"]);
+  CHECK(lock["address"] == hex_of(waits_for["lock_id"].get<std::uint64_t>()));
+  // The asking frame: the expectation's index among the Python frames, the report's among all frames.
+  const auto asking = waits_for["frame"].get<std::size_t>();
+  std::size_t python_index = 0;
+  std::optional<std::size_t> shown;
+  const json& frames = thread["frames"];
+  for (std::size_t i = 0; i < frames.size() && !shown; ++i)
+    if (frames[i]["kind"] == "python" && python_index++ == asking) shown = i;
+  REQUIRE(shown.has_value());
+  CHECK(lock["frame"] == frames[*shown]["index"]);
+  const json& want_frame = want["frames"][asking];
+  CHECK(lock["function"] == want_frame["function"]);
+  CHECK(lock["file"] == want_frame["file"]);
+  CHECK(lock["line"] == want_frame["line"]);
+  if (waits_for["kind"] == "rlock") {
+    CHECK(lock["owner"] == waits_for["owner_tid"]);
+    CHECK(lock["owner_ident"] == hex_of(waits_for["owner_ident"].get<std::uint64_t>()));
+    CHECK(lock["count"] == waits_for["count"]);
+  } else {
+    CHECK(lock["owner"].is_null());
+    CHECK(lock["count"].is_null());
+  }
+  return 1;
+}
+
 /// JSON: each expected thread's Python frames, name, GIL; every run placed above an eval-loop activation.
-std::size_t check_json(const json& expected, const json& report) {
+std::size_t check_json(const json& expected, const json& report, std::size_t& lock_waits) {
   std::size_t frames = 0;
   std::map<pid_t, const json*> by_tid;
   for (const auto& thread : report["threads"]) by_tid[thread["tid"].get<pid_t>()] = &thread;
@@ -163,6 +210,7 @@ std::size_t check_json(const json& expected, const json& report) {
     REQUIRE(got.size() == want["frames"].size());
     for (std::size_t i = 0; i < got.size(); ++i) check_frame(want, i, got[i]);
     frames += got.size();
+    lock_waits += check_lock_wait(want, thread);
   }
   return frames;
 }
@@ -203,6 +251,26 @@ void check_text(const json& expected, const std::string& text) {
       if (std::regex_match(line, m, python_line)) got.push_back({m[3], m[1], std::stoi(m[2])});
     }
     CHECK(gil_line == want["holds_gil"].get<bool>());
+    // "- waiting to acquire _thread.lock 0x… (…), asked by QUALNAME at FILE:LINE (#N); futex …"
+    const json& waits_for = want["waits_for"];
+    const auto lock_line = std::ranges::find_if(block, [](const std::string& line) {
+      return line.starts_with("- waiting to acquire ");
+    });
+    if (waits_for.is_null()) {
+      CHECK(lock_line == block.end());
+    } else {
+      REQUIRE(lock_line != block.end());
+      const json& asking = want["frames"][waits_for["frame"].get<std::size_t>()];
+      CHECK(lock_line->starts_with("- waiting to acquire " + waits_for["type"].get<std::string>() + " " +
+                                   hex_of(waits_for["lock_id"].get<std::uint64_t>()) + " "));
+      CHECK(lock_line->find(", asked by " + asking["function"].get<std::string>() + " at " +
+                            asking["file"].get<std::string>() + ":" + std::to_string(asking["line"].get<int>())) !=
+            std::string::npos);
+      if (waits_for["kind"] == "rlock")
+        CHECK(lock_line->find(" held by thread " + std::to_string(waits_for["owner_tid"].get<pid_t>()) + " ") !=
+              std::string::npos);
+      CHECK(lock_line->find("; futex ") != std::string::npos);
+    }
     REQUIRE(got.size() == want["frames"].size());
     for (std::size_t i = 0; i < got.size(); ++i) check_frame(want, i, got[i]);
   }
@@ -223,10 +291,13 @@ TEST_SUITE("e2e::python") {
         auto running = start(install.binary, fixture);
         const pid_t pid = running->fixture->pid();
         const json report = dump_json(pid);
-        const std::size_t frames = check_json(running->expected, report);
+        std::size_t lock_waits = 0;
+        const std::size_t frames = check_json(running->expected, report, lock_waits);
         check_text(running->expected, dump_text(pid));
         MESSAGE(install.label << " " << std::string(fixture.script) << ": " << running->expected["threads"].size()
-                              << " threads, " << frames << " Python frames equal in JSON and text");
+                              << " threads, " << frames << " Python frames equal in JSON and text, " << lock_waits
+                              << " lock waits named");
+        if (std::string(fixture.script) == "locks.py") CHECK(lock_waits == 5);
         check_unharmed(*running);
       }
     }

@@ -260,11 +260,11 @@ inline report::Report locks_report() {
   };
   const auto lock_b = symbol("app::lock_b");
   const auto registry_field = symbol("app::registry", 0x10);
-  report::Wait to_b{report::Wait::Kind::mutex, "futex", 0x55d0c41b0040, lock_b, false, false, 11, {}, {}};
-  report::Wait to_a{report::Wait::Kind::mutex, "futex", 0x55d0c41b0000, registry_field, true, false, 10, {}, {}};
-  report::Wait join{report::Wait::Kind::join, "futex", {}, {}, false, false, 10, {}, {}};
-  report::Wait cond{report::Wait::Kind::condition, "futex", 0x55d0c41b0080, symbol("app::ready"), false, false, {}, {}, {}};
-  report::Wait read{report::Wait::Kind::syscall, "read", {}, {}, false, false, {}, {}, {{7, "socket:[1234]"}, {9, {}}}};
+  report::Wait to_b{report::Wait::Kind::mutex, "futex", 0x55d0c41b0040, lock_b, false, false, 11, {}, {}, false, {}};
+  report::Wait to_a{report::Wait::Kind::mutex, "futex", 0x55d0c41b0000, registry_field, true, false, 10, {}, {}, false, {}};
+  report::Wait join{report::Wait::Kind::join, "futex", {}, {}, false, false, 10, {}, {}, false, {}};
+  report::Wait cond{report::Wait::Kind::condition, "futex", 0x55d0c41b0080, symbol("app::ready"), false, false, {}, {}, {}, false, {}};
+  report::Wait read{report::Wait::Kind::syscall, "read", {}, {}, false, false, {}, {}, {{7, "socket:[1234]"}, {9, {}}}, false, {}};
   report.threads = {blocked(10, "lock-a", to_b), blocked(11, "lock-b", to_a), blocked(12, "joiner", join),
                     blocked(13, "waiter", cond), blocked(14, "reader", read)};
   report.threads[0].holds.push_back({0x55d0c41b0000, registry_field, 1, {}, true});
@@ -335,7 +335,7 @@ inline report::Report python_report() {
   main.state = 'S';
   main.frozen = true;
   main.syscall = report::BlockedSyscall{0, "read", {0, 0x1bd55a0, 0x1000, 0, 0, 0}};
-  main.wait = report::Wait{report::Wait::Kind::syscall, "read", {}, {}, false, false, {}, {}, {{0, "pipe:[3071746]"}}};
+  main.wait = report::Wait{report::Wait::Kind::syscall, "read", {}, {}, false, false, {}, {}, {{0, "pipe:[3071746]"}}, false, {}};
   main.python = report::PythonThreadFacts{.name = "MainThread", .thread_id = 0x7f3a1c8c02c0,
                                           .thread_state = 0xa98a90, .holds_gil = false, .frames = 3,
                                           .unplaced_frames = 0, .truncated = {}};
