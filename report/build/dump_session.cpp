@@ -8,6 +8,16 @@
 #include "symbolize/snapshot_memory.hpp"
 
 namespace gmr::report {
+namespace {
+
+/// The stack mapping of each thread (the mapping holding its SP), from the maps read before the freeze:
+/// both walks get the same ranges, so they decide alike which thread a greenlet belongs to.
+void add_stack(const attach::Maps& maps, pid_t tid, std::uint64_t sp,
+               std::vector<symbolize::python::ThreadStackRange>& stacks) {
+  if (const attach::Mapping* mapping = maps.find(sp)) stacks.push_back({tid, mapping->start, mapping->end});
+}
+
+}  // namespace
 
 DumpSession::DumpSession(pid_t pid) : DumpSession(attach::read_layout(pid)) {}
 
@@ -43,7 +53,11 @@ attach::FrozenStep DumpSession::python_step() {
     symbolize::python::WalkOptions options = python_options_;
     std::vector<pid_t> tids;
     tids.reserve(threads.size());
-    for (const auto& thread : threads) tids.push_back(thread.tid);
+    options.greenlets.stacks.clear();
+    for (const auto& thread : threads) {
+      tids.push_back(thread.tid);
+      if (thread.registers != nullptr) add_stack(layout_.maps, thread.tid, thread.registers->rsp, options.greenlets.stacks);
+    }
     std::ranges::sort(tids);
     options.process_tids = std::move(tids);
     python_frozen_ = symbolize::python::read_python_process(memory, *python_plan_.target, options);
@@ -62,8 +76,12 @@ PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
   // as the step was given them), the same options.
   symbolize::python::WalkOptions options = python_options_;
   std::vector<pid_t> tids;
+  options.greenlets.stacks.clear();
   for (const auto& thread : snapshot.threads)
-    if (thread.registers) tids.push_back(thread.facts.tid);
+    if (thread.registers) {
+      tids.push_back(thread.facts.tid);
+      add_stack(layout_.maps, thread.facts.tid, thread.registers->rsp, options.greenlets.stacks);
+    }
   std::ranges::sort(tids);
   options.process_tids = std::move(tids);
   const symbolize::SnapshotMemory memory(snapshot);
