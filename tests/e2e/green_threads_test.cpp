@@ -210,7 +210,7 @@ TEST_SUITE("e2e::green_threads") {
       MESSAGE("SKIPPED: " << *missing << " (install python3.11, python3-greenlet, python3-eventlet)");
       return;
     }
-    for (const char* script : {"greenlets_raw.py", "eventlet_service.py"}) {
+    for (const std::string script : {"greenlets_raw.py", "eventlet_service.py"}) {
       CAPTURE(script);
       auto running = start(script);
       const pid_t pid = running->fixture->pid();

@@ -283,7 +283,8 @@ TEST_SUITE("report::python_dump") {
     };
     for (const Case& c : {Case{"greenlets_raw.py", {}}, Case{"eventlet_service.py", {}},
                           Case{"gc_heap.py", {"--objects", "1k"}}, Case{"gc_heap.py", {"--objects", "100k"}}}) {
-      CAPTURE(c.script);
+      const std::string script = c.script;
+      CAPTURE(script);
       pt::TempDir dir;
       const std::string expect = dir.path() + "/expect.json";
       test::FixtureOptions options;
@@ -315,7 +316,7 @@ TEST_SUITE("report::python_dump") {
       REQUIRE(off.snapshot.frozen_step.has_value());
       const auto& without = *off.snapshot.frozen_step;
       const auto us = [](auto d) { return std::chrono::duration<double, std::micro>(d).count(); };
-      MESSAGE(c.script << " " << (c.args.empty() ? "" : c.args[1]) << ": " << d.python->green_threads->size()
+      MESSAGE(script << " " << (c.args.empty() ? "" : c.args[1]) << ": " << d.python->green_threads->size()
                        << " greenlets among " << d.python->gc_objects_walked << " GC objects; frozen step "
                        << us(step.duration) << " us (" << us(step.cpu) << " us CPU), " << step.pages << " pages in "
                        << step.read_calls << " reads; without green threads " << us(without.duration) << " us ("
