@@ -225,7 +225,7 @@ TEST_SUITE("e2e::green_threads") {
     }
   }
 
-  TEST_CASE("--no-green-threads: no walk, the section says why; --sections green_threads alone") {
+  TEST_CASE("--no-green-threads: no walk, the section says why, and --sections green_threads alone") {
     if (auto missing = greenlets_missing()) {
       MESSAGE("SKIPPED: " << *missing << " (install python3.11, python3-greenlet, python3-eventlet)");
       return;

@@ -270,7 +270,7 @@ TEST_SUITE("report::python_dump") {
     CHECK_FALSE(d.python.has_value());
   }
 
-  TEST_CASE("greenlets: the offline walk finds exactly the green threads of the frozen one; what the GC walk costs") {
+  TEST_CASE("greenlets: the offline walk finds exactly the green threads of the frozen one, and what the GC walk costs") {
     const std::string binary = pt::required_binary;
     const test::RunResult importable = test::run_command({binary, "-c", "import greenlet, eventlet"}, 60s);
     if (importable.exit_code != 0) {

@@ -233,7 +233,7 @@ TEST_SUITE("symbolize::python::greenlets") {
     (void)c;
   }
 
-  TEST_CASE("live greenlets: suspended with their frames, the running one with its thread; dead and unstarted left out") {
+  TEST_CASE("live greenlets: suspended with their frames, the running one with its thread, dead and unstarted left out") {
     TwoThreads p;
     const py::GreenletSearch s = p.search();
     CHECK_FALSE(s.absent.has_value());
