@@ -40,6 +40,7 @@ struct DumpPlan {
   std::string output_dir;  // empty: stdout
   bool group = false;  // --group: collapse threads with identical stacks
   bool python = true;  // read a CPython interpreter's threads while frozen (--no-python: not)
+  bool green_threads = true;  // and its greenlets, walking its GC-tracked objects (--no-green-threads: not)
   bool native = false;  // --native: text and folded show every frame of Python threads
 };
 
@@ -92,6 +93,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   plan.capture.sidecars.paths = options.sidecars;
   plan.build.source_lines = !options.no_source;
   plan.python = !options.no_python;
+  plan.green_threads = !options.no_green_threads;
   plan.native = options.native;
   if (!options.threads.empty()) {
     auto tids = parse_thread_ids(options.threads);
@@ -197,8 +199,10 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   if (plan.python) {
     // A CPython interpreter is found in the files; only 3.13 needs one read of the target before the freeze
     // (its _Py_DebugOffsets). While frozen, the walker reads its threads and frames (and keeps the pages).
+    symbolize::python::WalkOptions walk;
+    walk.green_threads = plan.green_threads;
     session.plan_python([pid](std::uint64_t address, std::size_t size) { return attach::read_memory_now(pid, address, size); },
-                        {});
+                        std::move(walk));
     capture.while_frozen = session.python_step();
   }
   auto snapshot = attach::capture(pid, capture);
@@ -259,6 +263,9 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
   dump->add_flag("--no-source", options.no_source, "Do not read source files: no source-line text in frames");
   dump->add_flag("--no-python", options.no_python,
                  "Do not read Python interpreters: native frames only, and nothing more read while frozen");
+  dump->add_flag("--no-green-threads", options.no_green_threads,
+                 "Do not look for a Python process's greenlets: no walk of its garbage-collected objects while "
+                 "frozen, no Green Threads list");
   dump->add_flag("--native", options.native,
                  "Show every native frame of Python threads (text, folded), the interpreter's own included");
   dump->add_option("--sections", options.sections,

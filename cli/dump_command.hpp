@@ -21,6 +21,7 @@ struct DumpOptions {
   std::string max_frames = "256";
   bool no_source = false;
   bool no_python = false;               // --no-python: do not read Python interpreters
+  bool no_green_threads = false;        // --no-green-threads: do not look for greenlets (no GC walk)
   bool native = false;                  // --native: every frame of Python threads, plumbing included
   std::vector<std::string> sections;    // section names, comma-separated; empty: all
   std::string config_symbol = "gmr_config";

@@ -18,6 +18,7 @@
 #include "symbolize/address_name.hpp"
 #include "symbolize/named_frame.hpp"
 #include "symbolize/python/decode_error.hpp"
+#include "symbolize/python/python_process.hpp"
 
 namespace gmr::report {
 
@@ -371,6 +372,18 @@ struct Capture {
   std::optional<std::vector<pid_t>> thread_filter;
 };
 
+/// A live greenlet of the target (the Green Threads section).
+struct GreenThread {
+  std::uint64_t address = 0;             // the greenlet object: Python's id()
+  std::string type_name;                 // tp_name: "greenlet.greenlet", "GreenThread"…
+  std::optional<pid_t> tid;              // the OS thread it belongs to, when known
+  bool running = false;                  // its thread runs it now: its frames are that thread's Python frames
+  bool main = false;                     // its thread's main greenlet
+  std::vector<Frame> frames;             // Python frames, innermost first (indexed from 0)
+  bool frames_truncated = false;         // --max-frames cut them
+  std::optional<symbolize::python::DecodeError> truncated;  // why its chain stops before its bottom
+};
+
 /// What gmr read of the target's CPython interpreter.
 struct PythonInfo {
   std::optional<std::uint32_t> version;   // PY_VERSION_HEX of the interpreter read; absent when not read
@@ -379,6 +392,11 @@ struct PythonInfo {
   std::optional<pid_t> gil_holder;        // the thread holding the GIL at the frozen instant
   std::size_t threads_without_tid = 0;    // thread states whose native id is no thread of the process
   std::vector<symbolize::python::DecodeError> errors;  // process-wide problems of the walk
+  std::vector<GreenThread> green_threads;  // the live greenlets, by address, when they were listed
+  /// Why there is no list of greenlets (absent: they were looked for and listed, maybe none).
+  std::optional<symbolize::python::GreenThreadsAbsent> green_threads_absent;
+  std::optional<symbolize::python::DecodeError> green_threads_error;  // what stopped the search, if anything
+  std::size_t gc_objects_walked = 0;  // GC-tracked objects the search visited
   // Why Python stacks are missing or incomplete (not read, read failed, budget spent): capture notes.
 };
 

@@ -32,6 +32,11 @@ void add_futex_wait(std::vector<symbolize::python::WalkOptions::FutexWait>& wait
 
 void sort_futex_waits(std::vector<symbolize::python::WalkOptions::FutexWait>& waits) {
   std::ranges::sort(waits, {}, &symbolize::python::WalkOptions::FutexWait::tid);
+/// The stack mapping of each thread (the mapping holding its SP), from the maps read before the freeze:
+/// both walks get the same ranges, so they decide alike which thread a greenlet belongs to.
+void add_stack(const attach::Maps& maps, pid_t tid, std::uint64_t sp,
+               std::vector<symbolize::python::ThreadStackRange>& stacks) {
+  if (const attach::Mapping* mapping = maps.find(sp)) stacks.push_back({tid, mapping->start, mapping->end});
 }
 
 }  // namespace
@@ -70,9 +75,12 @@ attach::FrozenStep DumpSession::python_step() {
     symbolize::python::WalkOptions options = python_options_;
     std::vector<pid_t> tids;
     tids.reserve(threads.size());
+    options.greenlets.stacks.clear();
     for (const auto& thread : threads) {
       tids.push_back(thread.tid);
-      if (thread.registers != nullptr) add_futex_wait(options.futex_waits, thread.tid, *thread.registers);
+      if (thread.registers == nullptr) continue;
+      add_futex_wait(options.futex_waits, thread.tid, *thread.registers);
+      add_stack(layout_.maps, thread.tid, thread.registers->rsp, options.greenlets.stacks);
     }
     std::ranges::sort(tids);
     options.process_tids = std::move(tids);
@@ -93,10 +101,12 @@ PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
   // as the step was given them), the same options.
   symbolize::python::WalkOptions options = python_options_;
   std::vector<pid_t> tids;
+  options.greenlets.stacks.clear();
   for (const auto& thread : snapshot.threads)
     if (thread.registers) {
       tids.push_back(thread.facts.tid);
       add_futex_wait(options.futex_waits, thread.facts.tid, *thread.registers);
+      add_stack(layout_.maps, thread.facts.tid, thread.registers->rsp, options.greenlets.stacks);
     }
   std::ranges::sort(tids);
   options.process_tids = std::move(tids);

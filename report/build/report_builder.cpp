@@ -193,7 +193,39 @@ report::PythonThreadFacts python_facts(const symbolize::python::PythonThread& th
           .truncated = thread.truncated};
 }
 
-std::optional<report::PythonInfo> python_info(const PythonReading& reading) {
+/// A greenlet as the report shows it: a suspended one with its own frames, a running one with its thread's
+/// Python frames (shim frames left out in both); at most `max_frames`.
+report::GreenThread green_thread(const symbolize::python::GreenThread& greenlet, const PythonReading& reading,
+                                 symbolize::SourceLines* sources, std::size_t max_frames) {
+  report::GreenThread out{.address = greenlet.address,
+                          .type_name = greenlet.type_name,
+                          .tid = greenlet.tid,
+                          .running = greenlet.running,
+                          .main = greenlet.main,
+                          .frames = {},
+                          .frames_truncated = false,
+                          .truncated = greenlet.frames.truncated};
+  auto add = [&](const symbolize::python::PythonFrame& frame) {
+    if (frame.frame.is_shim) return;
+    if (out.frames.size() >= max_frames) {
+      out.frames_truncated = true;
+      return;
+    }
+    out.frames.push_back(python_frame(frame, true, sources));
+    out.frames.back().index = static_cast<int>(out.frames.size() - 1);
+  };
+  if (!greenlet.running) {
+    for (const auto& frame : greenlet.frames.frames) add(frame);
+  } else if (const auto* thread = greenlet.tid ? python_thread(reading, *greenlet.tid) : nullptr) {
+    for (const auto& run : thread->runs)
+      for (const auto& frame : run.frames) add(frame);
+    out.truncated = thread->truncated;
+  }
+  return out;
+}
+
+std::optional<report::PythonInfo> python_info(const PythonReading& reading, symbolize::SourceLines* sources,
+                                              std::size_t max_frames) {
   if (!reading.process) return std::nullopt;
   report::PythonInfo info;
   if (const auto& process = reading.process) {
@@ -204,6 +236,12 @@ std::optional<report::PythonInfo> python_info(const PythonReading& reading) {
     info.threads_without_tid = static_cast<std::size_t>(
         std::ranges::count_if(process->threads, [](const auto& t) { return !t.tid.has_value(); }));
     info.errors = process->errors;
+    if (process->green_threads)
+      for (const auto& greenlet : *process->green_threads)
+        info.green_threads.push_back(green_thread(greenlet, reading, sources, max_frames));
+    info.green_threads_absent = process->green_threads_absent;
+    info.green_threads_error = process->green_threads_error;
+    info.gc_objects_walked = process->gc_objects_walked;
   }
   return info;
 }
@@ -278,7 +316,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
     for (const std::string& module : resolver->modules_without_aranges())
       report.capture.notes.push_back({.kind = report::CaptureNote::Kind::no_debug_aranges, .module = module});
   for (const auto& note : python.notes) report.capture.notes.push_back(note);
-  report.python = python_info(python);
+  report.python = python_info(python, source_lines, options.max_frames);
   return report;
 }
 

@@ -34,6 +34,8 @@ json report_json(const Report& report, const SectionSet& sections, int exit_code
     out["threads"] = report.threads;
     out["groups"] = groups_json(report);
   }
+  if (sections.wanted(Section::green_threads))
+    out["green_threads"] = report.python ? json(report.python->green_threads) : json::array();
   if (sections.wanted(Section::deadlocks)) out["deadlocks"] = report.deadlocks;
   if (sections.wanted(Section::processes)) out["processes"] = report.processes;
   if (sections.wanted(Section::configuration)) out["configuration"] = report.configuration;

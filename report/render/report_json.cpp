@@ -414,6 +414,28 @@ void to_json(json& out, const PythonInfo& python) {
       {"gil_holder", or_null(python.gil_holder)},
       {"threads_without_tid", python.threads_without_tid},
       {"errors", std::move(errors)},
+      {"green_threads",
+       json{{"listed", !python.green_threads_absent.has_value()},
+            {"absent", python.green_threads_absent ? json(green_threads_absent_name(*python.green_threads_absent))
+                                                   : json(nullptr)},
+            {"message", python.green_threads_absent
+                            ? json(green_threads_absent_text(*python.green_threads_absent, python.green_threads_error))
+                            : json(nullptr)},
+            {"error", decode_error_or_null(python.green_threads_error)},
+            {"gc_objects", python.gc_objects_walked}}},
+  };
+}
+
+void to_json(json& out, const GreenThread& greenlet) {
+  out = json{
+      {"id", format_hex(greenlet.address)},
+      {"type", greenlet.type_name},
+      {"tid", or_null(greenlet.tid)},
+      {"running", greenlet.running},
+      {"main", greenlet.main},
+      {"frames", greenlet.frames},
+      {"frames_truncated", greenlet.frames_truncated},
+      {"truncated", decode_error_or_null(greenlet.truncated)},
   };
 }
 

@@ -28,6 +28,7 @@ void to_json(nlohmann::ordered_json& out, const Process& process);
 void to_json(nlohmann::ordered_json& out, const CaptureNote& note);
 void to_json(nlohmann::ordered_json& out, const Capture& capture);
 void to_json(nlohmann::ordered_json& out, const PythonInfo& python);
+void to_json(nlohmann::ordered_json& out, const GreenThread& greenlet);
 void to_json(nlohmann::ordered_json& out, const DumpError& error);
 void to_json(nlohmann::ordered_json& out, const ConfigSource& source);
 void to_json(nlohmann::ordered_json& out, const ValueMask& mask);

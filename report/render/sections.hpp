@@ -11,7 +11,7 @@
 
 namespace gmr::report {
 
-enum class Section { package, threads, deadlocks, processes, configuration, custom };
+enum class Section { package, threads, green_threads, deadlocks, processes, configuration, custom };
 
 struct SectionInfo {
   Section section;
@@ -21,6 +21,7 @@ struct SectionInfo {
 inline constexpr std::array sections{
     SectionInfo{Section::package, "package"},
     SectionInfo{Section::threads, "threads"},
+    SectionInfo{Section::green_threads, "green_threads"},  // a Python process's live greenlets
     SectionInfo{Section::deadlocks, "deadlocks"},  // the cycles of the lock analysis (empty when none)
     SectionInfo{Section::processes, "processes"},
     SectionInfo{Section::configuration, "configuration"},

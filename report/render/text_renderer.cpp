@@ -352,6 +352,52 @@ void render_threads(const std::vector<Thread>& threads, const ThreadIndex& index
   }
 }
 
+// ---- green threads -------------------------------------------------------------------------------
+
+/// The section is shown for a Python process that has greenlets to look for (or where the search was
+/// turned off): not for plain Python programs.
+bool shows_green_threads(const Report& report) {
+  return report.python && report.python->green_threads_absent != symbolize::python::GreenThreadsAbsent::no_greenlet_module;
+}
+
+std::string green_thread_thread(const GreenThread& greenlet, const ThreadIndex& threads) {
+  if (!greenlet.tid) return "unknown";
+  return thread_reference(*greenlet.tid, threads);
+}
+
+std::string green_thread_state(const GreenThread& greenlet) {
+  std::string state = greenlet.running ? "running" : "suspended";
+  if (greenlet.main) state += ", its thread's main greenlet";
+  if (greenlet.running)
+    state += greenlet.tid ? ": these are thread " + std::to_string(*greenlet.tid) + "'s Python frames"
+                          : ": its thread is not known, no frames";
+  return state;
+}
+
+// oslo.reports' Green Threads: a banner, then per greenlet a sub-header and its Python stack.
+void render_green_threads(const PythonInfo& python, const ThreadIndex& threads, std::ostream& out) {
+  out << layout::section_banner("Green Threads");
+  if (python.green_threads_absent) {
+    out << printable(green_threads_absent_text(*python.green_threads_absent, python.green_threads_error)) << '\n';
+    return;
+  }
+  const std::size_t n = python.green_threads.size();
+  out << field("greenlets", std::to_string(n) + " live, found among " + std::to_string(python.gc_objects_walked) +
+                                " GC-tracked objects");
+  for (const auto& greenlet : python.green_threads) {
+    out << '\n' << layout::thread_header("Green Thread " + format_hex(greenlet.address));
+    out << field("type", printable(greenlet.type_name));
+    out << field("thread", green_thread_thread(greenlet, threads));
+    out << field("state", green_thread_state(greenlet));
+    if (greenlet.truncated) out << field("python", "frames cut short: " + printable(greenlet.truncated->message));
+    out << '\n';
+    if (greenlet.frames.empty()) out << "(no frames)\n";
+    const std::size_t width = index_width(greenlet.frames);
+    for (const auto& frame : greenlet.frames) render_frame(frame, width, out);
+    if (greenlet.frames_truncated) out << "... frames truncated\n";
+  }
+}
+
 // ---- groups (--group) -----------------------------------------------------------------------------
 
 // "1001-1600, 1602": runs of consecutive tids.
@@ -527,6 +573,10 @@ void render_text(const Report& report, const SectionSet& sections, std::ostream&
       render_threads(report.threads, threads, native_frames, out);
     else
       render_groups(report.groups, threads, waiter_counts(report.threads), native_frames, out);
+  }
+  if (sections.wanted(Section::green_threads) && shows_green_threads(report)) {
+    out << '\n';
+    render_green_threads(*report.python, threads, out);
   }
   if (sections.wanted(Section::deadlocks) && !report.deadlocks.empty()) {
     out << '\n';

@@ -149,6 +149,32 @@ std::string python_version_text(std::uint32_t hexversion) {
   }
 }
 
+std::string green_threads_absent_text(symbolize::python::GreenThreadsAbsent why,
+                                      const std::optional<symbolize::python::DecodeError>& error) {
+  using Why = symbolize::python::GreenThreadsAbsent;
+  const std::string detail = error ? ": " + error->message : "";
+  switch (why) {
+    case Why::not_asked: return "not read: --no-green-threads (the GC-tracked objects were not walked)";
+    case Why::no_greenlet_module: return "not read: no greenlet module is loaded in the process";
+    case Why::collecting: return "not read: a garbage collection was running at the frozen instant (its lists were in flux)";
+    case Why::budget: return "not read: the search hit its bound" + detail;
+    case Why::unreadable: return "not read" + detail;
+  }
+  return "not read";
+}
+
+const char* green_threads_absent_name(symbolize::python::GreenThreadsAbsent why) {
+  using Why = symbolize::python::GreenThreadsAbsent;
+  switch (why) {
+    case Why::not_asked: return "not_asked";
+    case Why::no_greenlet_module: return "no_greenlet_module";
+    case Why::collecting: return "collecting";
+    case Why::budget: return "budget";
+    case Why::unreadable: return "unreadable";
+  }
+  return "unreadable";
+}
+
 std::string python_thread_text(const PythonThreadFacts& python) {
   std::string text = "ident " + format_hex(python.thread_id);
   if (python.holds_gil) text += ", holds the GIL";

@@ -33,6 +33,14 @@ std::string not_looked_up_text(Package::NotLookedUp why);
 /// PY_VERSION_HEX as Python prints it: 0x030b02f0 -> "3.11.2", 0x030d00a1 -> "3.13.0a1".
 std::string python_version_text(std::uint32_t hexversion);
 
+/// Why the Green Threads section has no list: "not read: --no-green-threads", "not read: a garbage
+/// collection was running at the frozen instant", "not read: the GC lists hold more than … (budget)"…
+std::string green_threads_absent_text(symbolize::python::GreenThreadsAbsent why,
+                                      const std::optional<symbolize::python::DecodeError>& error);
+
+/// "not_asked", "no_greenlet_module", "collecting", "budget", "unreadable": the JSON name.
+const char* green_threads_absent_name(symbolize::python::GreenThreadsAbsent why);
+
 /// "ident 0x7f…, holds the GIL" — a thread's Python side, without its name.
 std::string python_thread_text(const PythonThreadFacts& python);
 

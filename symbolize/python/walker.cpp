@@ -99,6 +99,21 @@ void read_interpreter(const attach::MemorySource& memory, const PythonTarget& ta
   }
 }
 
+/// The main interpreter's greenlets (the last of the interpreter list), after its threads.
+void read_green_threads(const attach::MemorySource& memory, const PythonTarget& target, const WalkOptions& options,
+                        std::uint64_t main_interp, CodeObjectCache& codes, PythonProcess& out) {
+  if (!options.green_threads) {
+    out.green_threads_absent = GreenThreadsAbsent::not_asked;
+    return;
+  }
+  GreenletSearch search = find_green_threads(memory, target, main_interp, codes, options.greenlets);
+  out.green_threads = std::move(search.green_threads);
+  out.green_threads_absent = search.absent;
+  out.green_threads_error = std::move(search.error);
+  out.gc_objects_walked = search.gc_objects;
+  for (auto& error : search.left_out) out.errors.push_back(std::move(error));
+}
+
 }  // namespace
 
 PythonProcess read_python_process(const attach::MemorySource& memory, const PythonTarget& target,
@@ -130,6 +145,7 @@ PythonProcess read_python_process(const attach::MemorySource& memory, const Pyth
     for (const auto& owner : out.threads)
       if (owner.thread_id == *thread.lock_wait->owner_ident && owner.tid) thread.lock_wait->owner_tid = owner.tid;
   }
+  if (!interps->empty()) read_green_threads(memory, target, options, interps->back(), codes, out);
   return out;
 }
 

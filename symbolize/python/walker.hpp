@@ -1,6 +1,6 @@
 // Reading a CPython process's threads from its memory: every interpreter's thread states, each thread's
-// frames split into eval-loop runs (frame_runs.hpp), Python's names for the threads (threading._active)
-// and the thread holding the GIL.
+// frames split into eval-loop runs (frame_runs.hpp), Python's names for the threads (threading._active),
+// the thread holding the GIL, and the main interpreter's live greenlets (greenlets.hpp).
 //
 // The same function runs twice per dump, over two sources of the same bytes: while the target is frozen,
 // over attach's RecordingMemory (which keeps every page read), and after it is let go, over those pages
@@ -17,6 +17,7 @@
 
 #include "attach/memory_source.hpp"
 #include "symbolize/python/frame_chain.hpp"
+#include "symbolize/python/greenlets.hpp"
 #include "symbolize/python/python_plan.hpp"
 #include "symbolize/python/python_process.hpp"
 
@@ -36,6 +37,10 @@ struct WalkOptions {
     std::uint64_t word = 0;
   };
   std::vector<FutexWait> futex_waits;
+  /// Look for the main interpreter's greenlets (greenlets.hpp: a walk of every GC-tracked object); false
+  /// leaves PythonProcess::green_threads absent, `not_asked`, and reads nothing for them.
+  bool green_threads = true;
+  GreenletSearchOptions greenlets;  // its bounds, and the threads' stack mappings
 };
 
 PythonProcess read_python_process(const attach::MemorySource& memory, const PythonTarget& target,

@@ -327,7 +327,11 @@ inline report::Report python_report() {
                                 .module = python311,
                                 .gil_holder = 5001,
                                 .threads_without_tid = 0,
-                                .errors = {}};
+                                .errors = {},
+                                .green_threads = {},
+                                .green_threads_absent = symbolize::python::GreenThreadsAbsent::no_greenlet_module,
+                                .green_threads_error = {},
+                                .gc_objects_walked = 0};
 
   report::Thread main;
   main.tid = 5000;
@@ -409,6 +413,41 @@ inline report::Report python_report() {
 
   r.threads = {main, worker, lost, native};
   r.processes = {process(5000, 1, 0, 1000, "app", 'S', "python3.11", c.cmdline)};
+  return r;
+}
+
+/// python_report() as an eventlet service: its greenlets found among 26,412 GC-tracked objects — the hub
+/// running in the main thread (its frames are the thread's), a GreenThread parked in a queue, the main
+/// greenlet suspended in the hub's switch, and one whose chain was cut short.
+inline report::Report green_threads_report() {
+  report::Report r = python_report();
+  auto& python = *r.python;
+  python.green_threads_absent.reset();
+  python.gc_objects_walked = 26412;
+  const std::string hub = "/usr/lib/python3/dist-packages/eventlet/hubs/hub.py";
+  report::GreenThread running{.address = 0x7f3a1b2c0040, .type_name = "greenlet.greenlet", .tid = 5000,
+                              .running = true, .main = false, .frames = {}, .frames_truncated = false, .truncated = {}};
+  running.frames = {python_frame(0, "Server.serve", "/srv/app/server.py", 186, "chunk = os.read(0, 4096)"),
+                    python_frame(1, "Server.run", "/srv/app/server.py", 175, "self.serve()"),
+                    python_frame(2, "<module>", "/srv/app/service.py", 12, "Server(port).run()")};
+  report::GreenThread parked{.address = 0x7f3a1b2c1a80, .type_name = "GreenThread", .tid = 5000, .running = false,
+                             .main = false, .frames = {}, .frames_truncated = false, .truncated = {}};
+  parked.frames = {python_frame(0, "BaseHub.switch", hub, 313, "return self.greenlet.switch()"),
+                   python_frame(1, "Queue.get", "/usr/lib/python3/dist-packages/eventlet/queue.py", 320,
+                                "return waiter.wait()"),
+                   python_frame(2, "Worker.loop", "/srv/app/worker.py", 27, "job = jobs.get()"),
+                   python_frame(3, "GreenThread.main", "/usr/lib/python3/dist-packages/eventlet/greenthread.py", 221,
+                                "result = function(*args, **kwargs)")};
+  report::GreenThread main{.address = 0x7f3a1c9d2e00, .type_name = "greenlet.greenlet", .tid = 5000, .running = false,
+                           .main = true, .frames = {}, .frames_truncated = false, .truncated = {}};
+  main.frames = {python_frame(0, "BaseHub.switch", hub, 313, "return self.greenlet.switch()"),
+                 python_frame(1, "<module>", "/srv/app/service.py", 14, "eventlet.sleep()")};
+  report::GreenThread cut{.address = 0x7f3a1c9d3f40, .type_name = "greenlet.greenlet", .tid = std::nullopt,
+                          .running = false, .main = false, .frames = {}, .frames_truncated = false,
+                          .truncated = symbolize::python::DecodeError{symbolize::python::DecodeFailure::unreadable,
+                                                                      "interpreter frame at 0x7f3a1a000000 is not readable (0 of 80 bytes)"}};
+  cut.frames = {python_frame(0, "tick", "/srv/app/timer.py", 8, "eventlet.sleep(1)")};
+  python.green_threads = {running, parked, main, cut};
   return r;
 }
 

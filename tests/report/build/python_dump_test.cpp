@@ -56,6 +56,17 @@ std::string describe(const py::PythonProcess& p) {
             << f.filename << ":" << f.line.value_or(-1) << " " << (f.error ? f.error->message : "") << "\n";
     }
   }
+  if (p.green_threads_absent) out << "green threads absent " << static_cast<int>(*p.green_threads_absent) << "\n";
+  if (p.green_threads_error) out << "green threads error " << p.green_threads_error->message << "\n";
+  out << "gc objects " << p.gc_objects_walked << "\n";
+  if (p.green_threads)
+    for (const auto& g : *p.green_threads) {
+      out << "greenlet " << std::hex << g.address << std::dec << " " << g.type_name << " " << g.tid.value_or(0)
+          << " running " << g.running << " main " << g.main << "\n";
+      for (const auto& f : g.frames.frames)
+        out << "  " << std::hex << f.frame.address << " " << f.code << std::dec << " " << f.qualname << " "
+            << f.filename << ":" << f.line.value_or(-1) << "\n";
+    }
   return out.str();
 }
 
@@ -68,12 +79,13 @@ struct Dumped {
 };
 
 /// What `gmr dump` does for one pid, with the Python reading on.
-Dumped dump(pid_t pid) {
+Dumped dump(pid_t pid, py::WalkOptions walk = {}) {
   report::DumpSession session(pid);
   attach::CaptureOptions options;
   options.symbols = session.plan_known_symbols("gmr_config");
   const py::PythonPlan plan = session.plan_python(
-      [pid](std::uint64_t address, std::size_t size) { return attach::read_memory_now(pid, address, size); }, {});
+      [pid](std::uint64_t address, std::size_t size) { return attach::read_memory_now(pid, address, size); },
+      std::move(walk));
   options.while_frozen = session.python_step();
   auto snapshot = attach::capture(pid, options);
   REQUIRE(snapshot);
@@ -256,5 +268,61 @@ TEST_SUITE("report::python_dump") {
     CHECK_FALSE(d.snapshot.frozen_step.has_value());
     CHECK(d.snapshot.interpreter_memory.empty());
     CHECK_FALSE(d.python.has_value());
+  }
+
+  TEST_CASE("greenlets: the offline walk finds exactly the green threads of the frozen one, and what the GC walk costs") {
+    const std::string binary = pt::required_binary;
+    const test::RunResult importable = test::run_command({binary, "-c", "import greenlet, eventlet"}, 60s);
+    if (importable.exit_code != 0) {
+      MESSAGE("SKIPPED: python3-greenlet / python3-eventlet not importable by " << binary << ": " << importable.err);
+      return;
+    }
+    struct Case {
+      const char* script;
+      std::vector<std::string> args;
+    };
+    for (const Case& c : {Case{"greenlets_raw.py", {}}, Case{"eventlet_service.py", {}},
+                          Case{"gc_heap.py", {"--objects", "1k"}}, Case{"gc_heap.py", {"--objects", "100k"}}}) {
+      const std::string script = c.script;
+      CAPTURE(script);
+      pt::TempDir dir;
+      const std::string expect = dir.path() + "/expect.json";
+      test::FixtureOptions options;
+      options.prefix = {binary, test::fixture_source(std::string("python/") + c.script)};
+      options.args = c.args;
+      options.env = {"GMR_PY_EXPECT=" + expect};
+      options.timeout = 120s;
+      test::Fixture target("python", options);
+      const json expected = json::parse(gmr::test::read_text(expect));
+      const std::vector<pid_t> tids = test::thread_ids(target.pid());
+
+      const Dumped d = dump(target.pid());
+      REQUIRE(d.python.has_value());
+      REQUIRE(d.frozen.has_value());
+      CHECK(describe(*d.python) == describe(*d.frozen));
+      REQUIRE(d.python->green_threads.has_value());
+      CHECK(d.python->green_threads->size() == expected["greenlets"].size());
+      REQUIRE(d.snapshot.frozen_step.has_value());
+      const auto& step = *d.snapshot.frozen_step;
+      CHECK_FALSE(step.budget_hit);
+      const Dumped off = dump(target.pid(), [] {
+        py::WalkOptions walk;
+        walk.green_threads = false;
+        return walk;
+      }());
+      REQUIRE(off.python.has_value());
+      CHECK(off.python->green_threads_absent == py::GreenThreadsAbsent::not_asked);
+      CHECK(off.python->gc_objects_walked == 0);
+      REQUIRE(off.snapshot.frozen_step.has_value());
+      const auto& without = *off.snapshot.frozen_step;
+      const auto us = [](auto d) { return std::chrono::duration<double, std::micro>(d).count(); };
+      MESSAGE(script << " " << (c.args.empty() ? "" : c.args[1]) << ": " << d.python->green_threads->size()
+                       << " greenlets among " << d.python->gc_objects_walked << " GC objects; frozen step "
+                       << us(step.duration) << " us (" << us(step.cpu) << " us CPU), " << step.pages << " pages in "
+                       << step.read_calls << " reads; without green threads " << us(without.duration) << " us ("
+                       << us(without.cpu) << " us CPU), " << without.pages << " pages; stop window "
+                       << us(d.snapshot.stop_window) << " vs " << us(off.snapshot.stop_window) << " us");
+      check_unharmed(target, tids);
+    }
   }
 }

@@ -168,4 +168,58 @@ TEST_SUITE("report::python_render") {
     using Name = gmr::report::ThreadGroup::Name;
     CHECK(groups[0].names == std::vector<Name>{{"worker-1", 1}, {"worker-2", 1}});
   }
+
+  TEST_CASE("Green Threads: oslo.reports' section with every greenlet, its type, thread, state and frames") {
+    const auto report = samples::green_threads_report();
+    const std::string out = text(report);
+    gmr::test::check_golden("report_green_threads.txt", out);
+    CHECK(contains(out, "====                         Green Threads                          ====\n"));
+    CHECK(contains(out, "greenlets    = 4 live, found among 26412 GC-tracked objects\n"));
+    CHECK(contains(out, "type         = GreenThread\nthread       = thread 5000 \"MainThread\"\nstate        = suspended\n"));
+    CHECK(contains(out, "state        = running: these are thread 5000's Python frames\n"));
+    CHECK(contains(out, "thread       = unknown\n"));
+    // Only with the section asked for, and after Threads.
+    CHECK(out.find(" Green Threads ") > out.find(" Threads "));
+    std::ostringstream none;
+    gmr::report::render_text(report, *SectionSet::parse({"threads"}), none, false);
+    CHECK_FALSE(contains(none.str(), "Green Threads"));
+    // A plain Python program (no greenlet module): no section.
+    CHECK_FALSE(contains(text(samples::python_report()), "Green Threads"));
+
+    const std::string doc_text = pretty_json(report);
+    gmr::test::check_golden("report_green_threads.json", doc_text);
+    const auto check = gmr::test::check_schema(doc_text, true);
+    CHECK_MESSAGE(check.valid, check.problems);
+    const json doc = json::parse(doc_text);
+    REQUIRE(doc.at("green_threads").size() == 4);
+    CHECK(doc.at("green_threads")[1].at("id") == "0x7f3a1b2c1a80");
+    CHECK(doc.at("green_threads")[1].at("type") == "GreenThread");
+    CHECK(doc.at("green_threads")[1].at("frames")[2].at("function") == "Worker.loop");
+    CHECK(doc.at("green_threads")[3].at("tid").is_null());
+    CHECK(doc.at("green_threads")[3].at("truncated").at("kind") == "unreadable");
+    CHECK(doc.at("python").at("green_threads").at("listed") == true);
+    CHECK(doc.at("python").at("green_threads").at("gc_objects") == 26412);
+  }
+
+  TEST_CASE("Green Threads not read: the section says why, JSON gives the reason") {
+    using Why = gmr::symbolize::python::GreenThreadsAbsent;
+    auto report = samples::green_threads_report();
+    report.python->green_threads.clear();
+    report.python->gc_objects_walked = 0;
+    report.python->green_threads_absent = Why::not_asked;
+    CHECK(contains(text(report), "\nnot read: --no-green-threads (the GC-tracked objects were not walked)\n"));
+    report.python->green_threads_absent = Why::collecting;
+    CHECK(contains(text(report), "not read: a garbage collection was running at the frozen instant"));
+    report.python->green_threads_absent = Why::budget;
+    report.python->green_threads_error = gmr::symbolize::python::DecodeError{
+        gmr::symbolize::python::DecodeFailure::too_many, "the GC lists hold more than 2000000 tracked objects: walk stopped"};
+    CHECK(contains(text(report), "not read: the search hit its bound: the GC lists hold more than 2000000"));
+    const std::string doc_text = pretty_json(report);
+    const auto check = gmr::test::check_schema(doc_text, true);
+    CHECK_MESSAGE(check.valid, check.problems);
+    const json doc = json::parse(doc_text);
+    CHECK(doc.at("green_threads").empty());
+    CHECK(doc.at("python").at("green_threads").at("absent") == "budget");
+    CHECK(doc.at("python").at("green_threads").at("error").at("kind") == "too_many");
+  }
 }

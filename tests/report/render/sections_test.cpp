@@ -23,7 +23,7 @@ TEST_SUITE("report::sections") {
     const auto unknown = SectionSet::parse({"threads,locks"});
     REQUIRE_FALSE(unknown.has_value());
     CHECK(unknown.error() ==
-          "unknown section 'locks' (known: package, threads, deadlocks, processes, configuration, custom)");
+          "unknown section 'locks' (known: package, threads, green_threads, deadlocks, processes, configuration, custom)");
     CHECK_FALSE(SectionSet::parse({"threads,"}).has_value());
     CHECK_FALSE(SectionSet::parse({""}).has_value());
   }
