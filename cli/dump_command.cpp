@@ -206,6 +206,9 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
   try {
     report::Report report = session.build(*snapshot, plan.build);
+    // Everything copied from the target (stacks above all) has been unwound and read into the report: it
+    // is let go before the report is written, which needs only the report.
+    *snapshot = attach::Snapshot{};
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
     return emit(plan, report, report_exit_code(report));
