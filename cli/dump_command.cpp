@@ -8,7 +8,6 @@
 #include <iostream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -162,11 +161,10 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
     }
     return code;
   }
-  std::ostringstream content;
-  report::render(report, plan.format, render, content);
-  const auto written = report::write_report_file(plan.output_dir, report::report_program_name(report),
-                                                 report.capture.pid, report.capture.captured_at,
-                                                 report::info(plan.format).extension, content.str());
+  const auto written = report::write_report_file(
+      plan.output_dir, report::report_program_name(report), report.capture.pid, report.capture.captured_at,
+      report::info(plan.format).extension,
+      [&](std::ostream& out) { report::render(report, plan.format, render, out); });
   if (!written)
     return fail(plan, report::DumpError::output_failed(report.capture.pid, written.error().message,
                                                        written.error().errno_value));
