@@ -4,11 +4,6 @@
 #include <doctest/doctest.h>
 
 #include <malloc.h>
-#if defined(__SANITIZE_ADDRESS__)
-#include <sanitizer/allocator_interface.h>
-#endif
-
-#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cstddef>
@@ -21,6 +16,11 @@
 #include "report/render/json_renderer.hpp"
 #include "report/render/render.hpp"
 #include "report/sample_reports.hpp"
+
+#if defined(__SANITIZE_ADDRESS__)
+// libasan's (g++ 12 ships no <sanitizer/allocator_interface.h> to declare it).
+extern "C" std::size_t __sanitizer_get_current_allocated_bytes();
+#endif
 
 namespace {
 
