@@ -5,6 +5,8 @@
 
 #include <malloc.h>
 
+#include <nlohmann/json.hpp>
+
 #include <algorithm>
 #include <cstddef>
 #include <ostream>
