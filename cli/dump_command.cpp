@@ -8,7 +8,6 @@
 #include <iostream>
 #include <regex>
 #include <set>
-#include <sstream>
 
 #include <nlohmann/json.hpp>
 
@@ -164,11 +163,10 @@ int emit(const DumpPlan& plan, const report::Report& report, int code) {
     }
     return code;
   }
-  std::ostringstream content;
-  report::render(report, plan.format, render, content);
-  const auto written = report::write_report_file(plan.output_dir, report::report_program_name(report),
-                                                 report.capture.pid, report.capture.captured_at,
-                                                 report::info(plan.format).extension, content.str());
+  const auto written = report::write_report_file(
+      plan.output_dir, report::report_program_name(report), report.capture.pid, report.capture.captured_at,
+      report::info(plan.format).extension,
+      [&](std::ostream& out) { report::render(report, plan.format, render, out); });
   if (!written)
     return fail(plan, report::DumpError::output_failed(report.capture.pid, written.error().message,
                                                        written.error().errno_value));
@@ -210,6 +208,9 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
   try {
     report::Report report = session.build(*snapshot, plan.build);
+    // Everything copied from the target (stacks above all) has been unwound and read into the report: it
+    // is let go before the report is written, which needs only the report.
+    *snapshot = attach::Snapshot{};
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
     return emit(plan, report, report_exit_code(report));

@@ -21,6 +21,12 @@ inline constexpr std::string_view json_schema_id = "gmr.report/2";
 /// secrets_shown, then the selected sections; a section not selected has no key at all.
 nlohmann::ordered_json report_json(const Report& report, const SectionSet& sections, int exit_code);
 
+/// The same object as report_json, written to `out` as write_json would write it, built one member at a
+/// time and each thread and group on its own (report/render/json_stream.hpp): what a report needs at
+/// once is one thread's JSON, not the whole document's.
+void write_report_json(const Report& report, const SectionSet& sections, int exit_code, std::ostream& out,
+                       bool pretty = false);
+
 /// No report: envelope with status "failed" and the error object.
 nlohmann::ordered_json failure_json(const DumpError& error, std::string_view gmr_version, int exit_code);
 

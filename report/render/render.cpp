@@ -12,7 +12,7 @@ void render(const Report& report, OutputFormat format, const RenderOptions& opti
   switch (format) {
     case OutputFormat::text: render_text(report, options.sections, out, options.native_frames); return;
     case OutputFormat::json:
-      write_json(report_json(report, options.sections, options.exit_code), out, options.pretty_json);
+      write_report_json(report, options.sections, options.exit_code, out, options.pretty_json);
       return;
     case OutputFormat::folded: render_folded(report, out, options.native_frames); return;  // stacks only: --sections does not apply
   }

@@ -6,6 +6,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <optional>
+#include <ostream>
+#include <streambuf>
 
 #include "attach/base/unique_fd.hpp"
 #include "report/render/program_name.hpp"
@@ -51,6 +54,39 @@ bool write_all(int fd, std::string_view content) {
   return true;
 }
 
+// A stream's bytes written to `fd` a buffer at a time; the first failed write ends it and keeps its errno.
+class FdBuffer : public std::streambuf {
+ public:
+  explicit FdBuffer(int fd) : fd_(fd) { setp(buffer_, buffer_ + sizeof buffer_); }
+  std::optional<int> failure() const { return failure_; }
+
+ protected:
+  int_type overflow(int_type c) override {
+    if (!flush()) return traits_type::eof();
+    if (!traits_type::eq_int_type(c, traits_type::eof())) {
+      *pptr() = traits_type::to_char_type(c);
+      pbump(1);
+    }
+    return traits_type::not_eof(c);
+  }
+  int sync() override { return flush() ? 0 : -1; }
+
+ private:
+  bool flush() {
+    if (failure_) return false;
+    if (!write_all(fd_, std::string_view(pbase(), static_cast<std::size_t>(pptr() - pbase())))) {
+      failure_ = errno;
+      return false;
+    }
+    setp(buffer_, buffer_ + sizeof buffer_);
+    return true;
+  }
+
+  int fd_;
+  std::optional<int> failure_;
+  char buffer_[64 * 1024];
+};
+
 }  // namespace
 
 std::string report_program_name(const Report& report) {
@@ -69,6 +105,13 @@ std::string report_file_name(std::string_view program, pid_t pid, std::chrono::s
 std::expected<std::string, FileError> write_report_file(const std::string& directory, std::string_view program,
                                                         pid_t pid, std::chrono::system_clock::time_point time,
                                                         std::string_view extension, std::string_view content) {
+  return write_report_file(directory, program, pid, time, extension,
+                           [content](std::ostream& out) { out.write(content.data(), static_cast<std::streamsize>(content.size())); });
+}
+
+std::expected<std::string, FileError> write_report_file(const std::string& directory, std::string_view program,
+                                                        pid_t pid, std::chrono::system_clock::time_point time,
+                                                        std::string_view extension, const ContentWriter& write) {
   const std::string prefix = directory.empty() || directory.back() == '/' ? directory : directory + "/";
   for (unsigned attempt = 0; attempt < max_attempts; ++attempt) {
     const std::string path = prefix + report_file_name(program, pid, time, extension, attempt);
@@ -76,8 +119,17 @@ std::expected<std::string, FileError> write_report_file(const std::string& direc
     attach::UniqueFd fd{::open(path.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600)};
     if (!fd && errno == EEXIST) continue;
     if (!fd) return std::unexpected(FileError{errno_message("cannot create", path, errno), errno});
-    const bool written = write_all(fd.get(), content);
-    const int write_errno = errno;
+    FdBuffer buffer(fd.get());
+    std::ostream out(&buffer);
+    try {
+      write(out);
+    } catch (...) {
+      ::unlink(path.c_str());  // no half a report left behind
+      throw;
+    }
+    out.flush();
+    const bool written = out.good() && !buffer.failure();
+    const int write_errno = buffer.failure().value_or(errno);
     const bool closed = fd.close();
     if (written && closed) return path;
     const int error = written ? errno : write_errno;

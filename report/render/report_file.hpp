@@ -9,6 +9,8 @@
 
 #include <chrono>
 #include <expected>
+#include <functional>
+#include <ostream>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,5 +38,12 @@ struct FileError {
 std::expected<std::string, FileError> write_report_file(const std::string& directory, std::string_view program,
                                                         pid_t pid, std::chrono::system_clock::time_point time,
                                                         std::string_view extension, std::string_view content);
+
+/// The same, the content written by `write` to a stream over the new file as it goes: a report is never
+/// held whole to be written (a file's failed write ends the stream, and the file is removed).
+using ContentWriter = std::function<void(std::ostream&)>;
+std::expected<std::string, FileError> write_report_file(const std::string& directory, std::string_view program,
+                                                        pid_t pid, std::chrono::system_clock::time_point time,
+                                                        std::string_view extension, const ContentWriter& write);
 
 }  // namespace gmr::report

@@ -521,21 +521,23 @@ void to_json(json& out, const CustomSection& section) {
   out = json{{"title", section.title}, {"content", section.content}};
 }
 
+json group_json(const ThreadGroup& group, const ThreadIndex& threads) {
+  json names = json::array();
+  for (const auto& [name, count] : group.names) names.push_back(json{{"name", or_null(name)}, {"count", count}});
+  const Thread* first = group.tids.empty() ? nullptr : threads.find(group.tids.front());
+  return json{
+      {"count", group.tids.size()},
+      {"tids", group.tids},
+      {"names", std::move(names)},
+      {"frames", first != nullptr ? json(first->frames) : json::array()},
+  };
+}
+
 json groups_json(const Report& report) {
   if (report.groups.empty()) return nullptr;
   const ThreadIndex threads(report.threads);
   json groups = json::array();
-  for (const auto& group : report.groups) {
-    json names = json::array();
-    for (const auto& [name, count] : group.names) names.push_back(json{{"name", or_null(name)}, {"count", count}});
-    const Thread* first = group.tids.empty() ? nullptr : threads.find(group.tids.front());
-    groups.push_back(json{
-        {"count", group.tids.size()},
-        {"tids", group.tids},
-        {"names", std::move(names)},
-        {"frames", first != nullptr ? json(first->frames) : json::array()},
-    });
-  }
+  for (const auto& group : report.groups) groups.push_back(group_json(group, threads));
   return groups;
 }
 

@@ -10,6 +10,7 @@
 
 #include "report/dump_error.hpp"
 #include "report/report.hpp"
+#include "report/thread_index.hpp"
 
 namespace gmr::report {
 
@@ -38,9 +39,11 @@ void to_json(nlohmann::ordered_json& out, const ConfigGroup& group);
 void to_json(nlohmann::ordered_json& out, const ConfigBlock& block);
 void to_json(nlohmann::ordered_json& out, const CustomSection& section);
 
-/// The "groups" value: null without --group, else each group with its count, tids, names (with counts) and
-/// the frames of its first thread.
+/// The "groups" value: null without --group, else each group (group_json) in order.
 nlohmann::ordered_json groups_json(const Report& report);
+
+/// One group of "groups": its count, tids, names (with counts) and the frames of its first thread.
+nlohmann::ordered_json group_json(const ThreadGroup& group, const ThreadIndex& threads);
 
 /// The "target" object: who was dumped (pid, name, exe, exe_deleted, cmdline, uid, user).
 nlohmann::ordered_json target_json(const Report& report);

@@ -6,6 +6,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <ostream>
+#include <stdexcept>
+#include <string>
 
 #include "report/render/report_file.hpp"
 #include "report/sample_reports.hpp"
@@ -85,5 +88,30 @@ TEST_SUITE("report::file") {
     REQUIRE_FALSE(error.has_value());
     CHECK(error.error().message.starts_with("cannot create /proc/demo_7_gurumeditation_20240501123456: "));
     CHECK(error.error().errno_value.has_value());
+  }
+
+  TEST_CASE("a report is written to the file as it is rendered, in pieces larger than any buffer") {
+    TempDir dir("report-file");
+    std::string expected;
+    const auto path = gmr::report::write_report_file(dir.path, "demo", 7, when, ".txt", [&](std::ostream& out) {
+      for (int i = 0; i < 20000; ++i) {
+        const std::string line = "thread " + std::to_string(i) + "\n";
+        out << line;
+        expected += line;
+      }
+    });
+    REQUIRE(path.has_value());
+    CHECK(expected.size() > 64 * 1024 * 2);
+    CHECK(read_text(*path) == expected);
+  }
+
+  TEST_CASE("a renderer that fails half-way leaves no file behind") {
+    TempDir dir("report-file");
+    CHECK_THROWS_AS(gmr::report::write_report_file(dir.path, "demo", 7, when, "", [](std::ostream& out) {
+                      out << "half a report\n";
+                      throw std::runtime_error("renderer failed");
+                    }),
+                    std::runtime_error);
+    CHECK(fs::is_empty(dir.path));
   }
 }
