@@ -8,15 +8,28 @@ namespace {
 
 using namespace gmr::symbolize;
 
+CachedFrame frame(std::optional<std::string> function, std::optional<std::uint64_t> offset, std::optional<std::string> file,
+                  std::optional<int> line, std::optional<int> column, std::optional<std::string> source_path,
+                  bool inlined = false) {
+  CachedFrame f;
+  f.inlined = inlined;
+  f.function = std::move(function);
+  f.function_offset = offset;
+  f.file = std::move(file);
+  f.line = line;
+  f.column = column;
+  f.source_path = std::move(source_path);
+  return f;
+}
+
 CacheFileContents sample() {
   CacheFileContents contents;
   contents.identity = {"1.2.3", "93ac61ec5a8eb1396f9fbd350e3169a558528a40", "/usr/lib/debug/x.debug 10 1.5 7;"};
-  CachedFrame inlined{.inlined = true, .function = "std::vector<int>::push_back", .file = "/usr/include/c++/12/bits/stl_vector.h",
-                      .line = 1287, .column = 9, .source_path = "/usr/include/c++/12/bits/stl_vector.h"};
-  CachedFrame outer{.function = "worker", .function_offset = 0x2a, .file = "demo.cpp", .line = 40, .column = 3,
-                    .source_path = "/src/demo.cpp"};
+  const CachedFrame inlined = frame("std::vector<int>::push_back", std::nullopt, "/usr/include/c++/12/bits/stl_vector.h",
+                                    1287, 9, "/usr/include/c++/12/bits/stl_vector.h", true);
+  const CachedFrame outer = frame("worker", 0x2a, "demo.cpp", 40, 3, "/src/demo.cpp");
   contents.pcs[{0x1234, false}] = {{inlined, outer}, false};
-  contents.pcs[{0x1234, true}] = {{CachedFrame{.function = "__futex_abstimed_wait_common", .function_offset = 0x53}}, true};
+  contents.pcs[{0x1234, true}] = {{frame("__futex_abstimed_wait_common", 0x53, std::nullopt, std::nullopt, std::nullopt, std::nullopt)}, true};
   contents.pcs[{0x99, false}] = {{CachedFrame{}}, false};  // nothing known but the module
   return contents;
 }
