@@ -57,6 +57,13 @@ std::string debug_files(Dwfl_Module* module, const std::string& build_id) {
   return found;
 }
 
+// The version, and the executable itself (size, time, inode): a rebuilt gmr may resolve differently even
+// before its version changes, so its files are not trusted by another build.
+const std::string& this_gmr() {
+  static const std::string self = std::string(GMR_VERSION) + ' ' + describe_file("/proc/self/exe");
+  return self;
+}
+
 bool is_hex(const std::string& text) {
   return !text.empty() && std::ranges::all_of(text, [](char c) { return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'); });
 }
@@ -101,7 +108,7 @@ std::optional<CacheFileIdentity> FrameCache::identity_of(Dwfl_Module* module) co
   auto build_id = build_id_hex(module);
   if (!build_id || !is_hex(*build_id) || build_id->size() < 4) return std::nullopt;
   CacheFileIdentity identity;
-  identity.gmr_version = GMR_VERSION;
+  identity.gmr_version = this_gmr();
   identity.debug_files = debug_files(module, *build_id);
   identity.build_id = std::move(*build_id);
   return identity;

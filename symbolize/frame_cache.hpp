@@ -4,8 +4,9 @@
 //
 // One file per module, named by the module's build id, under `directory`/frames-v1/; a module without a
 // build id is never cached. A file is used only when its identity (symbolize/frame_cache_file.hpp) equals
-// the module's today: the gmr version, the build id, and the debug files libdwfl can find for it (paths,
-// sizes, modification times), so installing or removing a -dbg package makes it stale, never wrong.
+// the module's today: the gmr version and executable, the build id, and the debug files libdwfl can find
+// for it (paths, sizes, modification times), so installing or removing a -dbg package, or another gmr,
+// makes it stale, never wrong.
 // A file that cannot be read, is corrupt or truncated, or belongs to something else is ignored and
 // rewritten. Writes are atomic (a temporary file renamed over the old); the directory is kept under
 // `max_bytes` by removing the least recently used files. A cache that cannot be read or written (no home,

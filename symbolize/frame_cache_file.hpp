@@ -41,7 +41,7 @@ using CachedPcKey = std::pair<std::uint64_t, bool>;
 
 /// Whose resolutions a file holds: a cache file is used only when all of these are equal.
 struct CacheFileIdentity {
-  std::string gmr_version;  // another gmr may resolve differently
+  std::string gmr_version;  // another gmr may resolve differently: its version and executable file
   std::string build_id;     // hex, of the module's ELF file
   std::string debug_files;  // the debug files libdwfl finds for it, with their sizes and times
   bool operator==(const CacheFileIdentity&) const = default;
