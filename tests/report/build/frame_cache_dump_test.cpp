@@ -92,7 +92,7 @@ struct ScopedEnv {
 
 TEST_SUITE("report::frame_cache") {
 
-TEST_CASE("no cache, cold, warm and corrupt caches give the same report; a warm one inflates no DWARF") {
+TEST_CASE("no cache, cold, warm and corrupt caches give the same report, and a warm one inflates no DWARF") {
   test::Fixture fixture("fixture_threads_cpp");
   const attach::Snapshot snapshot = test::capture_or_throw(fixture.pid());
   const test::TempDir dir("frame-cache");
