@@ -25,6 +25,7 @@
 #include "report/render/sections.hpp"
 #include "report/build/grouping.hpp"
 #include "report/build/dump_session.hpp"
+#include "symbolize/frame_cache.hpp"
 
 namespace gmr::cli {
 namespace {
@@ -91,6 +92,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     if (auto problem = sidecar_problem(path)) return std::unexpected(*problem);
   plan.capture.sidecars.paths = options.sidecars;
   plan.build.source_lines = !options.no_source;
+  if (!options.no_cache) plan.build.cache_dir = symbolize::FrameCache::default_directory();
   plan.python = !options.no_python;
   plan.green_threads = !options.no_green_threads;
   plan.native = options.native;
@@ -262,6 +264,9 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
       ->type_name("N")
       ->default_str(options.max_frames);
   dump->add_flag("--no-source", options.no_source, "Do not read source files: no source-line text in frames");
+  dump->add_flag("--no-cache", options.no_cache,
+                 "Neither read nor write the frame cache ($XDG_CACHE_HOME/gmr, else ~/.cache/gmr): name every "
+                 "frame from the debug information");
   dump->add_flag("--no-python", options.no_python,
                  "Do not read Python interpreters: native frames only, and nothing more read while frozen");
   dump->add_flag("--no-green-threads", options.no_green_threads,

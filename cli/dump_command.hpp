@@ -20,6 +20,7 @@ struct DumpOptions {
   std::vector<std::string> threads;     // thread ids, comma-separated
   std::string max_frames = "256";
   bool no_source = false;
+  bool no_cache = false;                // --no-cache: neither read nor write the frame cache
   bool no_python = false;               // --no-python: do not read Python interpreters
   bool no_green_threads = false;        // --no-green-threads: do not look for greenlets (no GC walk)
   bool native = false;                  // --native: every frame of Python threads, plumbing included

@@ -12,9 +12,9 @@
 # A single candidate is inserted as the bare id; several are listed as "ID NAME" so the names show, and
 # since no two of them share the text after the id, bash inserts at most their common digits.
 
-_gmr_dump_options="--help --json --format --output-dir --threads --max-frames --no-source --no-python --no-green-threads --native --group --sections --timeout --max-stack --config-symbol --sidecar --mask --show-secrets --max-config-bytes"
+_gmr_dump_options="--help --json --format --output-dir --threads --max-frames --no-source --no-cache --no-python --no-green-threads --native --group --sections --timeout --max-stack --config-symbol --sidecar --mask --show-secrets --max-config-bytes"
 _gmr_formats="text json folded"
-_gmr_sections="package threads deadlocks processes configuration custom"
+_gmr_sections="package threads green_threads deadlocks processes configuration custom"
 
 # _gmr_ids_reply CUR DIR...: COMPREPLY from the numeric entries of the DIRs (/proc or /proc/PID/task).
 _gmr_ids_reply() {

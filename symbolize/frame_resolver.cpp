@@ -2,6 +2,8 @@
 
 #include <dwarf.h>
 
+#include <atomic>
+
 #include "symbolize/build_id.hpp"
 #include "symbolize/demangle.hpp"
 #include "symbolize/inline_chain.hpp"
@@ -24,13 +26,17 @@ std::optional<std::string> readable_path(const std::string& file, const std::opt
   return std::nullopt;
 }
 
-void set_position(NamedFrame& frame, const SourcePosition& position) {
+void set_position(CachedFrame& frame, const SourcePosition& position) {
   frame.file = position.file;
   frame.line = position.line;
   frame.column = position.column;
 }
 
+std::atomic<std::size_t> dwarf_lookup_count{0};
+
 }  // namespace
+
+std::size_t dwarf_lookups() { return dwarf_lookup_count.load(); }
 
 const std::vector<NamedFrame>& FrameResolver::resolve(const RawFrame& raw) {
   const auto key = std::pair(raw.pc, raw.is_activation);
@@ -54,11 +60,13 @@ FrameResolver::ModuleInfo& FrameResolver::module_info(Dwfl_Module* module) {
   GElf_Addr bias = 0;
   if (dwfl_module_getelf(module, &bias) != nullptr) info.elf_bias = bias;
   info.build_id = build_id_hex(module);
+  if (persistent_ != nullptr && info.elf_bias) info.cache_identity = persistent_->identity_of(module);
   return modules_.emplace(module, std::move(info)).first->second;
 }
 
 std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> FrameResolver::find_cu(Dwfl_Module* module, ModuleInfo& info,
-                                                                       std::uint64_t pc) {
+                                                                       std::uint64_t pc, bool& without_aranges) {
+  ++dwarf_lookup_count;
   Dwarf_Addr bias = 0;
   // .debug_aranges may name a CU that does not hold the pc: a Go executable with cgo has aranges for its
   // C compilation units only, and libdw then answers one of them for Go code. Trust it only when the CU's
@@ -69,32 +77,22 @@ std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> FrameResolver::find_cu(Dwfl_Modu
   if (!info.cu_ranges) info.cu_ranges = std::make_unique<CuRanges>(CuRanges::build(module));
   auto cu = info.cu_ranges->find(pc - bias);
   if (!cu) return std::nullopt;
-  modules_without_aranges_.insert(info.name);
+  without_aranges = true;
   return std::pair(*cu, bias);
 }
 
-std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
+CachedPc FrameResolver::resolve_in_module(Dwfl_Module* module, ModuleInfo& info, const RawFrame& raw) {
   const std::uint64_t pc = raw.lookup_pc();
-  NamedFrame outer;
-  outer.pc = raw.pc;
-
-  Dwfl_Module* module = dwfl_addrmodule(dwfl_, pc);
-  if (module == nullptr) return {outer};
-
-  ModuleInfo& info = module_info(module);
-  outer.module = info.name;
-  outer.build_id = info.build_id;
-  if (info.elf_bias) outer.module_offset = raw.pc - *info.elf_bias;
-
+  CachedPc resolved;
+  CachedFrame outer;
   if (!info.symbols) info.symbols = std::make_unique<SymbolTable>(SymbolTable::functions(module));
   if (auto symbol = info.symbols->lookup(pc)) {
     outer.function = demangle(*symbol->name);
     outer.function_offset = raw.pc - symbol->start;
   }
 
-  std::vector<NamedFrame> frames;
   std::optional<std::string> comp_dir;
-  if (auto cu = find_cu(module, info, pc)) {
+  if (auto cu = find_cu(module, info, pc, resolved.without_aranges)) {
     comp_dir = compilation_dir(cu->first);
     const auto& [cu_die, dwarf_bias] = *cu;
     const Dwarf_Addr dwarf_pc = pc - dwarf_bias;
@@ -111,22 +109,59 @@ std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
         }
         break;
       }
-      NamedFrame inlined = outer;
+      CachedFrame inlined;
       inlined.inlined = true;
       inlined.function = scope.name;
-      inlined.function_offset.reset();
       set_position(inlined, position);
-      frames.push_back(std::move(inlined));
+      resolved.frames.push_back(std::move(inlined));
       position = scope.call_site;  // the caller's position is where it called this inlined function
     }
     set_position(outer, position);
   }
-  frames.push_back(std::move(outer));
+  resolved.frames.push_back(std::move(outer));
+  for (CachedFrame& frame : resolved.frames)
+    if (frame.file) frame.source_path = readable_path(*frame.file, comp_dir);
+  return resolved;
+}
 
-  if (sources_ != nullptr)
-    for (NamedFrame& frame : frames)
-      if (frame.file && frame.line)
-        if (auto path = readable_path(*frame.file, comp_dir)) frame.source = sources_->line(*path, *frame.line);
+std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
+  NamedFrame unknown;
+  unknown.pc = raw.pc;
+  Dwfl_Module* module = dwfl_addrmodule(dwfl_, raw.lookup_pc());
+  if (module == nullptr) return {unknown};
+  ModuleInfo& info = module_info(module);
+
+  CachedPc fresh;
+  const CachedPc* resolved = nullptr;
+  std::optional<CachedPcKey> key;
+  if (info.cache_identity) {  // only with an ELF: elf_bias is known
+    key = CachedPcKey{raw.pc - *info.elf_bias, raw.is_activation};
+    resolved = persistent_->find(*info.cache_identity, *key);
+  }
+  if (resolved == nullptr) {
+    fresh = resolve_in_module(module, info, raw);
+    if (key) persistent_->add(*info.cache_identity, *key, fresh);
+    resolved = &fresh;
+  }
+  if (resolved->without_aranges) modules_without_aranges_.insert(info.name);
+
+  std::vector<NamedFrame> frames;
+  frames.reserve(resolved->frames.size());
+  for (const CachedFrame& cached : resolved->frames) {
+    NamedFrame frame;
+    frame.pc = raw.pc;
+    frame.inlined = cached.inlined;
+    frame.function = cached.function;
+    frame.function_offset = cached.function_offset;
+    frame.module = info.name;
+    if (info.elf_bias) frame.module_offset = raw.pc - *info.elf_bias;
+    frame.build_id = info.build_id;
+    frame.file = cached.file;
+    frame.line = cached.line;
+    frame.column = cached.column;
+    if (sources_ != nullptr && cached.source_path && cached.line) frame.source = sources_->line(*cached.source_path, *cached.line);
+    frames.push_back(std::move(frame));
+  }
   return frames;
 }
 

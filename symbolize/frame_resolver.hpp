@@ -1,6 +1,7 @@
 // Naming raw frames: module, symbol, inlined calls, file:line:col, source text. Each distinct raw frame is
 // resolved once (threads of a pool share their pcs); each module's symbol table and each CU's scope tree
-// are built once.
+// are built once. With a FrameCache, a pc resolved by an earlier dump is taken from it and the module's
+// symbol table and DWARF are not touched.
 #pragma once
 
 #include <elfutils/libdwfl.h>
@@ -17,6 +18,7 @@
 #include "symbolize/named_frame.hpp"
 #include "symbolize/cu_ranges.hpp"
 #include "symbolize/cu_scopes.hpp"
+#include "symbolize/frame_cache.hpp"
 #include "symbolize/source_lines.hpp"
 #include "symbolize/symbol_table.hpp"
 #include "symbolize/unwinder.hpp"
@@ -25,8 +27,10 @@ namespace gmr::symbolize {
 
 class FrameResolver {
  public:
-  /// `dwfl` must outlive the resolver. `sources` null: no source text.
-  FrameResolver(Dwfl* dwfl, SourceLines* sources) : dwfl_(dwfl), sources_(sources) {}
+  /// `dwfl` must outlive the resolver; so must `cache` (null: no persistent cache). `sources` null: no
+  /// source text.
+  FrameResolver(Dwfl* dwfl, SourceLines* sources, FrameCache* cache = nullptr)
+      : dwfl_(dwfl), sources_(sources), persistent_(cache) {}
 
   /// The frames for `raw`, innermost (most deeply inlined) first, the out-of-line function last; `index`
   /// is left 0 for the caller to number. Never empty. The reference stays valid for the resolver's life.
@@ -42,19 +46,29 @@ class FrameResolver {
     std::optional<std::string> build_id;
     std::unique_ptr<SymbolTable> symbols;  // built on first use
     std::unique_ptr<CuRanges> cu_ranges;   // built only if a CU is not found through .debug_aranges
+    std::optional<CacheFileIdentity> cache_identity;  // absent: not cached (no cache, no build id, no ELF)
   };
 
   ModuleInfo& module_info(Dwfl_Module* module);
-  std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> find_cu(Dwfl_Module* module, ModuleInfo& info, std::uint64_t pc);
+  /// `without_aranges` is set when the CU had to be found without .debug_aranges.
+  std::optional<std::pair<Dwarf_Die, Dwarf_Addr>> find_cu(Dwfl_Module* module, ModuleInfo& info, std::uint64_t pc,
+                                                          bool& without_aranges);
   std::vector<NamedFrame> resolve_uncached(const RawFrame& raw);
+  /// The frames of `raw` in `module` from its symbol table and DWARF, without source text.
+  CachedPc resolve_in_module(Dwfl_Module* module, ModuleInfo& info, const RawFrame& raw);
   CuScopes& scopes_of(Dwarf_Die cu);
 
   Dwfl* dwfl_;
   SourceLines* sources_;
+  FrameCache* persistent_;
   std::unordered_map<Dwfl_Module*, ModuleInfo> modules_;
   std::map<std::pair<std::uint64_t, bool>, std::vector<NamedFrame>> cache_;
   std::set<std::string> modules_without_aranges_;
   std::unordered_map<const void*, std::unique_ptr<CuScopes>> cu_scopes_;  // by the CU DIE's address
 };
+
+/// How many pcs this process has looked up in a module's DWARF (each needs the module's debug sections
+/// loaded, inflated when compressed): lets a test show that a warm cache spares them.
+std::size_t dwarf_lookups();
 
 }  // namespace gmr::symbolize

@@ -4,6 +4,8 @@
 #include <atomic>
 #include <cstring>
 
+#include "symbolize/debuginfo_search.hpp"
+
 namespace gmr::symbolize {
 namespace {
 
@@ -17,7 +19,7 @@ int find_elf_cb(Dwfl_Module*, void** userdata, const char*, Dwarf_Addr, char** f
 
 const Dwfl_Callbacks module_callbacks = {
     .find_elf = find_elf_cb,
-    .find_debuginfo = dwfl_standard_find_debuginfo,
+    .find_debuginfo = find_debuginfo,  // symbolize/debuginfo_search.hpp
     .section_address = nullptr,
     .debuginfo_path = nullptr,
 };

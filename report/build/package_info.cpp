@@ -9,6 +9,7 @@
 #include "attach/base/malloc_ptr.hpp"
 #include "attach/base/read_file.hpp"
 #include "attach/base/unique_dir.hpp"
+#include "report/build/package_info_cache.hpp"
 #include "report/build/run_command.hpp"
 
 namespace gmr::report {
@@ -81,14 +82,39 @@ std::optional<std::string> owner(const std::vector<std::string>& paths) {
   return best;
 }
 
-}  // namespace
+// Debian Policy §9.1 keeps packages out of /usr/local, /home and the temporary directories; /proc, /sys,
+// /dev and /run hold no installed files at all.
+bool no_package_may_own(const std::string& path) {
+  for (const char* dir : {"/usr/local/", "/home/", "/root/", "/tmp/", "/var/tmp/", "/proc/", "/sys/", "/dev/", "/run/"})
+    if (path.starts_with(dir)) return true;
+  return false;
+}
 
-std::optional<DebianPackage> debian_package(const std::string& path, std::chrono::milliseconds timeout) {
-  auto name = owner(lookup_paths(path));
+std::optional<DebianPackage> look_up(const std::vector<std::string>& paths, std::chrono::milliseconds timeout) {
+  auto name = owner(paths);
   if (!name) return std::nullopt;
   DebianPackage package{*name, std::nullopt};
   if (auto version = run_command({"dpkg-query", "-W", "-f=${Version}", *name}, timeout); version && !version->empty())
     package.version = *version;
+  return package;
+}
+
+}  // namespace
+
+std::optional<DebianPackage> debian_package(const std::string& path, std::chrono::milliseconds timeout,
+                                            const std::optional<std::string>& cache_dir) {
+  const std::vector<std::string> paths = lookup_paths(path);
+  if (std::ranges::all_of(paths, no_package_may_own)) return std::nullopt;
+  std::optional<PackageInfoCache> cache;
+  std::string key;
+  if (cache_dir) {
+    cache.emplace(*cache_dir);
+    for (const auto& p : paths) key += (key.empty() ? "" : " ") + p;
+    if (auto kept = cache->find(key)) return *kept;
+  }
+  auto package = look_up(paths, timeout);
+  // A version missing because dpkg-query failed or timed out is not kept: the next dump asks again.
+  if (cache && (!package || package->version)) cache->store(key, package);
   return package;
 }
 

@@ -15,8 +15,11 @@ struct DebianPackage {
 /// The package owning `path`, as `dpkg-query -S` names it: the package whose file list
 /// (/var/lib/dpkg/info/*.list) holds the path, its realpath, or their /usr-merged counterparts
 /// (/bin ↔ /usr/bin), then `dpkg-query -W -f='${Version}'` (bounded by `timeout`). nullopt when dpkg is
-/// absent or does not know the file.
+/// absent or does not know the file. Paths no Debian package may own (Debian Policy §9.1: /usr/local,
+/// home directories, /tmp, /var/tmp, and the virtual /proc, /sys, /dev, /run) are not looked up. With
+/// `cache_dir`, answers are kept there between dumps (report/build/package_info_cache.hpp).
 std::optional<DebianPackage> debian_package(const std::string& path,
-                                            std::chrono::milliseconds timeout = std::chrono::milliseconds(5000));
+                                            std::chrono::milliseconds timeout = std::chrono::milliseconds(5000),
+                                            const std::optional<std::string>& cache_dir = std::nullopt);
 
 }  // namespace gmr::report

@@ -77,11 +77,14 @@ std::optional<report::Package::NotLookedUp> package_not_looked_up(const attach::
 
 // Scanning dpkg's file lists takes a few milliseconds (more with a cold page cache): it runs while the
 // frames are being named.
-std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot) {
+std::future<std::optional<DebianPackage>> start_package_lookup(const attach::Snapshot& snapshot,
+                                                               const std::optional<std::string>& cache_dir) {
   // A deleted executable is not the file dpkg now has under that name; nor is one in another root (a
   // container's /usr/bin/python3 belongs to the container's packages, not this machine's).
   if (package_not_looked_up(snapshot)) return {};
-  return std::async(std::launch::async, [path = *snapshot.exe_path] { return debian_package(path); });
+  return std::async(std::launch::async, [path = *snapshot.exe_path, cache_dir] {
+    return debian_package(path, std::chrono::milliseconds(5000), cache_dir);
+  });
 }
 
 report::Package package_section(const attach::Snapshot& snapshot, Dwfl* dwfl,
@@ -262,12 +265,14 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   report::Report report;
   report.gmr_version = GMR_VERSION;
   report.capture = capture_header(snapshot, options);
-  auto package_owner = start_package_lookup(snapshot);
+  auto package_owner = start_package_lookup(snapshot, options.cache_dir);
 
   Dwfl* dwfl = session ? (*session)->dwfl() : nullptr;
   symbolize::SourceLines sources;
+  std::optional<symbolize::FrameCache> frame_cache;
+  if (options.cache_dir) frame_cache.emplace(*options.cache_dir);
   std::optional<symbolize::FrameResolver> resolver;
-  if (dwfl != nullptr) resolver.emplace(dwfl, options.source_lines ? &sources : nullptr);
+  if (dwfl != nullptr) resolver.emplace(dwfl, options.source_lines ? &sources : nullptr, frame_cache ? &*frame_cache : nullptr);
 
   std::vector<pid_t> wanted = options.threads.value_or(std::vector<pid_t>{});
   std::ranges::sort(wanted);
@@ -297,6 +302,8 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
     }
     report.threads.push_back(std::move(out));
   }
+
+  if (frame_cache) frame_cache->save();
 
   symbolize::AddressNamer names(dwfl, snapshot);
   analyse_locks(snapshot, names, report);

@@ -28,6 +28,9 @@ struct BuildOptions {
   // Only these threads are unwound and reported (the whole process is still frozen at one instant, and
   // `consistent` still speaks for all of it). Absent: every thread.
   std::optional<std::vector<pid_t>> threads = {};
+  // gmr's cache directory: the frame cache (symbolize/frame_cache.hpp) and dpkg's answers
+  // (package_info_cache.hpp); absent: no cache (--no-cache).
+  std::optional<std::string> cache_dir = {};
 };
 
 /// With `session`, which has been handed `snapshot` (SnapshotDwfl::attach); when libdwfl could not start

@@ -1,12 +1,14 @@
 #include <doctest/doctest.h>
 
 #include <chrono>
+#include <filesystem>
 #include <csignal>
 #include <string>
 
 #include "support/process.hpp"
 #include "report/build/package_info.hpp"
 #include "report/build/run_command.hpp"
+#include "support/temp_dir.hpp"
 
 using namespace std::chrono_literals;
 
@@ -57,6 +59,56 @@ TEST_CASE("a /usr-merged alias is found: /bin/sh is dash's, whichever form dpkg 
 TEST_CASE("a file dpkg does not know has no package") {
   CHECK_FALSE(gmr::report::debian_package(GMR_BINARY).has_value());
   CHECK_FALSE(gmr::report::debian_package("/nonexistent/gmr/file").has_value());
+}
+
+}  // TEST_SUITE
+
+TEST_SUITE("report::package_info_cache") {
+
+TEST_CASE("dpkg's answers are kept in the cache directory and used while dpkg's database is unchanged") {
+  const gmr::test::TempDir dir("package-cache");
+  const std::string cache = (dir.path / "gmr").string();
+  const auto first = gmr::report::debian_package("/usr/bin/dpkg-query", 5s, cache);
+  REQUIRE(first.has_value());
+  CHECK(first->name == "dpkg");
+  const std::string kept = gmr::test::read_text(dir.path / "gmr" / "packages-v1");
+  CHECK(kept.find("\tdpkg\t") != std::string::npos);
+
+  // The kept answer is the one given: renamed in the file, the package comes back renamed.
+  std::string renamed = kept;
+  renamed.replace(renamed.find("\tdpkg\t"), 6, "\tgmr-kept-answer\t");
+  dir.write("gmr/packages-v1", renamed);
+  const auto second = gmr::report::debian_package("/usr/bin/dpkg-query", 5s, cache);
+  REQUIRE(second.has_value());
+  CHECK(second->name == "gmr-kept-answer");
+  CHECK(second->version == first->version);
+
+  SUBCASE("a truncated file is ignored and rewritten") {
+    dir.write("gmr/packages-v1", renamed.substr(0, renamed.size() - 4));
+    const auto again = gmr::report::debian_package("/usr/bin/dpkg-query", 5s, cache);
+    REQUIRE(again.has_value());
+    CHECK(again->name == "dpkg");
+    CHECK(gmr::test::read_text(dir.path / "gmr" / "packages-v1") == kept);
+  }
+  SUBCASE("a file from another state of dpkg's database is ignored") {
+    std::string other = renamed;
+    other.insert(other.find('\n') + 1, "x");
+    dir.write("gmr/packages-v1", other);
+    const auto again = gmr::report::debian_package("/usr/bin/dpkg-query", 5s, cache);
+    REQUIRE(again.has_value());
+    CHECK(again->name == "dpkg");
+  }
+  SUBCASE("no package is an answer too, kept like the others") {
+    CHECK_FALSE(gmr::report::debian_package(GMR_BINARY, 5s, cache).has_value());
+    CHECK(gmr::test::read_text(dir.path / "gmr" / "packages-v1").find(std::string("N\t") + GMR_BINARY) != std::string::npos);
+  }
+}
+
+TEST_CASE("a path no package may own is not looked up, and not kept") {
+  const gmr::test::TempDir dir("package-cache-local");
+  CHECK_FALSE(gmr::report::debian_package("/usr/local/bin/gmr", 5s, (dir.path / "gmr").string()).has_value());
+  CHECK_FALSE(gmr::report::debian_package("/tmp/gmr-fixture", 5s, (dir.path / "gmr").string()).has_value());
+  CHECK_FALSE(std::filesystem::exists(dir.path / "gmr" / "packages-v1"));
 }
 
 }  // TEST_SUITE
