@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <limits>
 
 #include "report/core/core_layout.hpp"
 
@@ -44,7 +45,14 @@ std::string hex(std::uint64_t value) {
   return "0x" + out;
 }
 
-std::int64_t micros(const timeval& t) { return static_cast<std::int64_t>(t.tv_sec) * 1'000'000 + t.tv_usec; }
+/// Microseconds of a timeval from the file, saturated (a hostile core may hold any value).
+std::int64_t micros(const timeval& t) {
+  std::int64_t us = 0;
+  if (__builtin_mul_overflow(static_cast<std::int64_t>(t.tv_sec), std::int64_t{1'000'000}, &us) ||
+      __builtin_add_overflow(us, static_cast<std::int64_t>(t.tv_usec), &us))
+    return t.tv_sec < 0 ? std::numeric_limits<std::int64_t>::min() : std::numeric_limits<std::int64_t>::max();
+  return us;
+}
 
 struct Parser {
   CoreImage image;
@@ -160,7 +168,7 @@ Parsed<CoreImage> parse_core(Bytes file) {
   if (ehdr->e_phentsize != sizeof(Elf64_Phdr)) return parse_error("program headers of an unknown size");
   std::uint64_t count = ehdr->e_phnum;
   if (count == PN_XNUM) {  // the real count is in section header 0's sh_info
-    const auto section = load<Elf64_Shdr>(file, ehdr->e_shoff);
+    const auto section = ehdr->e_shoff == 0 ? std::nullopt : load<Elf64_Shdr>(file, ehdr->e_shoff);
     if (!section) return parse_error("the section header holding the program header count is missing");
     count = section->sh_info;
   }
@@ -172,14 +180,11 @@ Parsed<CoreImage> parse_core(Bytes file) {
 
   Parser parser;
   CoreImage& image = parser.image;
-  std::uint64_t note_bytes = 0;
   for (std::uint64_t i = 0; i < count; ++i) {
     const auto phdr = *load<Elf64_Phdr>(file, ehdr->e_phoff + i * sizeof(Elf64_Phdr));
     if (phdr.p_type == PT_NOTE) {
       const Bytes notes = slice(file, phdr.p_offset, phdr.p_filesz);
       if (notes.size() < phdr.p_filesz) image.warnings.push_back("a note segment is cut short by the end of the file");
-      note_bytes += notes.size();
-      if (note_bytes > max_note_bytes) return parse_error("the core's notes are larger than " + std::to_string(max_note_bytes) + " bytes");
       parser.notes(notes);
     } else if (phdr.p_type == PT_LOAD) {
       if (phdr.p_memsz == 0) continue;

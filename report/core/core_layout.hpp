@@ -21,6 +21,6 @@ inline constexpr int gmr_note_layout = 1;
 inline constexpr std::size_t max_core_threads = 100'000;
 inline constexpr std::size_t max_core_mappings = 1'000'000;
 inline constexpr std::size_t max_core_segments = 1'000'000;
-inline constexpr std::size_t max_note_bytes = 256u << 20;  // one PT_NOTE segment
+inline constexpr std::size_t max_note_bytes = 32u << 20;  // the gmr note (JSON parsed in memory; 10,000 threads: ~6 MiB)
 
 }  // namespace gmr::core

@@ -7,6 +7,8 @@
 #include <map>
 #include <sstream>
 
+#include "report/core/core_layout.hpp"
+
 namespace gmr::core {
 namespace {
 
@@ -42,9 +44,9 @@ attach::Maps maps_of(const CoreImage& image, std::optional<std::uint64_t> vdso) 
   std::map<std::uint64_t, const CoreSegment*> by_start;
   for (const auto& segment : image.segments) by_start.emplace(segment.start, &segment);
   std::vector<std::pair<std::uint64_t, std::uint64_t>> file_ranges;
-  std::uint64_t position = 0;
+  std::map<std::string, std::uint64_t> inodes;  // one per distinct path: the mappings of one file
   for (const auto& file : image.files) {
-    ++position;
+    const std::uint64_t position = inodes.try_emplace(file.path, inodes.size() + 1).first->second;
     attach::Mapping m;
     m.start = file.start;
     m.end = file.end;
@@ -137,6 +139,8 @@ CoreSnapshot other_core(const CoreImage& image, const CoreReadOptions& options) 
     if (core_thread.signal != 0 && !out.signal_thread) {
       out.signal_thread = core_thread.tid;
       out.signal = image.signal.value_or(CoreSignal{.signo = core_thread.signal, .code = 0, .address = std::nullopt});
+      thread.stop_kind = attach::StopKind::core_signal;
+      thread.pending_signal = core_thread.signal;
     }
     snap.threads.push_back(std::move(thread));
   }
@@ -169,6 +173,8 @@ Parsed<CoreSnapshot> gmr_core(const CoreImage& image, std::uint64_t file_size) {
     spent += size;
     return attach::MemoryCopy{start, std::move(*bytes)};
   };
+  if (image.gmr_note->size() > max_note_bytes)
+    return parse_error("the gmr note is larger than " + std::to_string(max_note_bytes) + " bytes");
   auto note = read_snapshot_note(*image.gmr_note, lookup);
   if (!note) return parse_error(note.error());
   CoreSnapshot out;

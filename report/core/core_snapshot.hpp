@@ -7,7 +7,8 @@
 // its stack from SP (minus the red zone) to the end of the segment holding it, capped at `max_stack`; the
 // maps from NT_FILE and the PT_LOAD segments; the vDSO from the auxiliary vector; the process from
 // NT_PRPSINFO; and the signal the core was dumped for. Cores record no inodes: a file mapping's inode is
-// its 1-based position in NT_FILE (so that Mapping::file_backed() holds), its device "00:00".
+// the 1-based position of its path among NT_FILE's distinct paths (so that Mapping::file_backed() holds
+// and the mappings of one file share it), its device "00:00".
 #pragma once
 
 #include <chrono>

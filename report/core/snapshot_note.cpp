@@ -81,7 +81,8 @@ constexpr std::pair<attach::StopKind, const char*> stop_names[] = {
     {attach::StopKind::interrupt, "interrupt"},
     {attach::StopKind::group_stop, "group_stop"},
     {attach::StopKind::signal_delivery, "signal_delivery"},
-    {attach::StopKind::clone_event, "clone_event"}};
+    {attach::StopKind::clone_event, "clone_event"},
+    {attach::StopKind::core_signal, "core_signal"}};
 constexpr std::pair<attach::ThreadCopyError::Kind, const char*> copy_error_names[] = {
     {attach::ThreadCopyError::Kind::no_registers, "no_registers"},
     {attach::ThreadCopyError::Kind::stack_not_captured, "stack_not_captured"},
