@@ -68,7 +68,7 @@ json optional_value(const std::optional<T>& value) {
 
 json optional_text(const std::optional<std::string>& value) { return value ? text(*value) : json(nullptr); }
 
-json ref(const attach::MemoryCopy& copy) { return json{{"start", copy.start}, {"size", copy.bytes.size()}}; }
+json ref(const attach::MemoryCopy& copy) { return json::array({copy.start, copy.bytes.size()}); }
 json optional_ref(const std::optional<attach::MemoryCopy>& copy) { return copy ? ref(*copy) : json(nullptr); }
 
 // ---- enums as stable strings ----
@@ -102,45 +102,60 @@ const char* name_of(const std::pair<E, const char*> (&table)[N], E value) {
 
 // ---- writing ----
 
+// One object per thread, members left out at their defaults (a core of 1,000 threads carries 1,000 of
+// them): "late" (facts read after the freeze) absent = false, "freeze" absent = "frozen", "stop" absent =
+// "interrupt" for a frozen thread, every other absent member = null or empty. "syscall" is "running" or
+// [number, arg1…arg6, sp, pc] (null where unknown).
 json thread_json(const attach::ThreadSnapshot& t) {
   const auto& f = t.facts;
-  json facts{{"tid", f.tid},
-             {"name", optional_text(f.name)},
-             {"state", f.state ? json(std::string(1, *f.state)) : json(nullptr)},
-             {"cpu_user_us", f.cpu_user ? json(f.cpu_user->count()) : json(nullptr)},
-             {"cpu_system_us", f.cpu_system ? json(f.cpu_system->count()) : json(nullptr)},
-             {"wchan", optional_text(f.wchan)},
-             {"syscall", nullptr}};
+  json out{{"tid", f.tid}};
+  auto put = [&](const char* key, json value) {
+    if (!value.is_null()) out[key] = std::move(value);
+  };
+  put("name", optional_text(f.name));
+  put("state", f.state ? json(std::string(1, *f.state)) : json(nullptr));
+  put("utime_us", f.cpu_user ? json(f.cpu_user->count()) : json(nullptr));
+  put("stime_us", f.cpu_system ? json(f.cpu_system->count()) : json(nullptr));
+  put("wchan", optional_text(f.wchan));
   if (f.syscall) {
-    const auto& s = *f.syscall;
-    facts["syscall"] = json{{"running", s.running}, {"number", optional_value(s.number)},
-                            {"args", s.args},       {"sp", optional_value(s.sp)},
-                            {"pc", optional_value(s.pc)}};
+    const auto& c = *f.syscall;
+    if (c.running) {
+      out["syscall"] = "running";
+    } else {
+      json line = json::array({optional_value(c.number)});
+      for (auto arg : c.args) line.push_back(arg);
+      line.push_back(optional_value(c.sp));
+      line.push_back(optional_value(c.pc));
+      out["syscall"] = std::move(line);
+    }
   }
-  json words = json::array();
-  for (const auto& w : t.pointed_words) words.push_back(ref(w));
-  json error = nullptr;
+  if (!t.facts_before_freeze) out["late"] = true;
+  if (t.freeze != attach::FreezeState::frozen) out["freeze"] = name_of(freeze_names, t.freeze);
+  if (t.stop_kind != attach::StopKind::interrupt || t.freeze != attach::FreezeState::frozen)
+    out["stop"] = t.stop_kind ? json(name_of(stop_names, *t.stop_kind)) : json(nullptr);
+  put("signal", optional_value(t.pending_signal));
+  put("stack", optional_ref(t.stack));
+  if (t.stack_truncated) out["stack_truncated"] = true;
+  put("interrupted_stack", optional_ref(t.interrupted_stack));
+  put("syscall_memory", optional_ref(t.syscall_memory));
+  if (!t.pointed_words.empty()) {
+    json words = json::array();
+    for (const auto& w : t.pointed_words) words.push_back(ref(w));
+    out["pointed_words"] = std::move(words);
+  }
   if (t.error)
-    error = json{{"kind", name_of(copy_error_names, t.error->kind)},
-                 {"errno", optional_value(t.error->errno_value)},
-                 {"address", optional_value(t.error->address)}};
-  return json{{"facts", facts},
-              {"facts_before_freeze", t.facts_before_freeze},
-              {"freeze", name_of(freeze_names, t.freeze)},
-              {"stop_kind", t.stop_kind ? json(name_of(stop_names, *t.stop_kind)) : json(nullptr)},
-              {"pending_signal", optional_value(t.pending_signal)},
-              {"has_registers", t.registers.has_value()},
-              {"stack", optional_ref(t.stack)},
-              {"stack_truncated", t.stack_truncated},
-              {"interrupted_stack", optional_ref(t.interrupted_stack)},
-              {"syscall_memory", optional_ref(t.syscall_memory)},
-              {"pointed_words", words},
-              {"error", error}};
+    out["error"] = json{{"kind", name_of(copy_error_names, t.error->kind)},
+                        {"errno", optional_value(t.error->errno_value)},
+                        {"address", optional_value(t.error->address)}};
+  return out;
 }
 
+// [start, end, perms, offset, device, inode, path] and, for a file deleted since it was mapped, true: a
+// process with many threads has twice as many mappings (each stack and its guard page).
 json mapping_json(const attach::Mapping& m) {
-  return json{{"start", m.start}, {"end", m.end},   {"perms", text(m.perms)}, {"offset", m.offset},
-              {"device", text(m.device)}, {"inode", m.inode}, {"path", text(m.path)}, {"deleted", m.deleted}};
+  json out = json::array({m.start, m.end, text(m.perms), m.offset, text(m.device), m.inode, text(m.path)});
+  if (m.deleted) out.push_back(true);
+  return out;
 }
 
 json symbol_json(const attach::SymbolValue& v) {
@@ -151,7 +166,7 @@ json symbol_json(const attach::SymbolValue& v) {
               {"refused", optional_text(s.refused)}};
   // The text's bytes are target memory at data_address: the core holds them in a PT_LOAD segment.
   json value = nullptr;
-  if (v.text) value = v.data_address ? json{{"start", *v.data_address}, {"size", v.text->size()}} : json{{"inline", text(*v.text)}};
+  if (v.text) value = v.data_address ? json::array({*v.data_address, v.text->size()}) : json{{"inline", text(*v.text)}};
   return json{{"symbol", symbol},
               {"text", value},
               {"truncated", v.truncated},
@@ -351,8 +366,9 @@ class Resolver {
   explicit Resolver(const MemoryLookup& memory) : memory_(memory) {}
   std::optional<attach::MemoryCopy> copy(const json& ref) {
     if (ref.is_null()) return std::nullopt;
-    const auto start = get_int<std::uint64_t>(ref, "start");
-    const auto size = get_int<std::uint64_t>(ref, "size");
+    if (!ref.is_array() || ref.size() != 2) fail("a memory reference is not [start, size]");
+    const auto start = integer<std::uint64_t>(ref[0], "start");
+    const auto size = integer<std::uint64_t>(ref[1], "size");
     auto found = memory_(start, size);
     if (!found) ++missing;
     return found;
@@ -368,35 +384,41 @@ class Resolver {
 
 attach::ThreadSnapshot read_thread(const json& j, Resolver& memory) {
   attach::ThreadSnapshot t;
-  const json& f = member(j, "facts");
-  t.facts.tid = get_int<pid_t>(f, "tid");
-  t.facts.name = opt_text(f, "name");
-  t.facts.state = opt_letter(f, "state");
-  if (auto us = opt_int<std::int64_t>(f, "cpu_user_us")) t.facts.cpu_user = std::chrono::microseconds(*us);
-  if (auto us = opt_int<std::int64_t>(f, "cpu_system_us")) t.facts.cpu_system = std::chrono::microseconds(*us);
-  t.facts.wchan = opt_text(f, "wchan");
-  if (!is_null(f, "syscall")) {
-    const json& s = member(f, "syscall");
+  t.facts.tid = get_int<pid_t>(j, "tid");
+  t.facts.name = opt_text(j, "name");
+  t.facts.state = opt_letter(j, "state");
+  if (auto us = opt_int<std::int64_t>(j, "utime_us")) t.facts.cpu_user = std::chrono::microseconds(*us);
+  if (auto us = opt_int<std::int64_t>(j, "stime_us")) t.facts.cpu_system = std::chrono::microseconds(*us);
+  t.facts.wchan = opt_text(j, "wchan");
+  if (!is_null(j, "syscall")) {
+    const json& s = member(j, "syscall");
     attach::SyscallLine line;
-    line.running = get_bool(s, "running");
-    line.number = opt_int<long>(s, "number");
-    const json& args = array(s, "args", 6);
-    if (args.size() != 6) fail("\"args\" does not hold 6 values");
-    for (std::size_t i = 0; i < 6; ++i) line.args[i] = integer<std::uint64_t>(args[i], "args");
-    line.sp = opt_int<std::uint64_t>(s, "sp");
-    line.pc = opt_int<std::uint64_t>(s, "pc");
+    if (s.is_string() && s.get_ref<const std::string&>() == "running") {
+      line.running = true;
+    } else {
+      if (!s.is_array() || s.size() != 9) fail("\"syscall\" is neither \"running\" nor 9 values");
+      if (!s[0].is_null()) line.number = integer<long>(s[0], "syscall");
+      for (std::size_t i = 0; i < 6; ++i) line.args[i] = integer<std::uint64_t>(s[i + 1], "syscall");
+      if (!s[7].is_null()) line.sp = integer<std::uint64_t>(s[7], "syscall");
+      if (!s[8].is_null()) line.pc = integer<std::uint64_t>(s[8], "syscall");
+    }
     t.facts.syscall = line;
   }
-  t.facts_before_freeze = get_bool(j, "facts_before_freeze");
-  t.freeze = enum_of(freeze_names, j, "freeze");
-  if (!is_null(j, "stop_kind")) t.stop_kind = enum_of(stop_names, j, "stop_kind");
-  t.pending_signal = opt_int<int>(j, "pending_signal");
+  t.facts_before_freeze = is_null(j, "late") || !get_bool(j, "late");
+  t.freeze = is_null(j, "freeze") ? attach::FreezeState::frozen : enum_of(freeze_names, j, "freeze");
+  if (j.contains("stop")) {
+    if (!is_null(j, "stop")) t.stop_kind = enum_of(stop_names, j, "stop");
+  } else if (t.freeze == attach::FreezeState::frozen) {
+    t.stop_kind = attach::StopKind::interrupt;
+  }
+  t.pending_signal = opt_int<int>(j, "signal");
   t.stack = memory.copy_at(j, "stack");
-  t.stack_truncated = get_bool(j, "stack_truncated");
+  t.stack_truncated = !is_null(j, "stack_truncated") && get_bool(j, "stack_truncated");
   t.interrupted_stack = memory.copy_at(j, "interrupted_stack");
   t.syscall_memory = memory.copy_at(j, "syscall_memory");
-  for (const auto& w : array(j, "pointed_words", max_core_segments))
-    if (auto copy = memory.copy(w)) t.pointed_words.push_back(std::move(*copy));
+  if (!is_null(j, "pointed_words"))
+    for (const auto& w : array(j, "pointed_words", max_core_segments))
+      if (auto copy = memory.copy(w)) t.pointed_words.push_back(std::move(*copy));
   if (!is_null(j, "error")) {
     const json& e = member(j, "error");
     t.error = attach::ThreadCopyError{.kind = enum_of(copy_error_names, e, "kind"),
@@ -407,16 +429,17 @@ attach::ThreadSnapshot read_thread(const json& j, Resolver& memory) {
 }
 
 attach::Mapping read_mapping(const json& j) {
+  if (!j.is_array() || (j.size() != 7 && j.size() != 8)) fail("a mapping is not [start, end, perms, offset, device, inode, path]");
   attach::Mapping m;
-  m.start = get_int<std::uint64_t>(j, "start");
-  m.end = get_int<std::uint64_t>(j, "end");
+  m.start = integer<std::uint64_t>(j[0], "start");
+  m.end = integer<std::uint64_t>(j[1], "end");
   if (m.end < m.start) fail("a mapping ends before it starts");
-  m.perms = get_text(j, "perms");
-  m.offset = get_int<std::uint64_t>(j, "offset");
-  m.device = get_text(j, "device");
-  m.inode = get_int<std::uint64_t>(j, "inode");
-  m.path = get_text(j, "path");
-  m.deleted = get_bool(j, "deleted");
+  m.perms = from_text(j[2], "perms");
+  m.offset = integer<std::uint64_t>(j[3], "offset");
+  m.device = from_text(j[4], "device");
+  m.inode = integer<std::uint64_t>(j[5], "inode");
+  m.path = from_text(j[6], "path");
+  m.deleted = j.size() == 8 && j[7].is_boolean() && j[7].get<bool>();
   return m;
 }
 
