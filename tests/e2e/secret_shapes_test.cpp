@@ -142,6 +142,7 @@ TEST_SUITE("e2e::secret_shapes") {
       CAPTURE(secret);
       CHECK(contains(shown.out, secret));
     }
-    for (const auto& block : parse_json_lines(shown.out).at(0)["configuration"]) CHECK(block["masks"].empty());
+    const auto shown_doc = parse_json_lines(shown.out).at(0);
+    for (const auto& block : shown_doc.at("configuration")) CHECK(block.at("masks").empty());
   }
 }
