@@ -67,6 +67,8 @@ enum class StopKind {
   group_stop,       // PTRACE_EVENT_STOP with a stop signal: the process was already stopped (stays stopped)
   signal_delivery,  // a real signal won the race: it is handed back on detach, never swallowed
   clone_event,      // stopped reporting PTRACE_EVENT_CLONE
+  core_signal,      // not a live stop: in a core file, the thread the core was dumped for (pending_signal:
+                    // the signal that killed the process)
 };
 
 struct ThreadSnapshot {

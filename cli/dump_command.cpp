@@ -11,7 +11,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include "attach/auxv.hpp"
 #include "attach/capture.hpp"
+#include "attach/live_files.hpp"
 #include "attach/read_now.hpp"
 #include "cli/exit_codes.hpp"
 #include "cli/input_checks.hpp"
@@ -26,6 +28,9 @@
 #include "report/build/grouping.hpp"
 #include "report/build/dump_session.hpp"
 #include "symbolize/frame_cache.hpp"
+#include "report/core/core_writer.hpp"
+#include "report/core/loader_memory.hpp"
+#include "report/core/module_build_ids.hpp"
 
 namespace gmr::cli {
 namespace {
@@ -42,6 +47,8 @@ struct DumpPlan {
   bool python = true;  // read a CPython interpreter's threads while frozen (--no-python: not)
   bool green_threads = true;  // and its greenlets, walking its GC-tracked objects (--no-green-threads: not)
   bool native = false;  // --native: text and folded show every frame of Python threads
+  std::string core_file;  // --core: empty when no core is written
+  bool report = true;     // --no-report: false
 };
 
 std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
@@ -114,6 +121,11 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     if (auto problem = output_dir_problem(options.output_dir)) return std::unexpected(*problem);
     plan.output_dir = options.output_dir;
   }
+  if (!options.core_file.empty() && plan.pids.size() != 1)
+    return std::unexpected("--core writes the core of one process: give one pid, not " + std::to_string(plan.pids.size()));
+  if (options.no_report && options.core_file.empty()) return std::unexpected("--no-report needs --core FILE");
+  plan.core_file = options.core_file;
+  plan.report = !options.no_report;
   return plan;
 }
 
@@ -190,7 +202,34 @@ int report_exit_code(const report::Report& report) {
   return report.partial() ? exit_partial : exit_complete;
 }
 
+/// After the capture (the target has been let go): `snapshot` into the core file created before it.
+/// Returns the exit code of this step: complete, or no_report when the core could not be written.
+int write_core_file(core::CoreFile file, const attach::Snapshot& snapshot) {
+  core::CoreContents contents;
+  contents.auxv = attach::read_auxv(snapshot.pid).value_or("");
+  contents.modules = core::module_facts(snapshot.maps, attach::LiveFiles(attach::layout_of(snapshot)));
+  contents.loader_memory = core::loader_memory(contents.auxv, [pid = snapshot.pid](std::uint64_t address, std::size_t size) {
+    return attach::read_memory_now(pid, address, size);
+  });
+  contents.gmr_version = version;
+  const auto written = core::write_core(std::move(file), snapshot, contents);
+  if (!written) {
+    std::cerr << "gmr: --core " << written.error().message << '\n';
+    return exit_no_report;
+  }
+  return exit_complete;
+}
+
 int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
+  // The core file is created before the freeze: a path that cannot be written is refused before the
+  // target is touched.
+  std::optional<core::CoreFile> core_file;
+  if (!plan.core_file.empty()) {
+    auto created = core::CoreFile::create(plan.core_file);
+    if (!created) return fail(plan, report::DumpError::output_failed(pid, "--core " + created.error().message,
+                                                                     created.error().errno_value));
+    core_file.emplace(std::move(*created));
+  }
   // One libdwfl session for this pid: known symbols are looked up in the files before the freeze, so that
   // only memory reads happen during it, and the same session names the frames afterwards.
   report::DumpSession session(pid);
@@ -209,13 +248,22 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   if (!snapshot) return fail(plan, report::DumpError::refused(pid, std::move(snapshot.error())));
   // From here on the target has been let go: a bug costs this pid's report, not the target or other pids.
   try {
+    int core_code = exit_complete;
+    if (core_file) {
+      core_code = write_core_file(std::move(*core_file), *snapshot);
+      core_file.reset();
+    }
+    if (!plan.report) {
+      for (const auto& thread : snapshot->threads) threads_seen.insert(thread.facts.tid);
+      return core_code;
+    }
     report::Report report = session.build(*snapshot, plan.build);
     // Everything copied from the target (stacks above all) has been unwound and read into the report: it
     // is let go before the report is written, which needs only the report.
     *snapshot = attach::Snapshot{};
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
-    return emit(plan, report, report_exit_code(report));
+    return worst_exit_code(emit(plan, report, report_exit_code(report)), core_code);
   } catch (const std::exception& e) {
     return fail(plan, report::DumpError::internal_error(
                           pid, "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()));
@@ -301,10 +349,16 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
       ->default_str(options.max_config_bytes);
   dump->add_flag("--group", options.group,
                  "Show threads with identical stacks once, with their count, tids and names, largest group first");
+  dump->add_option("--core", options.core_file,
+                   "Also write the frozen instant to FILE as an ELF core (registers, the memory copied while "
+                   "frozen, gmr's facts in a note) for gmr report, gdb or eu-stack elsewhere; created new, mode "
+                   "0600; one pid only")
+      ->type_name("FILE");
+  dump->add_flag("--no-report", options.no_report, "With --core: write the core only, print no report");
   dump->footer(
       "Exit status: 0 complete report; 1 partial report (some thread not frozen or not unwound, or a --threads id "
       "found in no process); 2 no report (zombie, kernel thread, gmr itself, thread id, already traced, other "
-      "refusal, report not written); 3 no such process; 4 permission denied; 5 report printed and it shows a "
+      "refusal, report or --core file not written); 3 no such process; 4 permission denied; 5 report printed and it shows a "
       "deadlock; 64 usage error; 70 internal error; 128+N interrupted by signal N after letting the target go. "
       "With several pids, the worst: 128+N > 70 > 64 > 5 > 4 > 3 > 2 > 1 > 0.");
   return dump;

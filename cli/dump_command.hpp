@@ -31,6 +31,8 @@ struct DumpOptions {
   bool show_secrets = false;
   std::string max_config_bytes = "1M";
   bool group = false;                   // --group: collapse threads with identical stacks
+  std::string core_file;                // --core FILE: also write the frozen instant as an ELF core
+  bool no_report = false;               // --no-report (with --core): write the core only
   bool stdout_closed = false;           // not an option: fd 1 was closed when gmr started (main.cpp)
 };
 

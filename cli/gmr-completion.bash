@@ -1,18 +1,21 @@
 # bash completion for gmr(1). Installed as $datadir/bash-completion/completions/gmr (loaded on demand by
 # the bash-completion package); or source this file. Needs nothing but bash.
 #
-#   gmr <Tab>                 subcommands (dump), or options after "-"
+#   gmr <Tab>                 subcommands (dump, report), or options after "-"
 #   gmr dump -<Tab>           the options of dump
 #   gmr dump <Tab>            pids of processes with a command line (no kernel threads), shown as "PID NAME"
 #   gmr dump 12<Tab>          pids starting with 12
 #   gmr dump redis<Tab>       pids of processes whose name (comm) starts with "redis"
 #   gmr dump --threads <Tab>  thread ids of the pids already on the line, shown as "TID NAME"
-#   --format, --sections (after a comma too), --output-dir (directories), --sidecar (files) complete their values.
+#   gmr report <Tab>          files (the core); gmr report -<Tab>: the options of report
+#   --format, --sections (after a comma too), --output-dir, --sysroot (directories), --sidecar, --core, --exe
+#   (files) complete their values.
 #
 # A single candidate is inserted as the bare id; several are listed as "ID NAME" so the names show, and
 # since no two of them share the text after the id, bash inserts at most their common digits.
 
-_gmr_dump_options="--help --json --format --output-dir --threads --max-frames --no-source --no-cache --no-python --no-green-threads --native --group --sections --timeout --max-stack --config-symbol --sidecar --mask --show-secrets --max-config-bytes"
+_gmr_dump_options="--help --json --format --output-dir --threads --max-frames --no-source --no-cache --no-python --no-green-threads --native --group --sections --timeout --max-stack --config-symbol --sidecar --mask --show-secrets --max-config-bytes --core --no-report"
+_gmr_report_options="--help --json --format --threads --max-frames --no-source --native --group --sections --mask --show-secrets --exe --sysroot --max-stack"
 _gmr_formats="text json folded"
 _gmr_sections="package threads green_threads deadlocks processes configuration custom"
 
@@ -56,11 +59,11 @@ _gmr() {
     if [[ $cur == -* ]]; then
       COMPREPLY=($(compgen -W "--help --version" -- "$cur"))
     else
-      COMPREPLY=($(compgen -W "dump" -- "$cur"))
+      COMPREPLY=($(compgen -W "dump report" -- "$cur"))
     fi
     return 0
   fi
-  [[ $subcommand == dump ]] || return 0
+  [[ $subcommand == @(dump|report) ]] || return 0
 
   # "--format=js": bash splits it into "--format" "=" "js".
   if [[ $prev == = ]]; then
@@ -87,7 +90,7 @@ _gmr() {
       compopt -o nospace 2>/dev/null
       return 0
       ;;
-    --output-dir)
+    --output-dir | --sysroot)
       compopt -o filenames 2>/dev/null
       COMPREPLY=($(compgen -d -- "$cur"))
       return 0
@@ -102,7 +105,7 @@ _gmr() {
       ((${#tasks[@]})) && _gmr_ids_reply "${cur##*,}" "${tasks[@]}"
       return 0
       ;;
-    --sidecar)
+    --sidecar | --core | --exe)
       compopt -o filenames 2>/dev/null
       COMPREPLY=($(compgen -f -- "$cur"))
       return 0
@@ -112,6 +115,15 @@ _gmr() {
       ;;
   esac
 
+  if [[ $subcommand == report ]]; then
+    if [[ $cur == -* ]]; then
+      COMPREPLY=($(compgen -W "$_gmr_report_options" -- "$cur"))
+    else
+      compopt -o filenames 2>/dev/null
+      COMPREPLY=($(compgen -f -- "$cur"))
+    fi
+    return 0
+  fi
   if [[ $cur == -* ]]; then
     COMPREPLY=($(compgen -W "$_gmr_dump_options" -- "$cur"))
     return 0

@@ -13,6 +13,7 @@
 
 #include "cli/dump_command.hpp"
 #include "cli/exit_codes.hpp"
+#include "cli/report_command.hpp"
 #include "cli/usage_errors.hpp"
 #include "cli/version.hpp"
 
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
   gmr::cli::DumpOptions dump_options;
   dump_options.stdout_closed = stdout_closed;
   CLI::App* dump = gmr::cli::add_dump_command(app, dump_options);
+  gmr::cli::ReportOptions report_options;
+  CLI::App* report = gmr::cli::add_report_command(app, report_options);
 
   const std::vector<std::string_view> args(argv + (argc > 0 ? 1 : 0), argv + argc);
   if (const auto problem = gmr::cli::command_word_problem(args)) {
@@ -60,12 +63,14 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     // --help and --version are "errors" with code 0: CLI11 prints them.
     if (e.get_exit_code() == 0) return app.exit(e) == 0 ? gmr::cli::exit_complete : gmr::cli::exit_usage;
-    std::cerr << "gmr: " << gmr::cli::usage_message(e, app, *dump) << '\n';
+    const CLI::App& command = !args.empty() && args.front() == "report" ? *report : *dump;
+    std::cerr << "gmr: " << gmr::cli::usage_message(e, app, command) << '\n';
     return gmr::cli::exit_usage;
   }
 
   try {
     if (dump->parsed()) return gmr::cli::run_dump(dump_options);
+    if (report->parsed()) return gmr::cli::run_report(report_options);
   } catch (const std::exception& e) {
     // Reached only after capture() returned or unwound: the target has already been let go.
     std::cerr << "gmr: internal error: " << e.what() << '\n';

@@ -7,7 +7,7 @@
 namespace gmr::cli {
 namespace {
 
-constexpr std::array<std::string_view, 1> commands{"dump"};
+constexpr std::array<std::string_view, 2> commands{"dump", "report"};
 
 /// Levenshtein distance, for "did you mean".
 std::size_t edit_distance(std::string_view a, std::string_view b) {
@@ -63,8 +63,10 @@ std::string usage_message(const CLI::ParseError& error, const CLI::App& app, con
     if (!options.empty()) return (options.size() == 1 ? "unknown option " : "unknown options ") + join(options) + help;
     return (extras.size() == 1 ? "unexpected argument " : "unexpected arguments ") + join(extras) + help;
   }
-  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && command.count("pid") == 0)
+  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && command.get_name() == "dump" && command.count("pid") == 0)
     return "gmr " + command.get_name() + " needs at least one PID" + help;
+  if (dynamic_cast<const CLI::RequiredError*>(&error) != nullptr && command.get_name() == "report" && command.count("core") == 0)
+    return "gmr report needs a CORE file" + help;
   if (dynamic_cast<const CLI::ExcludesError*>(&error) != nullptr) {
     // "--format excludes --json"
     std::string text = error.what();

@@ -121,6 +121,7 @@ struct Stop {
   enum class Kind {
     group_stop,       // the process was already stopped (SIGSTOP…): it is left stopped
     signal_delivery,  // a signal raced the freeze: it is re-delivered when the thread is let go
+    core_signal,      // a core file's thread the core was dumped for: `signal` killed the process
   };
   Kind kind = Kind::group_stop;
   std::optional<int> signal = {};  // signal_delivery: the signal, when known

@@ -49,6 +49,8 @@ report::Thread thread_facts(const attach::ThreadSnapshot& thread) {
     out.stop = report::Stop{report::Stop::Kind::group_stop};
   else if (thread.stop_kind == attach::StopKind::signal_delivery)
     out.stop = report::Stop{report::Stop::Kind::signal_delivery, thread.pending_signal};
+  else if (thread.stop_kind == attach::StopKind::core_signal)
+    out.stop = report::Stop{report::Stop::Kind::core_signal, thread.pending_signal};
   if (thread.error) out.errors.push_back(thread_error(*thread.error));
   return out;
 }

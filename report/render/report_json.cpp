@@ -176,6 +176,7 @@ std::string_view kind_name(Stop::Kind kind) {
   switch (kind) {
     case Stop::Kind::group_stop: return "group_stop";
     case Stop::Kind::signal_delivery: return "signal_delivery";
+    case Stop::Kind::core_signal: return "core_signal";
   }
   return "group_stop";
 }

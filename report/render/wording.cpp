@@ -84,6 +84,9 @@ std::string stop_text(const Stop& stop) {
     case Stop::Kind::signal_delivery:
       return stop.signal ? "signal " + signal_name(*stop.signal) + " raced the freeze (re-delivered)"
                          : std::string("a signal raced the freeze (re-delivered)");
+    case Stop::Kind::core_signal:
+      return stop.signal ? "dumped for signal " + signal_name(*stop.signal) + " (the core's faulting thread)"
+                         : std::string("dumped for a signal (the core's faulting thread)");
   }
   return "stopped";
 }

@@ -50,7 +50,8 @@ bool offers_id(const std::vector<std::string>& reply, pid_t id, const std::strin
 TEST_SUITE("cli::completion") {
   TEST_CASE("completes the subcommand") {
     CHECK(complete({"gmr", "d"}) == std::vector<std::string>{"dump"});
-    CHECK(complete({"gmr", ""}) == std::vector<std::string>{"dump"});
+    CHECK(complete({"gmr", ""}) == std::vector<std::string>{"dump", "report"});
+    CHECK(complete({"gmr", "r"}) == std::vector<std::string>{"report"});
     CHECK(complete({"gmr", "--v"}) == std::vector<std::string>{"--version"});
   }
 
@@ -65,6 +66,9 @@ TEST_SUITE("cli::completion") {
           std::vector<std::string>{"threads,package", "threads,processes"});
     CHECK(complete({"gmr", "dump", "--sections", "c"}) == std::vector<std::string>{"configuration", "custom"});
     CHECK(complete({"gmr", "dump", "--max-frames", ""}).empty());
+    CHECK(complete({"gmr", "dump", "--no-r"}) == std::vector<std::string>{"--no-report"});
+    CHECK(complete({"gmr", "report", "--sys"}) == std::vector<std::string>{"--sysroot"});
+    CHECK(complete({"gmr", "report", "--format", "f"}) == std::vector<std::string>{"folded"});
   }
 
   TEST_CASE("every option of gmr dump --help is completed") {

@@ -82,7 +82,7 @@ TEST_CASE("commands and options gmr does not know are named, with a suggestion w
   const std::string pid = std::to_string(fixture.pid());
   check_usage_error({"dum", pid}, "unknown command 'dum' (did you mean 'dump'?)");
   check_usage_error({"dumpp", pid}, "unknown command 'dumpp' (did you mean 'dump'?)");
-  check_usage_error({"frobnicate"}, "unknown command 'frobnicate': the commands are dump (see gmr --help)");
+  check_usage_error({"frobnicate"}, "unknown command 'frobnicate': the commands are dump, report (see gmr --help)");
   check_usage_error({}, "a command is required, such as: gmr dump PID (see gmr --help)");
   check_usage_error({"--bogus"}, "unknown option '--bogus' (see gmr --help)");
   check_usage_error({"dump", "--bogus", pid}, "unknown option '--bogus' (see gmr dump --help)");

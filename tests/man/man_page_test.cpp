@@ -84,10 +84,13 @@ void collect_keys(const nlohmann::json& node, std::set<std::string>& keys) {
 }  // namespace
 
 TEST_SUITE("man") {
-  TEST_CASE("every option of gmr --help and gmr dump --help is documented in gmr.1") {
+  TEST_CASE("every option of gmr --help, gmr dump --help and gmr report --help is documented in gmr.1") {
     const std::string page = read_source("man/gmr.1");
     auto options = help_options({"dump"});
     REQUIRE(options.size() >= 10);  // the parse found the options, not nothing
+    const auto report_options = help_options({"report"});
+    REQUIRE(report_options.contains("--sysroot"));
+    options.insert(report_options.begin(), report_options.end());
     for (const auto& option : help_options({})) options.insert(option);
     for (const auto& option : options) {
       const bool documented = page.find(".B " + roff(option)) != std::string::npos ||

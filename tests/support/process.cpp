@@ -316,6 +316,11 @@ std::string Fixture::read_line(std::chrono::milliseconds timeout) {
 }
 
 std::string Fixture::command(std::string_view line, std::chrono::milliseconds timeout) {
+  send(line);
+  return read_line(timeout);
+}
+
+void Fixture::send(std::string_view line) {
   std::string text = std::string(line) + "\n";
   const char* p = text.data();
   size_t left = text.size();
@@ -326,7 +331,6 @@ std::string Fixture::command(std::string_view line, std::chrono::milliseconds ti
     p += n;
     left -= static_cast<size_t>(n);
   }
-  return read_line(timeout);
 }
 
 bool quiescent(pid_t pid, int threads) {

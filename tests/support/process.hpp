@@ -85,6 +85,8 @@ class Fixture {
   /// N of "ready N": the number of threads the fixture started, main included.
   int ready_threads() const;
 
+  /// Sends one line, expecting no reply.
+  void send(std::string_view line);
   /// Sends one line, returns the reply line (without the newline).
   std::string command(std::string_view line, std::chrono::milliseconds timeout = 5s);
   /// Reads one stdout line.
