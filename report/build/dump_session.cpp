@@ -32,6 +32,8 @@ void add_futex_wait(std::vector<symbolize::python::WalkOptions::FutexWait>& wait
 
 void sort_futex_waits(std::vector<symbolize::python::WalkOptions::FutexWait>& waits) {
   std::ranges::sort(waits, {}, &symbolize::python::WalkOptions::FutexWait::tid);
+}
+
 /// The stack mapping of each thread (the mapping holding its SP), from the maps read before the freeze:
 /// both walks get the same ranges, so they decide alike which thread a greenlet belongs to.
 void add_stack(const attach::Maps& maps, pid_t tid, std::uint64_t sp,
