@@ -7,22 +7,13 @@
 #include <map>
 #include <sstream>
 
+#include "attach/auxv.hpp"
 #include "report/core/core_layout.hpp"
 
 namespace gmr::core {
 namespace {
 
 constexpr std::uint64_t red_zone = 128;
-
-std::optional<std::uint64_t> auxv_value(const std::string& auxv, std::uint64_t type) {
-  for (std::size_t at = 0; auxv.size() - at >= 16; at += 16) {
-    std::uint64_t pair[2];
-    std::memcpy(pair, auxv.data() + at, sizeof pair);
-    if (pair[0] == AT_NULL) break;
-    if (pair[0] == type) return pair[1];
-  }
-  return std::nullopt;
-}
 
 std::string perms_of(std::uint32_t flags) {
   std::string perms = "---p";
@@ -107,12 +98,12 @@ CoreSnapshot other_core(const CoreImage& image, const CoreReadOptions& options) 
     snap.uid = image.process->uid;
   }
   snap.captured_at = options.written_at;
-  const auto vdso = auxv_value(image.auxv, AT_SYSINFO_EHDR);
+  const auto vdso = attach::auxv_value(image.auxv, AT_SYSINFO_EHDR);
   snap.maps = maps_of(image, vdso);
   // The executable: the file mapping that holds the program headers (AT_PHDR), else the entry point.
   for (std::uint64_t type : {std::uint64_t{AT_PHDR}, std::uint64_t{AT_ENTRY}}) {
     if (snap.exe_path) break;
-    if (auto address = auxv_value(image.auxv, type))
+    if (auto address = attach::auxv_value(image.auxv, type))
       if (const attach::Mapping* m = snap.maps.find(*address); m != nullptr && m->file_backed()) {
         snap.exe_path = m->path;
         snap.exe_deleted = m->deleted;

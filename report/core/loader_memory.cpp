@@ -5,18 +5,10 @@
 #include <cstring>
 #include <set>
 
+#include "attach/auxv.hpp"
+
 namespace gmr::core {
 namespace {
-
-std::optional<std::uint64_t> auxv_entry(const std::string& auxv, std::uint64_t type) {
-  for (std::size_t at = 0; auxv.size() - at >= 16; at += 16) {
-    std::uint64_t pair[2];
-    std::memcpy(pair, auxv.data() + at, sizeof pair);
-    if (pair[0] == AT_NULL) break;
-    if (pair[0] == type) return pair[1];
-  }
-  return std::nullopt;
-}
 
 template <typename T>
 std::optional<T> field(const attach::MemoryCopy& copy, std::size_t offset) {
@@ -35,8 +27,8 @@ constexpr std::size_t r_debug_size = 40;       // r_version (padded), r_map, r_b
 
 std::vector<attach::MemoryCopy> loader_memory(const std::string& auxv, const ReadMemory& read) {
   std::vector<attach::MemoryCopy> copies;
-  const auto phdr_address = auxv_entry(auxv, AT_PHDR);
-  const auto phnum = auxv_entry(auxv, AT_PHNUM);
+  const auto phdr_address = attach::auxv_value(auxv, AT_PHDR);
+  const auto phnum = attach::auxv_value(auxv, AT_PHNUM);
   if (!phdr_address || !phnum || *phnum == 0 || *phnum > 256) return copies;
   auto phdrs = read(*phdr_address, static_cast<std::size_t>(*phnum) * sizeof(Elf64_Phdr));
   if (!phdrs) return copies;

@@ -24,6 +24,7 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "symbolize/python/python_installs.hpp"
+#include "symbolize/python/running_fixture.hpp"
 
 namespace {
 
@@ -31,13 +32,7 @@ using namespace gmr;
 using namespace gmr::test;
 using nlohmann::json;
 namespace pt = gmr::test::python;
-
-struct Running {
-  pt::TempDir dir;
-  std::unique_ptr<Fixture> fixture;
-  json expected;
-  std::vector<pid_t> tids;
-};
+using pt::check_unharmed;
 
 /// Whether Debian's python3.11 imports greenlet and eventlet; the reason when not.
 std::optional<std::string> greenlets_missing() {
@@ -47,8 +42,8 @@ std::optional<std::string> greenlets_missing() {
   return std::nullopt;
 }
 
-std::unique_ptr<Running> start(const std::string& script, std::vector<std::string> args = {}) {
-  auto running = std::make_unique<Running>();
+std::unique_ptr<pt::RunningFixture> start(const std::string& script, std::vector<std::string> args = {}) {
+  auto running = std::make_unique<pt::RunningFixture>();
   const std::string expect = running->dir.path() + "/expect.json";
   FixtureOptions options;
   options.prefix = {pt::required_binary, fixture_source("python/" + script)};
@@ -59,19 +54,6 @@ std::unique_ptr<Running> start(const std::string& script, std::vector<std::strin
   running->expected = json::parse(read_text(expect));
   running->tids = thread_ids(running->fixture->pid());
   return running;
-}
-
-void check_unharmed(Running& running) {
-  Fixture& fixture = *running.fixture;
-  CHECK(wait_until(1s, [&] {
-    for (auto [tid, state] : thread_states(fixture.pid()))
-      if (state == 'T' || state == 't') return false;
-    return true;
-  }));
-  CHECK(thread_ids(fixture.pid()) == running.tids);
-  const int status = fixture.close_stdin_and_wait(10s);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
 }
 
 RunResult dump(pid_t pid, std::vector<std::string> extra) {

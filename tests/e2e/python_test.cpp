@@ -26,6 +26,7 @@
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
 #include "symbolize/python/python_installs.hpp"
+#include "symbolize/python/running_fixture.hpp"
 
 namespace {
 
@@ -35,17 +36,10 @@ using nlohmann::json;
 namespace pt = gmr::test::python;
 using pt::plain_fixtures;
 using pt::PlainFixture;
+using pt::check_unharmed;
 
-/// A running fixture with the expectation it wrote.
-struct Running {
-  pt::TempDir dir;
-  std::unique_ptr<Fixture> fixture;
-  json expected;
-  std::vector<pid_t> tids;
-};
-
-std::unique_ptr<Running> start(const std::string& binary, const PlainFixture& fixture) {
-  auto running = std::make_unique<Running>();
+std::unique_ptr<pt::RunningFixture> start(const std::string& binary, const PlainFixture& fixture) {
+  auto running = std::make_unique<pt::RunningFixture>();
   const std::string expect = running->dir.path() + "/expect.json";
   FixtureOptions options;
   options.prefix = {binary, fixture_source(std::string("python/") + fixture.script)};
@@ -57,20 +51,6 @@ std::unique_ptr<Running> start(const std::string& binary, const PlainFixture& fi
   running->expected = json::parse(read_text(expect));
   running->tids = thread_ids(running->fixture->pid());
   return running;
-}
-
-/// Running again (no thread in T/t), the same threads, and it ends cleanly when asked.
-void check_unharmed(Running& running) {
-  Fixture& fixture = *running.fixture;
-  CHECK(wait_until(1s, [&] {
-    for (auto [tid, state] : thread_states(fixture.pid()))
-      if (state == 'T' || state == 't') return false;
-    return true;
-  }));
-  CHECK(thread_ids(fixture.pid()) == running.tids);
-  const int status = fixture.close_stdin_and_wait(10s);
-  CHECK(WIFEXITED(status));
-  CHECK(WEXITSTATUS(status) == 0);
 }
 
 json dump_json(pid_t pid, std::vector<std::string> extra = {}) {
