@@ -124,12 +124,8 @@ std::vector<const py::PythonFrame*> visible(const py::FrameChain& chain) {
 
 TEST_SUITE("symbolize::python::live") {
   TEST_CASE("threads, stacks, GIL holder, thread names and objects read from outside equal what the interpreter says") {
-    bool required_found = false;
-    for (const auto& install : pt::python_installs())
-      if (install.binary.empty()) MESSAGE("SKIPPED " << install.label << ": no interpreter binary");
-    for (const auto& install : pt::installs_with_binary()) {
+    for (const auto& install : pt::installs_to_run()) {
       CAPTURE(install.label);
-      required_found |= install.binary == pt::required_binary;
       gmr::test::FixtureOptions options;
       options.prefix = {install.binary, "-I", pt::test_file("live_target.py")};
       gmr::test::Fixture target("live_target.py", options);  // the name only fills an ignored argument
@@ -370,6 +366,5 @@ TEST_SUITE("symbolize::python::live") {
                             << names->size() << " thread names, " << tracked << " GC-tracked objects in rings, "
                             << objects << " object checks");
     }
-    CHECK_MESSAGE(required_found, pt::required_binary << " (Debian's python3.11) is missing");
   }
 }

@@ -43,12 +43,8 @@ std::uint32_t u32_at(const gmr::attach::MemorySource& memory, std::uint64_t addr
 
 TEST_SUITE("symbolize::python::layout") {
   TEST_CASE("the Lock and RLock offsets of each table hold in every installed interpreter, read live") {
-    bool required_found = false;
-    for (const auto& install : pt::python_installs())
-      if (install.binary.empty()) MESSAGE("SKIPPED " << install.label << ": no interpreter binary");
-    for (const auto& install : pt::installs_with_binary()) {
+    for (const auto& install : pt::installs_to_run()) {
       CAPTURE(install.label);
-      required_found |= install.binary == pt::required_binary;
       gmr::test::FixtureOptions options;
       options.prefix = {install.binary, "-I", pt::test_file("lock_layout_target.py")};
       gmr::test::Fixture target("lock_layout_target.py", options);
@@ -87,6 +83,5 @@ TEST_SUITE("symbolize::python::layout") {
       MESSAGE(install.label << ": lockobject and rlockobject offsets hold on a live interpreter");
       target.close_stdin_and_wait();
     }
-    CHECK_MESSAGE(required_found, pt::required_binary << " is missing: install the python3.11 package");
   }
 }

@@ -1,5 +1,7 @@
 #include "symbolize/python/python_installs.hpp"
 
+#include <doctest/doctest.h>
+
 #include <fcntl.h>
 #include <unistd.h>
 
@@ -61,6 +63,15 @@ std::vector<PythonInstall> installs_with_binary() {
   auto all = python_installs();
   std::erase_if(all, [](const PythonInstall& i) { return i.binary.empty(); });
   return all;
+}
+
+std::vector<PythonInstall> installs_to_run() {
+  for (const auto& install : python_installs())
+    if (install.binary.empty()) MESSAGE("SKIPPED " << install.label << ": no interpreter binary installed");
+  auto installs = installs_with_binary();
+  CHECK_MESSAGE(std::ranges::any_of(installs, [](const PythonInstall& i) { return i.binary == required_binary; }),
+                required_binary << " (Debian's python3.11) is missing: install the python3.11 package");
+  return installs;
 }
 
 std::vector<PythonInstall> installs_with_headers() {

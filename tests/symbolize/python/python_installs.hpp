@@ -31,6 +31,10 @@ std::vector<PythonInstall> python_installs();
 std::vector<PythonInstall> installs_with_binary();
 std::vector<PythonInstall> installs_with_headers();
 
+/// The installs with a binary, for a test that runs each: says by MESSAGE which installs it skips, and
+/// fails (CHECK) when Debian's python3.11, the one that must exist, is not among them.
+std::vector<PythonInstall> installs_to_run();
+
 /// The interpreters that must exist for these tests to mean anything on a machine: Debian's python3.11
 /// (the python3 package gmr's CI installs). A missing one fails, it is not skipped.
 inline constexpr const char* required_binary = "/usr/bin/python3.11";
