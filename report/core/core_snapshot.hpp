@@ -35,6 +35,9 @@ struct CoreSnapshot {
   attach::Snapshot snapshot;
   BuildIds build_ids;                       // from the gmr note; empty for other cores
   std::optional<std::string> gmr_version;   // the gmr that wrote the core; absent: not a gmr core
+  // How to read Python: a gmr core's note (absent: the dump did not read it); other cores: the defaults,
+  // the walk reading the core's memory.
+  std::optional<NotePython> python;
   std::optional<pid_t> signal_thread;       // the thread the core was dumped for (the first NT_PRSTATUS
   std::optional<CoreSignal> signal;         // with a signal), and the signal
   std::vector<std::string> warnings;        // what was missing or cut short, one line each
