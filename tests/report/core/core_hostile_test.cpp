@@ -212,7 +212,7 @@ TEST_CASE("a gmr note of a newer layout, or not JSON, is refused by name") {
   CHECK(wrong.error() == "gmr note: \"gmr_version\" is not a string");
 }
 
-TEST_CASE("layout 2 keeps how Python was read; a layout 1 note read it, with green threads, when it has a frozen step") {
+TEST_CASE("layout 2 keeps how Python was read, and a layout 1 note read it, with green threads, when it has a frozen step") {
   const auto none = [](std::uint64_t, std::uint64_t) -> std::optional<attach::MemoryCopy> { return std::nullopt; };
   attach::Snapshot snap;
   snap.pid = 7;
