@@ -16,6 +16,7 @@
 #include "report/core/core_image.hpp"
 #include "report/core/core_mapping.hpp"
 #include "report/core/core_snapshot.hpp"
+#include "report/core/core_wait_memory.hpp"
 #include "report/core/image_memory.hpp"
 #include "report/render/output_format.hpp"
 #include "report/render/render.hpp"
@@ -171,6 +172,7 @@ int run_report(const ReportOptions& options) {
     return exit_no_report;
   }
   for (const auto& warning : core->warnings) std::cerr << "gmr: " << options.core << ": " << warning << '\n';
+  if (!core->gmr_version) core::add_wait_memory(*image, core->snapshot);
   const attach::Snapshot& snapshot = core->snapshot;
 
   core::CoreFilesOptions files{.sysroot = plan->sysroot, .exe = plan->exe, .exe_path = snapshot.exe_path,

@@ -8,7 +8,6 @@
 #include <sstream>
 
 #include "attach/auxv.hpp"
-#include "attach/wait_memory.hpp"
 #include "report/core/core_layout.hpp"
 
 namespace gmr::core {
@@ -90,18 +89,6 @@ std::optional<attach::MemoryCopy> stack_of(const CoreImage& image, std::uint64_t
   return attach::MemoryCopy{from, std::vector<std::byte>(bytes.begin(), bytes.end())};
 }
 
-/// The readable prefix of `range` as the core holds it, as a live copy stops at the first unreadable byte.
-std::optional<attach::MemoryCopy> held_prefix(const CoreImage& image, const attach::RangeRequest& range) {
-  std::vector<std::byte> bytes;
-  while (bytes.size() < range.size) {
-    const auto piece = image.segment_bytes_from(range.start + bytes.size(), range.size - bytes.size());
-    if (piece.empty()) break;
-    bytes.insert(bytes.end(), piece.begin(), piece.end());
-  }
-  if (bytes.empty()) return std::nullopt;
-  return attach::MemoryCopy{range.start, std::move(bytes)};
-}
-
 CoreSnapshot other_core(const CoreImage& image, const CoreReadOptions& options) {
   CoreSnapshot out;
   out.python = NotePython{};
@@ -142,10 +129,6 @@ CoreSnapshot other_core(const CoreImage& image, const CoreReadOptions& options) 
     if (!thread.stack)
       thread.error = attach::ThreadCopyError{.kind = attach::ThreadCopyError::Kind::stack_not_captured,
                                              .address = core_thread.registers.rsp};
-    // What the lock analysis reads, taken from the core as gmr takes it from a frozen process.
-    if (auto range = attach::syscall_memory_request(core_thread.registers)) thread.syscall_memory = held_prefix(image, *range);
-    for (const auto& range : attach::pointed_word_requests(thread, snap.maps))
-      if (auto copy = held_prefix(image, range)) thread.pointed_words.push_back(std::move(*copy));
     if (core_thread.signal != 0 && !out.signal_thread) {
       out.signal_thread = core_thread.tid;
       out.signal = image.signal.value_or(CoreSignal{.signo = core_thread.signal, .code = 0, .address = std::nullopt});

@@ -6,7 +6,8 @@
 // gdb's gcore, coredumpctl's) gives what it holds: one frozen thread per NT_PRSTATUS with its registers and
 // its stack from SP (minus the red zone) to the end of the segment holding it, capped at `max_stack`; the
 // maps from NT_FILE and the PT_LOAD segments; the vDSO from the auxiliary vector; the process from
-// NT_PRPSINFO; and the signal the core was dumped for. Cores record no inodes: a file mapping's inode is
+// NT_PRPSINFO; and the signal the core was dumped for. (The words the lock analysis reads are added by
+// add_wait_memory, core_wait_memory.hpp.) Cores record no inodes: a file mapping's inode is
 // the 1-based position of its path among NT_FILE's distinct paths (so that Mapping::file_backed() holds
 // and the mappings of one file share it), its device "00:00".
 #pragma once
