@@ -25,6 +25,7 @@ struct Greenlet {
   std::uint64_t stack_stop = 0;
   std::uint64_t top_frame = 0;
   std::uint64_t current_frame = 0;
+  std::uint64_t cframe = 0;
   std::uint64_t link = 0;  // user greenlet: its main greenlet; main greenlet: its ThreadState
 
   bool started() const { return stack_stop != 0; }
@@ -40,6 +41,18 @@ std::optional<pid_t> thread_holding(const std::vector<ThreadStackRange>& stacks,
   for (const auto& stack : stacks)
     if (address >= stack.start && address < stack.end) return stack.tid;
   return std::nullopt;
+}
+
+/// The thread of a main greenlet from the _PyCFrame greenlet saved for it: greenlet made it in its own
+/// thread with cframe = &tstate->root_cframe, and each switch away from it saved that thread's current
+/// cframe, a local of an eval loop on the thread's C stack (or the root one again).
+std::optional<pid_t> thread_of_cframe(const GreenletSearchOptions& options, const PythonLayout& l,
+                                      std::uint64_t cframe) {
+  if (cframe == 0) return std::nullopt;
+  if (l.thread.root_cframe)
+    for (const auto& state : options.thread_states)
+      if (cframe == state.thread_state + *l.thread.root_cframe) return state.tid;
+  return thread_holding(options.stacks, cframe);
 }
 
 Decoded<Greenlet> read_greenlet(const attach::MemorySource& memory, const GreenletLayout& g,
@@ -59,6 +72,7 @@ Decoded<Greenlet> read_greenlet(const attach::MemorySource& memory, const Greenl
   out.stack_stop = impl->pointer(g.stack_stop);
   out.top_frame = impl->pointer(g.top_frame);
   out.current_frame = impl->pointer(g.current_frame);
+  out.cframe = impl->pointer(g.cframe);
   out.link = impl->pointer(out.main() ? g.thread_state : g.main_greenlet);
   return out;
 }
@@ -168,6 +182,9 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
         thread.tid = it->second;
       else if (!thread.running)
         thread.tid = thread_holding(options.stacks, greenlet.stack_start);
+      // No user greenlet of its thread (a thread that only ever called greenlet.getcurrent()) and, when it
+      // runs, no stack address of its own (_stack_start 1, stack_stop -1).
+      if (!thread.tid) thread.tid = thread_of_cframe(options, l, greenlet.cframe);
     } else {
       thread.tid = thread_holding(options.stacks, greenlet.stack_stop);
     }

@@ -128,7 +128,7 @@ struct FakeHeap {
   }
 
   struct Impl {
-    std::uint64_t stack_start = 0, stack_stop = 0, top_frame = 0, current_frame = 0, link = 0;
+    std::uint64_t stack_start = 0, stack_stop = 0, top_frame = 0, current_frame = 0, link = 0, cframe = 0;
   };
 
   /// A greenlet object (of `type`) and its implementation; its address.
@@ -143,7 +143,8 @@ struct FakeHeap {
         .set<std::uint64_t>(g.top_frame, impl.top_frame)
         .set<std::uint64_t>(g.current_frame, impl.current_frame)
         .set<std::uint64_t>(g.self, self_fix != 0 ? self_fix : object_address)
-        .set<std::uint64_t>(g.main_greenlet, impl.link);
+        .set<std::uint64_t>(g.main_greenlet, impl.link)
+        .set<std::uint64_t>(g.cframe, impl.cframe);
     memory.put(pimpl, i);
     return object_address;
   }
@@ -264,6 +265,38 @@ TEST_SUITE("symbolize::python::greenlets") {
     CHECK(list[3].address == p.runner);
     CHECK(list[3].running);
     CHECK(list[3].tid == 200);
+  }
+
+  TEST_CASE("a running main greenlet alone in its thread: its thread from the cframe greenlet saved for it") {
+    // Thread 300 made its main greenlet (greenlet.getcurrent()) and never switched: no user greenlet of
+    // its own tells where it runs, and a running main greenlet's stack fields are 1 and -1. greenlet set
+    // its saved cframe to that thread's &tstate->root_cframe when it made it; once it has switched away,
+    // the cframe it saved is on its thread's C stack.
+    TwoThreads p;
+    constexpr std::uint64_t tstate3 = 0x5'0000;
+    constexpr std::uint64_t third_stack = 0x7e00'0000'0000;
+    std::uint64_t cframe = 0;
+    SUBCASE("never switched: the cframe is its thread state's root_cframe") {
+      cframe = tstate3 + *p.heap.l.thread.root_cframe;
+    }
+    SUBCASE("switched away and back: the cframe it saved is on its thread's stack") {
+      cframe = third_stack + 0x7f'f000;
+    }
+    const std::uint64_t state3 = p.heap.place(pt::Blob(16));
+    const std::uint64_t lone = p.heap.greenlet(0, greenlet_type, {1, ~std::uint64_t{0}, 0, 0x9999, state3, cframe});
+    p.heap.memory.put(state3, pt::Blob(16).set<std::uint64_t>(0, lone).set<std::uint64_t>(8, lone));
+    py::GreenletSearchOptions options = stacks();
+    options.stacks.push_back({300, third_stack, third_stack + 0x80'0000});
+    options.thread_states = {{100, 0x3'0000}, {200, 0x4'0000}, {300, tstate3}};
+    const py::GreenletSearch s = p.search(options);
+    CHECK(s.left_out.empty());
+    REQUIRE(s.green_threads.has_value());
+    const auto found = std::ranges::find(*s.green_threads, lone, &py::GreenThread::address);
+    REQUIRE(found != s.green_threads->end());
+    CHECK(found->main);
+    CHECK(found->running);
+    CHECK(found->tid == 300);
+    CHECK(found->frames.frames.empty());
   }
 
   TEST_CASE("through read_python_process: --no-green-threads reads nothing of them, no greenlet module says so") {
