@@ -35,13 +35,22 @@ bool shows_green_threads(const Report& report) {
 
 void render_green_threads(const PythonInfo& python, const ThreadIndex& threads, std::ostream& out) {
   out << layout::section_banner("Green Threads");
-  if (python.green_threads_absent) {
+  // A bound hit still lists the greenlets found among the objects visited before it.
+  const bool partial = python.green_threads_absent == symbolize::python::GreenThreadsAbsent::budget;
+  if (python.green_threads_absent && !partial) {
     out << printable(green_threads_absent_text(*python.green_threads_absent, python.green_threads_error)) << '\n';
     return;
   }
   const std::size_t n = python.green_threads.size();
-  out << field("greenlets", std::to_string(n) + " live, found among " + std::to_string(python.gc_objects_walked) +
-                                " GC-tracked objects");
+  if (partial)
+    out << field("greenlets", std::to_string(n) + " live, found among the first " +
+                                  std::to_string(python.gc_objects_walked) + " GC-tracked objects (" +
+                                  printable(green_threads_absent_text(*python.green_threads_absent,
+                                                                      python.green_threads_error)) +
+                                  ")");
+  else
+    out << field("greenlets", std::to_string(n) + " live, found among " + std::to_string(python.gc_objects_walked) +
+                                  " GC-tracked objects");
   for (const auto& greenlet : python.green_threads) {
     out << '\n' << layout::thread_header("Green Thread " + format_hex(greenlet.address));
     out << field("type", printable(greenlet.type_name));

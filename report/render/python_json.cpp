@@ -90,6 +90,7 @@ void to_json(json& out, const PythonInfo& python) {
       {"errors", std::move(errors)},
       {"green_threads",
        json{{"listed", !python.green_threads_absent.has_value()},
+            {"partial", python.green_threads_absent == symbolize::python::GreenThreadsAbsent::budget},
             {"absent", python.green_threads_absent ? json(green_threads_absent_name(*python.green_threads_absent))
                                                    : json(nullptr)},
             {"message", python.green_threads_absent

@@ -140,8 +140,14 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
     out.absent = GreenThreadsAbsent::collecting;
     return out;
   }
-  if (walk.stopped)
-    return refuse(walk.limit_hit ? GreenThreadsAbsent::budget : GreenThreadsAbsent::unreadable, *walk.stopped);
+  // A bound hit: the greenlets among the objects visited are still shown, as a partial list. A list cut or
+  // corrupt shows nothing: its nodes after the damage may be anything.
+  if (walk.stopped && !walk.limit_hit) return refuse(GreenThreadsAbsent::unreadable, *walk.stopped);
+  const bool partial = walk.limit_hit;
+  if (partial) {
+    out.absent = GreenThreadsAbsent::budget;
+    out.error = *walk.stopped;
+  }
 
   std::vector<Greenlet> greenlets;
   for (const auto& object : walk.kept) {
@@ -196,6 +202,13 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
         continue;
       }
     } else {
+      if (partial && greenlet.top_frame == 0) {
+        // Running, most likely, in a thread whose main greenlet (which says so) the walk did not reach.
+        out.left_out.push_back(about(greenlet.object, {DecodeFailure::too_many,
+                                                       "no saved frame, and the GC walk stopped before its thread's "
+                                                       "main greenlet, which says whether it runs"}));
+        continue;
+      }
       if (auto checked = check_saved_frames(memory, target, greenlet); !checked) {
         out.left_out.push_back(about(greenlet.object, checked.error()));
         continue;
@@ -208,7 +221,7 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
     if (!name) out.left_out.push_back(about(greenlet.object, name.error()));
     shown.push_back(std::move(thread));
   }
-  if (live > 0 && shown.empty())
+  if (live > 0 && shown.empty() && !partial)
     return refuse(GreenThreadsAbsent::unreadable,
                   {DecodeFailure::unsupported, "none of the " + std::to_string(live) +
                                                    " live greenlets passed the layout checks (greenlet 2.0.2's)"});

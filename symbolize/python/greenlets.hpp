@@ -18,6 +18,9 @@
 // processes. Other greenlet builds are read only while every cross-check holds (tp_basicsize of
 // PyGreenlet_Type, each implementation's `_self` pointing back at its object, the frame checks above);
 // when none of the greenlets found passes, the list is refused with a note rather than shown wrong.
+// A walk that hits its bound still gives the greenlets among the objects it visited (a partial list, with
+// the budget reason); one it cannot classify without the rest (no saved frame, its thread's main greenlet
+// not reached) is left out.
 #pragma once
 
 #include <sys/types.h>
@@ -76,8 +79,9 @@ struct GreenletSearchOptions {
 };
 
 struct GreenletSearch {
-  std::optional<std::vector<GreenThread>> green_threads;  // by address; set when the search ran to its end
-  std::optional<GreenThreadsAbsent> absent;               // set exactly when green_threads is not
+  std::optional<std::vector<GreenThread>> green_threads;  // by address; set when the search ran to its end,
+                                                          // or partial when it hit its bound (absent: budget)
+  std::optional<GreenThreadsAbsent> absent;               // set when green_threads is not, or is partial
   std::optional<DecodeError> error;                       // why (budget, unreadable, unsupported), or null
   std::vector<DecodeError> left_out;                      // greenlets not shown because a cross-check failed
   std::size_t gc_objects = 0;                             // objects visited

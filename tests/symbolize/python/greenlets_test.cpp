@@ -374,7 +374,8 @@ TEST_SUITE("symbolize::python::greenlets") {
     }
   }
 
-  TEST_CASE("the bounds: objects and bytes, each gives the budget reason") {
+  TEST_CASE("the bounds: objects and bytes, each gives the budget reason and the greenlets found before it") {
+    // Walk order: generation 0 (plain, worker), 1 (fresh, runner), 2 (main1, main2), permanent (dead).
     TwoThreads p;
     py::GreenletSearchOptions options = stacks();
     options.limits.max_objects = 3;
@@ -383,11 +384,36 @@ TEST_SUITE("symbolize::python::greenlets") {
     CHECK(s.gc_objects == 3);
     REQUIRE(s.error.has_value());
     CHECK(s.error->message.find("more than 3 tracked objects") != std::string::npos);
+    REQUIRE(s.green_threads.has_value());  // a partial list: the suspended worker, with its frames
+    REQUIRE(s.green_threads->size() == 1);
+    CHECK((*s.green_threads)[0].address == p.worker);
+    CHECK((*s.green_threads)[0].tid == 100);
+    CHECK(names((*s.green_threads)[0].frames) == std::vector<std::string>{"work:10", "run:20"});
+    CHECK(s.left_out.empty());
+
+    // Five: runner is reached, but not main2, whose ThreadState says runner runs: runner has no saved
+    // frame and cannot be told running from broken, so it is left out rather than shown with a guess;
+    // main1 is reached and runs.
+    options.limits.max_objects = 5;
+    s = p.search(options);
+    CHECK(s.absent == py::GreenThreadsAbsent::budget);
+    REQUIRE(s.green_threads.has_value());
+    REQUIRE(s.green_threads->size() == 2);
+    CHECK((*s.green_threads)[0].address == p.main1);
+    CHECK((*s.green_threads)[0].running);
+    CHECK((*s.green_threads)[0].tid == 100);
+    CHECK((*s.green_threads)[1].address == p.worker);
+    REQUIRE(s.left_out.size() == 1);
+    CHECK(s.left_out[0].message.find("greenlet " + py::hex(p.runner)) == 0);
+    CHECK(s.left_out[0].message.find("main greenlet") != std::string::npos);
+
     options = stacks();
     options.limits.max_bytes = 100;
     s = p.search(options);
     CHECK(s.absent == py::GreenThreadsAbsent::budget);
     CHECK(s.bytes <= 100);
+    REQUIRE(s.green_threads.has_value());
+    CHECK(s.green_threads->size() == 1);  // 3 nodes of 32 bytes: plain, worker, fresh
   }
 
   TEST_CASE("another greenlet layout: cross-checks refuse it, never a wrong stack") {
