@@ -211,8 +211,8 @@ struct Thread {
   }
 };
 
-/// A cycle of the wait-for graph (mutex and join edges): each thread waits for the next, the last for the
-/// first. Starts at its lowest tid.
+/// A cycle of the wait-for graph (mutex, join and Python RLock edges): each thread waits for the next, the
+/// last for the first. Starts at its lowest tid.
 struct Deadlock {
   std::vector<pid_t> threads;
 };

@@ -302,6 +302,63 @@ TEST_SUITE("e2e::python") {
     }
   }
 
+  TEST_CASE("Python threads deadlocked on two RLocks: the Deadlocks section in text and JSON, exit 5") {
+    // deadlock.py: "left" and "right" each hold one RLock and wait for the other's (a cycle CPython's own
+    // records prove); "lock-side" and "rlock-side" are deadlocked on a Lock and an RLock, but a Lock records
+    // no owner, so only one edge of theirs is known and no deadlock may be claimed for them.
+    for (const auto& install : pt::installs_to_run()) {
+      CAPTURE(install.label);
+      auto running = start(install.binary, PlainFixture{"deadlock.py", {}});
+      const pid_t pid = running->fixture->pid();
+      const json& expected = running->expected;
+      std::map<std::string, pid_t> tid_of;
+      for (const auto& thread : expected["threads"]) tid_of[thread["name"].get<std::string>()] = thread["tid"].get<pid_t>();
+      const std::vector<pid_t> cycle = {std::min(tid_of.at("left"), tid_of.at("right")),
+                                        std::max(tid_of.at("left"), tid_of.at("right"))};
+
+      const RunResult as_json = run_gmr({"dump", "--json", "--no-source", std::to_string(pid)}, 60s);
+      INFO("stderr: " << as_json.err);
+      CHECK(as_json.exit_code == cli::exit_deadlock);
+      const SchemaCheck check = check_schema(as_json.out);
+      CHECK_MESSAGE(check.valid, check.problems);
+      const auto docs = parse_json_lines(as_json.out);
+      REQUIRE(docs.size() == 1);
+      const json& report = docs[0];
+      REQUIRE(report.at("deadlocks").size() == 1);
+      CHECK(report.at("deadlocks")[0].at("threads").get<std::vector<pid_t>>() == cycle);
+      std::size_t lock_waits = 0;
+      check_json(expected, report, lock_waits);
+      CHECK(lock_waits == 4);
+
+      const RunResult text = run_gmr({"dump", "--no-source", std::to_string(pid)}, 60s);
+      CHECK(text.exit_code == cli::exit_deadlock);
+      const std::regex banner(R"(\n====+ +Deadlocks +====+\n)");
+      std::smatch found;
+      REQUIRE(std::regex_search(text.out, found, banner));
+      const auto section = static_cast<std::size_t>(found.position(0));
+      const std::string deadlocks = text.out.substr(section);
+      CHECK(std::ranges::count(lines_of(deadlocks), std::string("Found one deadlock:")) == 1);
+      for (const char* name : {"left", "right"}) {
+        const json* want = nullptr;
+        for (const auto& thread : expected["threads"])
+          if (thread["name"] == name) want = &thread;
+        REQUIRE(want != nullptr);
+        const json& waits_for = (*want)["waits_for"];
+        const std::string holder = waits_for["holder_tid"].get<pid_t>() == tid_of.at("left") ? "left" : "right";
+        const std::string line = "  thread " + std::to_string((*want)["tid"].get<pid_t>()) + " \"" + name +
+                                 "\": waiting to acquire _thread.RLock " +
+                                 hex_of(waits_for["lock_id"].get<std::uint64_t>()) + " held by thread " +
+                                 std::to_string(tid_of.at(holder)) + " \"" + holder + "\" (acquired 1 time), asked by ";
+        CAPTURE(line);
+        CHECK(deadlocks.find(line) != std::string::npos);
+      }
+      for (const char* name : {"lock-side", "rlock-side"})
+        CHECK(deadlocks.find("\"" + std::string(name) + "\"") == std::string::npos);
+      check_text(expected, text.out.substr(0, section));  // the Threads section: the stacks shown once
+      check_unharmed(*running);
+    }
+  }
+
   TEST_CASE("--native, --group, --format folded, --max-frames and --threads on a Python process") {
     const std::string binary = pt::required_binary;
     REQUIRE_MESSAGE(::access(binary.c_str(), X_OK) == 0, binary << " is missing: install the python3.11 package");
