@@ -85,7 +85,7 @@ TEST_CASE("condition, futex and syscall waits are no edges") {
   CHECK(cycles({waiting(1, Kind::syscall, 2), waiting(2, Kind::mutex, 1)}).empty());
 }
 
-TEST_CASE("a Python thread acquiring an RLock waits for its owner; a Lock records none, so it is no edge") {
+TEST_CASE("a Python thread acquiring an RLock waits for its owner, a Lock records none so it is no edge") {
   using Lock = report::PythonLock::Kind;
   CHECK(cycles({acquiring(4, Lock::rlock, 5), acquiring(5, Lock::rlock, 4)}) == std::vector<std::vector<pid_t>>{{4, 5}});
   CHECK(cycles({acquiring(9, Lock::rlock, 5), waiting(5, Kind::mutex, 9)}) == std::vector<std::vector<pid_t>>{{5, 9}});
