@@ -1,12 +1,14 @@
-// Second oracle for the Python stacks: gdb's own `py-bt` (the libpython gdb extension Debian ships in
-// python3.11-dbg, auto-loaded for /usr/bin/python3.11) on the same parked fixture right after gmr's dump.
-// For every thread of every plain fixture under Debian's python3.11, gmr's Python frames — file, line and
+// Second oracle for the Python stacks: gdb's own `py-bt` (the libpython gdb extension: Debian ships it in
+// python3.11-dbg, pyenv installs pythonX.Y-gdb.py beside each interpreter) on the same parked fixture right
+// after gmr's dump. For every thread of every plain fixture under every interpreter installed (Debian's
+// python3.11 and pyenv's 3.11/3.12/3.13), gmr's Python frames — file, line and
 // co_name (py-bt prints co_name, not the qualified name), innermost first — equal the frames gdb prints,
 // exactly, and both list the same threads. The fixture's own record is checked against gmr elsewhere
 // (python_test.cpp); this compares gmr with a reader that shares none of its code. The one allowed
 // difference: the innermost line of the thread that spins holding the GIL (gil_busy.py), where gmr and gdb
 // stop the process at different instants; both must then be among the lines the fixture says it shows.
-// Needs gdb and python3.11-dbg (.ci/packages); missing, the test fails rather than skips.
+// Needs gdb and python3.11-dbg (.ci/packages); missing, the test fails rather than skips. A pyenv build
+// without its gdb extension is skipped loudly.
 #include <doctest/doctest.h>
 
 #include <unistd.h>
@@ -35,7 +37,15 @@ using nlohmann::json;
 namespace pt = gmr::test::python;
 
 /// What python3.11-dbg ships for gdb: the extension gdb auto-loads for Debian's interpreter.
-constexpr const char* gdb_extension = "/usr/share/gdb/auto-load/usr/bin/python3.11-gdb.py";
+constexpr const char* debian_gdb_extension = "/usr/share/gdb/auto-load/usr/bin/python3.11-gdb.py";
+
+/// The gdb extension of an interpreter: Debian's, or pythonX.Y-gdb.py beside a pyenv build; "" if none.
+std::string gdb_extension_of(const pt::PythonInstall& install) {
+  if (install.binary == pt::required_binary) return debian_gdb_extension;
+  const std::string dir = install.binary.substr(0, install.binary.rfind('/'));
+  const std::string script = dir + "/python3." + std::to_string(install.minor) + "-gdb.py";
+  return ::access(script.c_str(), R_OK) == 0 ? script : std::string{};
+}
 
 struct PyFrame {
   std::string file;
@@ -101,69 +111,76 @@ std::map<pid_t, std::vector<PyFrame>> gmr_python_frames(const json& report) {
 }  // namespace
 
 TEST_SUITE("e2e::oracle") {
-  TEST_CASE("Python fixtures: every thread's Python frames equal gdb's py-bt (python3.11-dbg)") {
-    const std::string binary = pt::required_binary;
-    REQUIRE_MESSAGE(::access(binary.c_str(), X_OK) == 0, binary << " is missing: install the python3.11 package");
-    REQUIRE_MESSAGE(::access(gdb_extension, R_OK) == 0,
-                    gdb_extension << " is missing: install python3.11-dbg (its gdb extension is the oracle)");
+  TEST_CASE("Python fixtures: every thread's Python frames equal gdb's py-bt under every interpreter") {
+    REQUIRE_MESSAGE(::access(debian_gdb_extension, R_OK) == 0,
+                    debian_gdb_extension << " is missing: install python3.11-dbg (its gdb extension is the oracle)");
     REQUIRE_MESSAGE(run_command({"gdb", "--version"}, 60s).exit_code == 0, "gdb is missing: install gdb");
-    for (const auto& fixture : pt::plain_fixtures) {
-      CAPTURE(fixture.script);
-      pt::RunningFixture running;
-      const std::string expect = running.dir.path() + "/expect.json";
-      FixtureOptions options;
-      options.prefix = {binary, fixture_source(std::string("python/") + fixture.script)};
-      options.args = fixture.args;
-      options.env = {"GMR_PY_EXPECT=" + expect};
-      options.wait_quiescent = !fixture.busy;
-      options.timeout = 60s;
-      running.fixture = std::make_unique<Fixture>("python", options);
-      running.expected = json::parse(read_text(expect));
-      running.tids = thread_ids(running.fixture->pid());
-      const std::string pid = std::to_string(running.fixture->pid());
-
-      const RunResult dumped = run_gmr({"dump", "--json", "--no-source", pid}, 60s);
-      INFO("gmr stderr: " << dumped.err);
-      REQUIRE(dumped.exit_code == cli::exit_complete);
-      const auto lines = parse_json_lines(dumped.out);
-      REQUIRE(lines.size() == 1);
-      const auto gmr = gmr_python_frames(lines[0]);
-
-      const RunResult gdb = run_command({"gdb", "-nx", "-batch", "-ex", "source " + std::string(gdb_extension), "-p",
-                                         pid, "-ex", "thread apply all py-bt"},
-                                        180s);
-      INFO("gdb stderr: " << gdb.err);
-      REQUIRE(gdb.exit_code == 0);
-      const auto oracle = parse_py_bt(gdb.out);
-
-      std::map<pid_t, const json*> expected;
-      for (const auto& thread : running.expected.at("threads")) expected[thread.at("tid").get<pid_t>()] = &thread;
-      std::vector<pid_t> gmr_tids, gdb_tids;
-      for (const auto& [tid, _] : gmr) gmr_tids.push_back(tid);
-      for (const auto& [tid, _] : oracle) gdb_tids.push_back(tid);
-      CHECK(gmr_tids == gdb_tids);
-      std::size_t frames = 0;
-      for (const auto& [tid, want] : oracle) {
-        CAPTURE(tid);
-        CHECK_MESSAGE(want.unparsed.empty(), "gdb py-bt lines not understood: " << want.unparsed.front());
-        REQUIRE(gmr.count(tid) == 1);
-        std::vector<PyFrame> got = gmr.at(tid);
-        std::vector<PyFrame> seen = want.frames;
-        // The spinning thread: gmr and gdb each stopped it at its own instant.
-        if (auto it = expected.find(tid); it != expected.end() && it->second->contains("innermost_lines") &&
-                                          !got.empty() && !seen.empty()) {
-          const auto allowed = it->second->at("innermost_lines").get<std::vector<int>>();
-          CHECK(std::ranges::find(allowed, got[0].line) != allowed.end());
-          CHECK(std::ranges::find(allowed, seen[0].line) != allowed.end());
-          got[0].line = seen[0].line = 0;
-        }
-        CHECK_MESSAGE(got == seen, "gmr:" << describe(got) << "\ngdb py-bt:" << describe(seen));
-        CHECK(!seen.empty());
-        frames += seen.size();
+    for (const auto& install : pt::installs_to_run()) {
+      const std::string binary = install.binary;
+      const std::string gdb_extension = gdb_extension_of(install);
+      if (gdb_extension.empty()) {
+        MESSAGE("SKIPPED " << install.label << ": no python3." << install.minor << "-gdb.py beside " << binary);
+        continue;
       }
-      MESSAGE(std::string(fixture.script) << ": " << oracle.size() << " threads, " << frames
-                             << " Python frames equal to gdb's py-bt");
-      pt::check_unharmed(running);
+      for (const auto& fixture : pt::plain_fixtures) {
+        CAPTURE(install.label);
+        CAPTURE(fixture.script);
+        pt::RunningFixture running;
+        const std::string expect = running.dir.path() + "/expect.json";
+        FixtureOptions options;
+        options.prefix = {binary, fixture_source(std::string("python/") + fixture.script)};
+        options.args = fixture.args;
+        options.env = {"GMR_PY_EXPECT=" + expect};
+        options.wait_quiescent = !fixture.busy;
+        options.timeout = 60s;
+        running.fixture = std::make_unique<Fixture>("python", options);
+        running.expected = json::parse(read_text(expect));
+        running.tids = thread_ids(running.fixture->pid());
+        const std::string pid = std::to_string(running.fixture->pid());
+
+        const RunResult dumped = run_gmr({"dump", "--json", "--no-source", pid}, 60s);
+        INFO("gmr stderr: " << dumped.err);
+        REQUIRE(dumped.exit_code == cli::exit_complete);
+        const auto lines = parse_json_lines(dumped.out);
+        REQUIRE(lines.size() == 1);
+        const auto gmr = gmr_python_frames(lines[0]);
+
+        const RunResult gdb = run_command({"gdb", "-nx", "-batch", "-ex", "source " + gdb_extension, "-p",
+                                           pid, "-ex", "thread apply all py-bt"},
+                                          180s);
+        INFO("gdb stderr: " << gdb.err);
+        REQUIRE(gdb.exit_code == 0);
+        const auto oracle = parse_py_bt(gdb.out);
+
+        std::map<pid_t, const json*> expected;
+        for (const auto& thread : running.expected.at("threads")) expected[thread.at("tid").get<pid_t>()] = &thread;
+        std::vector<pid_t> gmr_tids, gdb_tids;
+        for (const auto& [tid, _] : gmr) gmr_tids.push_back(tid);
+        for (const auto& [tid, _] : oracle) gdb_tids.push_back(tid);
+        CHECK(gmr_tids == gdb_tids);
+        std::size_t frames = 0;
+        for (const auto& [tid, want] : oracle) {
+          CAPTURE(tid);
+          CHECK_MESSAGE(want.unparsed.empty(), "gdb py-bt lines not understood: " << want.unparsed.front());
+          REQUIRE(gmr.count(tid) == 1);
+          std::vector<PyFrame> got = gmr.at(tid);
+          std::vector<PyFrame> seen = want.frames;
+          // The spinning thread: gmr and gdb each stopped it at its own instant.
+          if (auto it = expected.find(tid); it != expected.end() && it->second->contains("innermost_lines") &&
+                                            !got.empty() && !seen.empty()) {
+            const auto allowed = it->second->at("innermost_lines").get<std::vector<int>>();
+            CHECK(std::ranges::find(allowed, got[0].line) != allowed.end());
+            CHECK(std::ranges::find(allowed, seen[0].line) != allowed.end());
+            got[0].line = seen[0].line = 0;
+          }
+          CHECK_MESSAGE(got == seen, "gmr:" << describe(got) << "\ngdb py-bt:" << describe(seen));
+          CHECK(!seen.empty());
+          frames += seen.size();
+        }
+        MESSAGE(install.label << " " << std::string(fixture.script) << ": " << oracle.size() << " threads, " << frames
+                               << " Python frames equal to gdb's py-bt");
+        pt::check_unharmed(running);
+      }
     }
   }
 }
