@@ -525,7 +525,9 @@ struct CaseResult {
   std::optional<std::uint64_t> core_bytes, copied_bytes;  // gmr-core: the last core's size, and what it holds
 };
 
-const std::vector<std::string> tool_names = {"gmr", "gmr-cold", "gmr-core", "gmr-no-python", "gmr-json", "gmr-folded", "eu-stack", "gdb"};
+const std::vector<std::string> tool_names = {"gmr",           "gmr-cold",             "gmr-core",
+                                             "gmr-no-python", "gmr-no-green-threads", "gmr-json",
+                                             "gmr-folded",    "eu-stack",             "gdb"};
 const std::vector<std::string> default_tools = {"gmr", "gmr-cold", "gmr-core", "eu-stack", "gdb"};
 
 bool is_gmr(const std::string& tool) { return tool.starts_with("gmr"); }
@@ -643,6 +645,7 @@ CaseResult run_case(const Case& c, const std::string& gmr, const std::vector<std
       {"gmr-cold", {gmr, "dump", pid}},
       {"gmr-core", {gmr, "dump", "--core", core_path, pid}},
       {"gmr-no-python", {gmr, "dump", "--no-python", pid}},
+      {"gmr-no-green-threads", {gmr, "dump", "--no-green-threads", pid}},
       {"gmr-json", {gmr, "dump", "--json", pid}},
       {"gmr-folded", {gmr, "dump", "--format", "folded", pid}},
       {"eu-stack", {"eu-stack", "-p", pid, "-s", "-i"}},
@@ -805,6 +808,18 @@ void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
         << fixed(without.self_stop_ms.median(), 2) << " ms); goal: within 2 ms\n";
   }
   for (const auto& r : results) {
+    if (r.skipped || !r.tools.contains("gmr-no-green-threads") || !r.tools.contains("gmr")) continue;
+    const ToolStats& with = r.tools.at("gmr");
+    const ToolStats& without = r.tools.at("gmr-no-green-threads");
+    out << "\n" << r.c.title << ": the green-thread search adds "
+        << fixed(with.stop_ms.median() - without.stop_ms.median(), 2) << " ms to the median heartbeat stop window ("
+        << fixed(with.stop_ms.median(), 2) << " vs " << fixed(without.stop_ms.median(), 2) << " ms; min "
+        << fixed(with.stop_ms.min(), 2) << " vs " << fixed(without.stop_ms.min(), 2) << " ms) and "
+        << fixed(with.self_stop_ms.median() - without.self_stop_ms.median(), 2) << " ms to gmr's own figure ("
+        << fixed(with.self_stop_ms.median(), 2) << " vs " << fixed(without.self_stop_ms.median(), 2)
+        << " ms); goal: the stop window with green threads <= 50 ms at 100k GC objects\n";
+  }
+  for (const auto& r : results) {
     if (r.skipped || !r.tools.contains("gmr-core") || !r.tools.contains("gmr")) continue;
     const double with = r.tools.at("gmr-core").wall_s.median(), without = r.tools.at("gmr").wall_s.median();
     out << "\n" << r.c.title << ": --core adds " << fixed((with - without) * 1e3, 1) << " ms to the median wall time ("
@@ -841,12 +856,15 @@ std::string machine_line() {
 void usage(std::ostream& out) {
   out << "usage: gmr_bench [--cases LIST] [--tools LIST] [--runs N] [--gdb-runs N] [--timeout S] [--instructions]\n"
          "                 [--gmr PATH]\n"
-         "  LIST: comma-separated of 10,100,1000,10000,depth200,large,redis,py311,py312,py313 (default: all)\n"
+         "  LIST: comma-separated of 10,100,1000,10000,depth200,large,redis,py311,py312,py313,green1k,green100k\n"
+         "    (default: all)\n"
          "    py3NN: python_crowd.py (50 threads x 30 Python frames) under Debian's python3.11 or\n"
          "    pyenv's 3.12/3.13, dumped by gmr with and without --no-python\n"
+         "    greenNNN: tests/fixtures/python/gc_heap.py (20 eventlet green threads among 1k / 100k more\n"
+         "    GC-tracked objects) under Debian's python3.11, dumped by gmr with and without --no-green-threads\n"
          "  --tools LIST: comma-separated of gmr (warm frame cache), gmr-cold (empty cache), gmr-core (warm, also\n"
-         "    --core), gmr-no-python, gmr-json, gmr-folded, eu-stack, gdb (default: each case's own; gmr, gmr-cold,\n"
-         "    gmr-core, eu-stack, gdb for most)\n"
+         "    --core), gmr-no-python, gmr-no-green-threads, gmr-json, gmr-folded, eu-stack, gdb (default: each\n"
+         "    case's own; gmr, gmr-cold, gmr-core, eu-stack, gdb for most)\n"
          "  --instructions: also one run of each tool but gdb under callgrind (valgrind): instruction counts\n"
          "  --runs N: rounds per case (default: 5; 3 for 1000 and large, 1 for 10000)\n"
          "  --gdb-runs N: at most N of the rounds run gdb too (default: every round)\n"
@@ -932,6 +950,14 @@ int main(int argc, char** argv) {
                                                {"py313", "Python 3.13 crowd (pyenv)", pyenv + "/versions/3.13.0/bin/python3.13"}})
     cases.push_back({key, title, {python, crowd, "50", "30"},
                      {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, true, 0, 10, 0, 600s, {}, false, python_tools});
+  // Green threads: what the walk of the GC lists that finds every greenlet costs the stop window (issue 11:
+  // <= 50 ms at 100k objects). --foreign-threads: the fixture gets ready beside the heartbeat thread.
+  const std::string gc_heap = std::string(GMR_BENCH_SOURCE_DIR) + "/../fixtures/python/gc_heap.py";
+  for (const auto& [key, objects] : std::vector<std::array<std::string, 2>>{{"green1k", "1k"}, {"green100k", "100k"}})
+    cases.push_back({key, "eventlet, 20 green threads, " + objects + " GC objects (Debian 3.11)",
+                     {"/usr/bin/python3.11", gc_heap, "--objects", objects, "--foreign-threads"},
+                     {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, true, 0, 10, 0, 600s, Goal{std::nullopt, 50.0}, false,
+                     {"gmr", "gmr-no-green-threads"}});
 
   char cache_root[] = "/tmp/gmr-bench-cache-XXXXXX";
   if (mkdtemp(cache_root) == nullptr) {
