@@ -125,17 +125,8 @@ TEST_SUITE("e2e::oracle") {
       for (const auto& fixture : pt::plain_fixtures) {
         CAPTURE(install.label);
         CAPTURE(fixture.script);
-        pt::RunningFixture running;
-        const std::string expect = running.dir.path() + "/expect.json";
-        FixtureOptions options;
-        options.prefix = {binary, fixture_source(std::string("python/") + fixture.script)};
-        options.args = fixture.args;
-        options.env = {"GMR_PY_EXPECT=" + expect};
-        options.wait_quiescent = !fixture.busy;
-        options.timeout = 60s;
-        running.fixture = std::make_unique<Fixture>("python", options);
-        running.expected = json::parse(read_text(expect));
-        running.tids = thread_ids(running.fixture->pid());
+        const auto started = pt::start_plain_fixture(binary, fixture);
+        pt::RunningFixture& running = *started;
         const std::string pid = std::to_string(running.fixture->pid());
 
         const RunResult dumped = run_gmr({"dump", "--json", "--no-source", pid}, 60s);

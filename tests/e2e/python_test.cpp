@@ -37,21 +37,7 @@ namespace pt = gmr::test::python;
 using pt::plain_fixtures;
 using pt::PlainFixture;
 using pt::check_unharmed;
-
-std::unique_ptr<pt::RunningFixture> start(const std::string& binary, const PlainFixture& fixture) {
-  auto running = std::make_unique<pt::RunningFixture>();
-  const std::string expect = running->dir.path() + "/expect.json";
-  FixtureOptions options;
-  options.prefix = {binary, fixture_source(std::string("python/") + fixture.script)};
-  options.args = fixture.args;
-  options.env = {"GMR_PY_EXPECT=" + expect};
-  options.wait_quiescent = !fixture.busy;
-  options.timeout = 60s;
-  running->fixture = std::make_unique<Fixture>("python", options);  // the fixture ignores the appended path
-  running->expected = json::parse(read_text(expect));
-  running->tids = thread_ids(running->fixture->pid());
-  return running;
-}
+using pt::start_plain_fixture;
 
 json dump_json(pid_t pid, std::vector<std::string> extra = {}) {
   std::vector<std::string> args = {"dump", "--json", "--no-source"};
@@ -283,7 +269,7 @@ TEST_SUITE("e2e::python") {
       for (const auto& fixture : plain_fixtures) {
         CAPTURE(install.label);
         CAPTURE(fixture.script);
-        auto running = start(install.binary, fixture);
+        auto running = start_plain_fixture(install.binary, fixture);
         const pid_t pid = running->fixture->pid();
         const json report = dump_json(pid);
         std::size_t lock_waits = 0;
@@ -308,7 +294,7 @@ TEST_SUITE("e2e::python") {
     // no owner, so only one edge of theirs is known and no deadlock may be claimed for them.
     for (const auto& install : pt::installs_to_run()) {
       CAPTURE(install.label);
-      auto running = start(install.binary, PlainFixture{"deadlock.py", {}});
+      auto running = start_plain_fixture(install.binary, PlainFixture{"deadlock.py", {}});
       const pid_t pid = running->fixture->pid();
       const json& expected = running->expected;
       std::map<std::string, pid_t> tid_of;
@@ -362,7 +348,7 @@ TEST_SUITE("e2e::python") {
   TEST_CASE("--native, --group, --format folded, --max-frames and --threads on a Python process") {
     const std::string binary = pt::required_binary;
     REQUIRE_MESSAGE(::access(binary.c_str(), X_OK) == 0, binary << " is missing: install the python3.11 package");
-    auto running = start(binary, plain_fixtures[0]);  // threads_nested.py
+    auto running = start_plain_fixture(binary, plain_fixtures[0]);  // threads_nested.py
     const pid_t pid = running->fixture->pid();
     const json& expected = running->expected;
 

@@ -5,6 +5,7 @@
 #include <sys/types.h>
 
 #include <memory>
+#include <string>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -21,6 +22,10 @@ struct RunningFixture {
   nlohmann::json expected;
   std::vector<pid_t> tids;
 };
+
+/// `fixture` (a script of tests/fixtures/python) started under `binary`, ready, with the expectation it
+/// wrote through GMR_PY_EXPECT.
+std::unique_ptr<RunningFixture> start_plain_fixture(const std::string& binary, const PlainFixture& fixture);
 
 /// Running again (no thread in T/t), the same threads, and it ends cleanly when asked.
 void check_unharmed(RunningFixture& running);
