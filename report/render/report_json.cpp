@@ -19,6 +19,10 @@ json or_null(const std::optional<T>& value) {
   return value ? json(*value) : json(nullptr);
 }
 
+json or_null(const symbolize::SharedText& value) {
+  return value ? json(*value) : json(nullptr);
+}
+
 json hex_or_null(const std::optional<std::uint64_t>& value) {
   return value ? json(format_hex(*value)) : json(nullptr);
 }
