@@ -13,7 +13,7 @@ enum ExitCode : int {
                              // not be written
   exit_no_such_process = 3,  // no process with that pid
   exit_permission = 4,       // ptrace permission denied (cause named: uid, CAP_SYS_PTRACE, Yama, dumpable)
-  exit_deadlock = 5,         // report printed, and it shows a deadlock (a cycle of mutex waits or joins),
+  exit_deadlock = 5,         // report printed, and it shows a deadlock (a cycle of mutex, RLock or join waits),
                              // whether or not it is also partial
   exit_usage = 64,           // bad command line (EX_USAGE); nothing was dumped
   exit_internal = 70,        // a bug in gmr (EX_SOFTWARE); the target was let go before it was reported

@@ -214,8 +214,8 @@ struct Thread {
   }
 };
 
-/// A cycle of the wait-for graph (mutex and join edges): each thread waits for the next, the last for the
-/// first. Starts at its lowest tid.
+/// A cycle of the wait-for graph (mutex, join and Python RLock edges): each thread waits for the next, the
+/// last for the first. Starts at its lowest tid.
 struct Deadlock {
   std::vector<pid_t> threads;
 };
@@ -397,7 +397,8 @@ struct PythonInfo {
   std::size_t threads_without_tid = 0;    // thread states whose native id is no thread of the process
   std::vector<symbolize::python::DecodeError> errors;  // process-wide problems of the walk
   std::vector<GreenThread> green_threads;  // the live greenlets, by address, when they were listed
-  /// Why there is no list of greenlets (absent: they were looked for and listed, maybe none).
+  /// Why there is no full list of greenlets (absent: they were looked for and listed, maybe none; budget:
+  /// green_threads holds those found before the search's bound).
   std::optional<symbolize::python::GreenThreadsAbsent> green_threads_absent;
   std::optional<symbolize::python::DecodeError> green_threads_error;  // what stopped the search, if anything
   std::size_t gc_objects_walked = 0;  // GC-tracked objects the search visited

@@ -304,10 +304,14 @@ void add_held_locks(const attach::Snapshot& snapshot, report::Report& report) {
 
 std::vector<report::Deadlock> find_deadlocks(const std::vector<report::Thread>& threads) {
   std::map<pid_t, pid_t> waits_for;
-  for (const auto& thread : threads)
-    if (thread.wait && thread.wait->thread &&
-        (thread.wait->kind == report::Wait::Kind::mutex || thread.wait->kind == report::Wait::Kind::join))
-      waits_for[thread.tid] = *thread.wait->thread;
+  for (const auto& thread : threads) {
+    if (!thread.wait) continue;
+    const report::Wait& wait = *thread.wait;
+    if (wait.thread && (wait.kind == report::Wait::Kind::mutex || wait.kind == report::Wait::Kind::join))
+      waits_for[thread.tid] = *wait.thread;
+    else if (wait.python_lock && wait.python_lock->owner)  // an RLock: CPython records its owner
+      waits_for[thread.tid] = *wait.python_lock->owner;
+  }
 
   // Every thread has at most one outgoing edge: walking from each thread either ends or enters a cycle.
   std::vector<report::Deadlock> cycles;

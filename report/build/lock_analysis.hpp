@@ -28,8 +28,9 @@ void analyse_locks(const attach::Snapshot& snapshot, symbolize::AddressNamer& na
 /// words copied at the futex addresses, never the stacks.
 void add_held_locks(const attach::Snapshot& snapshot, report::Report& report);
 
-/// The cycles of the wait-for graph whose edges are mutex waits (to the owner) and joins (to the joined
-/// thread); each once, starting at its lowest tid; sorted by that tid. A thread waiting for a mutex it
+/// The cycles of the wait-for graph whose edges are mutex waits (to the owner), joins (to the joined
+/// thread) and Python threads acquiring an RLock (to its owner; a Lock records no owner, so it is no
+/// edge); each once, starting at its lowest tid; sorted by that tid. A thread waiting for a mutex it
 /// holds itself is a cycle of one.
 std::vector<report::Deadlock> find_deadlocks(const std::vector<report::Thread>& threads);
 

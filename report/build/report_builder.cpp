@@ -312,6 +312,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
 
   add_held_locks(snapshot, report);
   add_python_lock_waits(python, report);
+  if (python.process) report.deadlocks = find_deadlocks(report.threads);  // with the Python lock waits' edges
 
   report.package = package_section(snapshot, dwfl, std::move(package_owner));
   report.processes = processes_section(snapshot);

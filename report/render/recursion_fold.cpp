@@ -16,10 +16,13 @@ std::string with_thousands(std::size_t n) {
 // Mutual recursion through more functions than this is shown frame by frame.
 constexpr std::size_t max_recursion_period = 4;
 
-// Native frames only: Python frames are shown one by one, as the interpreter's own tracebacks show them.
+// A native frame: the same pc, so the same call site. A Python frame: the same function, file and line,
+// what makes two lines of a traceback identical (a frame whose code could not be decoded never repeats).
 bool same_call(const Frame& a, const Frame& b) {
-  return a.kind == Frame::Kind::native && b.kind == Frame::Kind::native && a.pc == b.pc && a.inlined == b.inlined &&
-         a.function == b.function;
+  if (a.kind != b.kind) return false;
+  if (a.kind == Frame::Kind::python)
+    return a.function && a.file && a.line && a.function == b.function && a.file == b.file && a.line == b.line;
+  return a.pc == b.pc && a.inlined == b.inlined && a.function == b.function;
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
-// Folding deep recursion in the text report: a run of the same call (the same pc, so the same call site),
-// or of a pattern of up to 4 calls (mutual recursion), repeated often enough to leave out at least three
-// frames, shows its first two rounds, one counting line, and its last round. Native frames only.
+// Folding deep recursion in the text report: a run of the same call (native: the same pc, so the same
+// call site; Python: the same function, file and line), or of a pattern of up to 4 calls (mutual
+// recursion), repeated often enough to leave out at least three frames, shows its first two rounds, one
+// counting line, and its last round. The JSON and folded outputs keep every frame.
 #pragma once
 
 #include <cstddef>

@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "report/dump_error.hpp"
+#include "report/render/python_json.hpp"  // the Python pieces: PythonLock, PythonInfo, GreenThread
 #include "report/report.hpp"
 #include "report/thread_index.hpp"
 
@@ -17,7 +18,6 @@ namespace gmr::report {
 void to_json(nlohmann::ordered_json& out, const Frame& frame);
 void to_json(nlohmann::ordered_json& out, const BlockedSyscall& syscall);
 void to_json(nlohmann::ordered_json& out, const WaitedFd& fd);
-void to_json(nlohmann::ordered_json& out, const PythonLock& lock);
 void to_json(nlohmann::ordered_json& out, const Wait& wait);
 void to_json(nlohmann::ordered_json& out, const HeldLock& lock);
 void to_json(nlohmann::ordered_json& out, const Stop& stop);
@@ -28,8 +28,6 @@ void to_json(nlohmann::ordered_json& out, const Package& package);
 void to_json(nlohmann::ordered_json& out, const Process& process);
 void to_json(nlohmann::ordered_json& out, const CaptureNote& note);
 void to_json(nlohmann::ordered_json& out, const Capture& capture);
-void to_json(nlohmann::ordered_json& out, const PythonInfo& python);
-void to_json(nlohmann::ordered_json& out, const GreenThread& greenlet);
 void to_json(nlohmann::ordered_json& out, const DumpError& error);
 void to_json(nlohmann::ordered_json& out, const ConfigSource& source);
 void to_json(nlohmann::ordered_json& out, const ValueMask& mask);

@@ -7,9 +7,12 @@
 
 #include "report/render/config_text.hpp"
 #include "report/render/format.hpp"
+#include "report/render/frame_text.hpp"
 #include "report/render/frame_view.hpp"
+#include "report/render/green_threads_text.hpp"
 #include "report/render/layout.hpp"
 #include "report/render/recursion_fold.hpp"
+#include "report/render/thread_reference.hpp"
 #include "report/render/wording.hpp"
 #include "report/thread_index.hpp"
 
@@ -166,13 +169,6 @@ void render_thread_facts(const Thread& thread, std::ostream& out) {
 
 // ---- locks ---------------------------------------------------------------------------------------
 
-std::string thread_reference(pid_t tid, const ThreadIndex& threads) {
-  const Thread* thread = threads.find(tid);
-  const std::string name =
-      thread != nullptr && thread->shown_name() ? " \"" + printable(*thread->shown_name()) + "\"" : "";
-  return "thread " + std::to_string(tid) + name;
-}
-
 std::string object_text(const Wait& wait) {
   if (wait.address && wait.object) return printable(address_name_text(*wait.address, *wait.object));
   if (wait.address) return format_hex(*wait.address);
@@ -246,74 +242,6 @@ void render_lock_lines(const Thread& thread, const ThreadIndex& threads, std::os
   for (const auto& lock : thread.holds) out << "- " << held_text(lock) << '\n';
 }
 
-std::string frame_function(const Frame& frame) {
-  std::string text = frame.function ? printable(*frame.function) : "??";
-  if (frame.inlined) return text + " [inlined]";
-  if (frame.function && frame.function_offset) text += "+" + format_hex(*frame.function_offset);
-  return text;
-}
-
-// The module offset is shown only for frames without a function: it is what addr2line needs then.
-std::string frame_module(const Frame& frame) {
-  if (!frame.module) return frame.jit ? "(JIT code: anonymous executable mapping)" : "(no module)";
-  const bool with_offset = !frame.function && frame.module_offset;
-  return "(" + printable(*frame.module) + (with_offset ? "+" + format_hex(*frame.module_offset) : "") + ")";
-}
-
-std::string frame_location(const Frame& frame) {
-  if (!frame.file) return "";
-  std::string text = " at " + printable(*frame.file);
-  if (!frame.line) return text;
-  text += ":" + std::to_string(*frame.line);
-  return frame.column ? text + ":" + std::to_string(*frame.column) : text;
-}
-
-std::string frame_index(int index, std::size_t width) {
-  std::string text = "#" + std::to_string(index);
-  if (text.size() < width + 1) text.append(width + 1 - text.size(), ' ');
-  return text;
-}
-
-std::size_t index_width(const std::vector<Frame>& frames) {
-  std::size_t width = 1;
-  for (const auto& frame : frames) width = std::max(width, std::to_string(frame.index).size());
-  return width;
-}
-
-// A source line as an editor shows it: each tab up to the next multiple of 8 columns of the (trimmed)
-// line; every other control byte is still escaped.
-std::string source_text(std::string_view line) {
-  std::string expanded;
-  expanded.reserve(line.size());
-  for (char c : line) {
-    if (c == '\t')
-      expanded.append(8 - expanded.size() % 8, ' ');
-    else
-      expanded += c;
-  }
-  return printable(expanded);
-}
-
-
-// oslo.reports' line for a Python frame: "/srv/app/worker.py:42 in Worker.run".
-std::string python_frame_text(const Frame& frame) {
-  std::string text = frame.file ? printable(*frame.file) : std::string{"??"};
-  if (frame.line) text += ":" + std::to_string(*frame.line);
-  text += " in " + (frame.function ? printable(*frame.function) : std::string{"??"});
-  if (frame.python && frame.python->error) text += " (" + printable(frame.python->error->message) + ")";
-  return text;
-}
-
-void render_frame(const Frame& frame, std::size_t width, std::ostream& out) {
-  out << frame_index(frame.index, width) << ' ';
-  if (frame.kind == Frame::Kind::python)
-    out << python_frame_text(frame) << '\n';
-  else
-    out << format_address(frame.pc) << ' ' << frame_function(frame) << ' ' << frame_module(frame)
-        << frame_location(frame) << '\n';
-  if (frame.source) out << "    `" << source_text(*frame.source) << "`\n";
-}
-
 void render_frames(const Thread& thread, bool all, std::ostream& out) {
   if (thread.frames.empty()) out << "(no frames)\n";
   const FrameView view = frame_view(thread, all);
@@ -349,52 +277,6 @@ void render_threads(const std::vector<Thread>& threads, const ThreadIndex& index
     render_lock_lines(threads[i], index, out);
     out << '\n';
     render_frames(threads[i], all, out);
-  }
-}
-
-// ---- green threads -------------------------------------------------------------------------------
-
-/// The section is shown for a Python process that has greenlets to look for (or where the search was
-/// turned off): not for plain Python programs.
-bool shows_green_threads(const Report& report) {
-  return report.python && report.python->green_threads_absent != symbolize::python::GreenThreadsAbsent::no_greenlet_module;
-}
-
-std::string green_thread_thread(const GreenThread& greenlet, const ThreadIndex& threads) {
-  if (!greenlet.tid) return "unknown";
-  return thread_reference(*greenlet.tid, threads);
-}
-
-std::string green_thread_state(const GreenThread& greenlet) {
-  std::string state = greenlet.running ? "running" : "suspended";
-  if (greenlet.main) state += ", its thread's main greenlet";
-  if (greenlet.running)
-    state += greenlet.tid ? ": these are thread " + std::to_string(*greenlet.tid) + "'s Python frames"
-                          : ": its thread is not known, no frames";
-  return state;
-}
-
-// oslo.reports' Green Threads: a banner, then per greenlet a sub-header and its Python stack.
-void render_green_threads(const PythonInfo& python, const ThreadIndex& threads, std::ostream& out) {
-  out << layout::section_banner("Green Threads");
-  if (python.green_threads_absent) {
-    out << printable(green_threads_absent_text(*python.green_threads_absent, python.green_threads_error)) << '\n';
-    return;
-  }
-  const std::size_t n = python.green_threads.size();
-  out << field("greenlets", std::to_string(n) + " live, found among " + std::to_string(python.gc_objects_walked) +
-                                " GC-tracked objects");
-  for (const auto& greenlet : python.green_threads) {
-    out << '\n' << layout::thread_header("Green Thread " + format_hex(greenlet.address));
-    out << field("type", printable(greenlet.type_name));
-    out << field("thread", green_thread_thread(greenlet, threads));
-    out << field("state", green_thread_state(greenlet));
-    if (greenlet.truncated) out << field("python", "frames cut short: " + printable(greenlet.truncated->message));
-    out << '\n';
-    if (greenlet.frames.empty()) out << "(no frames)\n";
-    const std::size_t width = index_width(greenlet.frames);
-    for (const auto& frame : greenlet.frames) render_frame(frame, width, out);
-    if (greenlet.frames_truncated) out << "... frames truncated\n";
   }
 }
 

@@ -160,7 +160,7 @@ std::string green_threads_absent_text(symbolize::python::GreenThreadsAbsent why,
     case Why::not_asked: return "not read: --no-green-threads (the GC-tracked objects were not walked)";
     case Why::no_greenlet_module: return "not read: no greenlet module is loaded in the process";
     case Why::collecting: return "not read: a garbage collection was running at the frozen instant (its lists were in flux)";
-    case Why::budget: return "not read: the search hit its bound" + detail;
+    case Why::budget: return "a partial list: the search hit its bound" + detail;
     case Why::unreadable: return "not read" + detail;
   }
   return "not read";

@@ -25,6 +25,7 @@ struct Greenlet {
   std::uint64_t stack_stop = 0;
   std::uint64_t top_frame = 0;
   std::uint64_t current_frame = 0;
+  std::uint64_t cframe = 0;
   std::uint64_t link = 0;  // user greenlet: its main greenlet; main greenlet: its ThreadState
 
   bool started() const { return stack_stop != 0; }
@@ -40,6 +41,18 @@ std::optional<pid_t> thread_holding(const std::vector<ThreadStackRange>& stacks,
   for (const auto& stack : stacks)
     if (address >= stack.start && address < stack.end) return stack.tid;
   return std::nullopt;
+}
+
+/// The thread of a main greenlet from the _PyCFrame greenlet saved for it: greenlet made it in its own
+/// thread with cframe = &tstate->root_cframe, and each switch away from it saved that thread's current
+/// cframe, a local of an eval loop on the thread's C stack (or the root one again).
+std::optional<pid_t> thread_of_cframe(const GreenletSearchOptions& options, const PythonLayout& l,
+                                      std::uint64_t cframe) {
+  if (cframe == 0) return std::nullopt;
+  if (l.thread.root_cframe)
+    for (const auto& state : options.thread_states)
+      if (cframe == state.thread_state + *l.thread.root_cframe) return state.tid;
+  return thread_holding(options.stacks, cframe);
 }
 
 Decoded<Greenlet> read_greenlet(const attach::MemorySource& memory, const GreenletLayout& g,
@@ -59,6 +72,7 @@ Decoded<Greenlet> read_greenlet(const attach::MemorySource& memory, const Greenl
   out.stack_stop = impl->pointer(g.stack_stop);
   out.top_frame = impl->pointer(g.top_frame);
   out.current_frame = impl->pointer(g.current_frame);
+  out.cframe = impl->pointer(g.cframe);
   out.link = impl->pointer(out.main() ? g.thread_state : g.main_greenlet);
   return out;
 }
@@ -126,8 +140,14 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
     out.absent = GreenThreadsAbsent::collecting;
     return out;
   }
-  if (walk.stopped)
-    return refuse(walk.limit_hit ? GreenThreadsAbsent::budget : GreenThreadsAbsent::unreadable, *walk.stopped);
+  // A bound hit: the greenlets among the objects visited are still shown, as a partial list. A list cut or
+  // corrupt shows nothing: its nodes after the damage may be anything.
+  if (walk.stopped && !walk.limit_hit) return refuse(GreenThreadsAbsent::unreadable, *walk.stopped);
+  const bool partial = walk.limit_hit;
+  if (partial) {
+    out.absent = GreenThreadsAbsent::budget;
+    out.error = *walk.stopped;
+  }
 
   std::vector<Greenlet> greenlets;
   for (const auto& object : walk.kept) {
@@ -168,6 +188,9 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
         thread.tid = it->second;
       else if (!thread.running)
         thread.tid = thread_holding(options.stacks, greenlet.stack_start);
+      // No user greenlet of its thread (a thread that only ever called greenlet.getcurrent()) and, when it
+      // runs, no stack address of its own (_stack_start 1, stack_stop -1).
+      if (!thread.tid) thread.tid = thread_of_cframe(options, l, greenlet.cframe);
     } else {
       thread.tid = thread_holding(options.stacks, greenlet.stack_stop);
     }
@@ -179,6 +202,13 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
         continue;
       }
     } else {
+      if (partial && greenlet.top_frame == 0) {
+        // Running, most likely, in a thread whose main greenlet (which says so) the walk did not reach.
+        out.left_out.push_back(about(greenlet.object, {DecodeFailure::too_many,
+                                                       "no saved frame, and the GC walk stopped before its thread's "
+                                                       "main greenlet, which says whether it runs"}));
+        continue;
+      }
       if (auto checked = check_saved_frames(memory, target, greenlet); !checked) {
         out.left_out.push_back(about(greenlet.object, checked.error()));
         continue;
@@ -191,7 +221,7 @@ GreenletSearch find_green_threads(const attach::MemorySource& memory, const Pyth
     if (!name) out.left_out.push_back(about(greenlet.object, name.error()));
     shown.push_back(std::move(thread));
   }
-  if (live > 0 && shown.empty())
+  if (live > 0 && shown.empty() && !partial)
     return refuse(GreenThreadsAbsent::unreadable,
                   {DecodeFailure::unsupported, "none of the " + std::to_string(live) +
                                                    " live greenlets passed the layout checks (greenlet 2.0.2's)"});

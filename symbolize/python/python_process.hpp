@@ -48,12 +48,12 @@ struct GreenThread {
   FrameChain frames;                     // suspended: its frames, innermost first; running: empty
 };
 
-/// Why the Green Threads section has no list.
+/// Why the Green Threads section has no list (budget: no full list).
 enum class GreenThreadsAbsent {
   not_asked,           // --no-green-threads
   no_greenlet_module,  // greenlet is not loaded in the process
   collecting,          // a garbage collection was running at the frozen instant: the lists were not walked
-  budget,              // the object walk hit its bound (GC nodes or bytes)
+  budget,              // the object walk hit its bound (GC nodes or bytes): the list is partial, those found before
   unreadable,          // the GC lists could not be read (the error says why)
 };
 
@@ -62,7 +62,7 @@ struct PythonProcess {
   std::string layout_provenance;               // where the offsets came from
   std::vector<PythonThread> threads;           // in tid order; threads without a tid last
   std::optional<pid_t> gil_holder;             // the thread holding the GIL at the frozen instant
-  std::optional<std::vector<GreenThread>> green_threads;  // absent: see green_threads_absent
+  std::optional<std::vector<GreenThread>> green_threads;  // absent, or partial (budget): see green_threads_absent
   std::optional<GreenThreadsAbsent> green_threads_absent;
   std::optional<DecodeError> green_threads_error;
   std::size_t gc_objects_walked = 0;           // how many GC-tracked objects the greenlet search visited

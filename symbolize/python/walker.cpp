@@ -106,7 +106,10 @@ void read_green_threads(const attach::MemorySource& memory, const PythonTarget& 
     out.green_threads_absent = GreenThreadsAbsent::not_asked;
     return;
   }
-  GreenletSearch search = find_green_threads(memory, target, main_interp, codes, options.greenlets);
+  GreenletSearchOptions search_options = options.greenlets;
+  for (const auto& thread : out.threads)
+    if (thread.tid) search_options.thread_states.push_back({*thread.tid, thread.thread_state});
+  GreenletSearch search = find_green_threads(memory, target, main_interp, codes, search_options);
   out.green_threads = std::move(search.green_threads);
   out.green_threads_absent = search.absent;
   out.green_threads_error = std::move(search.error);

@@ -521,7 +521,8 @@ struct CaseResult {
   std::string extra;  // e.g. the size of the DWARF
 };
 
-const std::vector<std::string> tool_names = {"gmr", "gmr-cold", "gmr-no-python", "gmr-json", "gmr-folded", "eu-stack", "gdb"};
+const std::vector<std::string> tool_names = {"gmr",        "gmr-cold",   "gmr-no-python", "gmr-no-green-threads",
+                                             "gmr-json",   "gmr-folded", "eu-stack",      "gdb"};
 const std::vector<std::string> default_tools = {"gmr", "gmr-cold", "eu-stack", "gdb"};
 
 bool is_gmr(const std::string& tool) { return tool.starts_with("gmr"); }
@@ -625,6 +626,7 @@ CaseResult run_case(const Case& c, const std::string& gmr, const std::vector<std
       {"gmr", {gmr, "dump", pid}},
       {"gmr-cold", {gmr, "dump", pid}},
       {"gmr-no-python", {gmr, "dump", "--no-python", pid}},
+      {"gmr-no-green-threads", {gmr, "dump", "--no-green-threads", pid}},
       {"gmr-json", {gmr, "dump", "--json", pid}},
       {"gmr-folded", {gmr, "dump", "--format", "folded", pid}},
       {"eu-stack", {"eu-stack", "-p", pid, "-s", "-i"}},
@@ -798,6 +800,18 @@ void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
         << " ms to gmr's own figure (" << fixed(with.self_stop_ms.median(), 2) << " vs "
         << fixed(without.self_stop_ms.median(), 2) << " ms); goal: within 2 ms\n";
   }
+  for (const auto& r : results) {
+    if (r.skipped || !r.tools.contains("gmr-no-green-threads") || !r.tools.contains("gmr")) continue;
+    const ToolStats& with = r.tools.at("gmr");
+    const ToolStats& without = r.tools.at("gmr-no-green-threads");
+    out << "\n" << r.c.title << ": the green-thread search adds "
+        << fixed(with.stop_ms.median() - without.stop_ms.median(), 2) << " ms to the median heartbeat stop window ("
+        << fixed(with.stop_ms.median(), 2) << " vs " << fixed(without.stop_ms.median(), 2) << " ms; min "
+        << fixed(with.stop_ms.min(), 2) << " vs " << fixed(without.stop_ms.min(), 2) << " ms) and "
+        << fixed(with.self_stop_ms.median() - without.self_stop_ms.median(), 2) << " ms to gmr's own figure ("
+        << fixed(with.self_stop_ms.median(), 2) << " vs " << fixed(without.self_stop_ms.median(), 2)
+        << " ms); goal: the stop window with green threads <= 50 ms at 100k GC objects\n";
+  }
   for (const auto& r : results)
     if (!r.extra.empty()) out << "\n" << r.c.title << ": " << r.extra << "\n";
 }
@@ -822,11 +836,15 @@ std::string machine_line() {
 void usage(std::ostream& out) {
   out << "usage: gmr_bench [--cases LIST] [--tools LIST] [--runs N] [--gdb-runs N] [--timeout S] [--instructions]\n"
          "                 [--gmr PATH]\n"
-         "  LIST: comma-separated of 10,100,1000,10000,depth200,large,redis,py311,py312,py313 (default: all)\n"
+         "  LIST: comma-separated of 10,100,1000,10000,depth200,large,redis,py311,py312,py313,green1k,green100k\n"
+         "    (default: all)\n"
          "    py3NN: python_crowd.py (50 threads x 30 Python frames) under Debian's python3.11 or\n"
          "    pyenv's 3.12/3.13, dumped by gmr with and without --no-python\n"
+         "    greenNNN: tests/fixtures/python/gc_heap.py (20 eventlet green threads among 1k / 100k more\n"
+         "    GC-tracked objects) under Debian's python3.11, dumped by gmr with and without --no-green-threads\n"
          "  --tools LIST: comma-separated of gmr (warm frame cache), gmr-cold (empty cache), gmr-no-python,\n"
-         "    gmr-json, gmr-folded, eu-stack, gdb (default: each case's own; gmr, gmr-cold, eu-stack, gdb for most)\n"
+         "    gmr-no-green-threads, gmr-json, gmr-folded, eu-stack, gdb (default: each case's own; gmr,\n"
+         "    gmr-cold, eu-stack, gdb for most)\n"
          "  --instructions: also one run of each tool but gdb under callgrind (valgrind): instruction counts\n"
          "  --runs N: rounds per case (default: 5; 3 for 1000 and large, 1 for 10000)\n"
          "  --gdb-runs N: at most N of the rounds run gdb too (default: every round)\n"
@@ -912,6 +930,14 @@ int main(int argc, char** argv) {
                                                {"py313", "Python 3.13 crowd (pyenv)", pyenv + "/versions/3.13.0/bin/python3.13"}})
     cases.push_back({key, title, {python, crowd, "50", "30"},
                      {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, true, 0, 10, 0, 600s, {}, false, python_tools});
+  // Green threads: what the walk of the GC lists that finds every greenlet costs the stop window (issue 11:
+  // <= 50 ms at 100k objects). --foreign-threads: the fixture gets ready beside the heartbeat thread.
+  const std::string gc_heap = std::string(GMR_BENCH_SOURCE_DIR) + "/../fixtures/python/gc_heap.py";
+  for (const auto& [key, objects] : std::vector<std::array<std::string, 2>>{{"green1k", "1k"}, {"green100k", "100k"}})
+    cases.push_back({key, "eventlet, 20 green threads, " + objects + " GC objects (Debian 3.11)",
+                     {"/usr/bin/python3.11", gc_heap, "--objects", objects, "--foreign-threads"},
+                     {std::string("LD_PRELOAD=") + BENCH_HEARTBEAT_LIB}, true, 0, 10, 0, 600s, Goal{std::nullopt, 50.0}, false,
+                     {"gmr", "gmr-no-green-threads"}});
 
   char cache_root[] = "/tmp/gmr-bench-cache-XXXXXX";
   if (mkdtemp(cache_root) == nullptr) {

@@ -1,8 +1,9 @@
 // The Green Threads section through the real binary on Debian's python3.11 with python3-greenlet and
 // python3-eventlet: raw greenlets (nested, in a generator, chained, a subclass, running, never started,
-// dead, in two OS threads) and an eventlet service. Every live greenlet the fixture recorded is listed —
-// JSON and text — with its type, id, OS thread, whether it runs, and its Python frames (function, file,
-// line, innermost first; a running greenlet's are its thread's), and no dead or never-started greenlet is.
+// dead, in three OS threads, one whose only greenlet is its running main one) and an eventlet service.
+// Every live greenlet the fixture recorded is listed — JSON and text — with its type, id, OS thread,
+// whether it runs, and its Python frames (function, file, line, innermost first; a running greenlet's are
+// its thread's), and no dead or never-started greenlet is.
 // --no-green-threads walks nothing and says so. gc_heap with 1k and 100k objects: the same, and the walk's
 // size and the stop window are printed (a benchmark figure, not asserted). The target runs on afterwards.
 #include <doctest/doctest.h>

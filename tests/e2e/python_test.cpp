@@ -213,9 +213,13 @@ std::vector<std::string> thread_block(const std::string& text, pid_t tid) {
 }
 
 /// Text: each expected thread's header names it as threading does; its Python frame lines
-/// ("#N FILE:LINE in QUALNAME") equal the expectation.
-void check_text(const json& expected, const std::string& text) {
+/// ("#N FILE:LINE in QUALNAME") equal the expectation, a folded recursion ("... N more calls of f (#a-#b)",
+/// "... N more rounds of f -> g (#a-#b)") standing for N more copies of the frames (the round) shown just
+/// before it. Returns the number of such fold lines.
+std::size_t check_text(const json& expected, const std::string& text) {
   const std::regex python_line(R"(^#[0-9]+ +(.+):([0-9]+) in (.+)$)");
+  const std::regex fold_line(R"(^\.\.\. ([0-9,]+) more (calls|rounds?) of (.+) \(#([0-9]+)-#([0-9]+)\)$)");
+  std::size_t folds = 0;
   for (const auto& want : expected["threads"]) {
     const pid_t tid = want["tid"].get<pid_t>();
     CAPTURE(tid);
@@ -229,6 +233,20 @@ void check_text(const json& expected, const std::string& text) {
       if (line.starts_with("python       = ") && line.ends_with("holds the GIL")) gil_line = true;
       std::smatch m;
       if (std::regex_match(line, m, python_line)) got.push_back({m[3], m[1], std::stoi(m[2])});
+      if (std::regex_match(line, m, fold_line)) {
+        ++folds;
+        std::string digits = m[1];
+        std::erase(digits, ',');
+        const std::size_t count = std::stoul(digits);
+        const std::string names = m[3];
+        std::size_t period = 1;
+        for (auto at = names.find(" -> "); at != std::string::npos; at = names.find(" -> ", at + 1)) ++period;
+        if (m[2] == "calls") CHECK(period == 1);
+        REQUIRE(got.size() >= period);
+        const std::vector<ShownFrame> round(got.end() - static_cast<std::ptrdiff_t>(period), got.end());
+        for (std::size_t k = 0; k < count; ++k) got.insert(got.end(), round.begin(), round.end());
+        CHECK(std::stoul(m[5].str()) - std::stoul(m[4].str()) + 1 == count * period);
+      }
     }
     CHECK(gil_line == want["holds_gil"].get<bool>());
     // "- waiting to acquire _thread.lock 0x… (…), asked by QUALNAME at FILE:LINE (#N); futex …"
@@ -254,6 +272,7 @@ void check_text(const json& expected, const std::string& text) {
     REQUIRE(got.size() == want["frames"].size());
     for (std::size_t i = 0; i < got.size(); ++i) check_frame(want, i, got[i]);
   }
+  return folds;
 }
 
 }  // namespace
@@ -269,13 +288,74 @@ TEST_SUITE("e2e::python") {
         const json report = dump_json(pid);
         std::size_t lock_waits = 0;
         const std::size_t frames = check_json(running->expected, report, lock_waits);
-        check_text(running->expected, dump_text(pid));
+        const std::size_t folds = check_text(running->expected, dump_text(pid));
+        // Python recursion folds like native recursion: recursion.py's 100 frames of descend and 60 of
+        // ping -> pong, each crowd.py thread's climb (26 frames of it); nothing else recurses.
+        const std::string script = fixture.script;
+        CHECK(folds == (script == "recursion.py" ? 2 : script == "crowd.py" ? 50 : 0));
         MESSAGE(install.label << " " << std::string(fixture.script) << ": " << running->expected["threads"].size()
                               << " threads, " << frames << " Python frames equal in JSON and text, " << lock_waits
                               << " lock waits named");
         if (std::string(fixture.script) == "locks.py") CHECK(lock_waits == 5);
         check_unharmed(*running);
       }
+    }
+  }
+
+  TEST_CASE("Python threads deadlocked on two RLocks: the Deadlocks section in text and JSON, exit 5") {
+    // deadlock.py: "left" and "right" each hold one RLock and wait for the other's (a cycle CPython's own
+    // records prove); "lock-side" and "rlock-side" are deadlocked on a Lock and an RLock, but a Lock records
+    // no owner, so only one edge of theirs is known and no deadlock may be claimed for them.
+    for (const auto& install : pt::installs_to_run()) {
+      CAPTURE(install.label);
+      auto running = start(install.binary, PlainFixture{"deadlock.py", {}});
+      const pid_t pid = running->fixture->pid();
+      const json& expected = running->expected;
+      std::map<std::string, pid_t> tid_of;
+      for (const auto& thread : expected["threads"]) tid_of[thread["name"].get<std::string>()] = thread["tid"].get<pid_t>();
+      const std::vector<pid_t> cycle = {std::min(tid_of.at("left"), tid_of.at("right")),
+                                        std::max(tid_of.at("left"), tid_of.at("right"))};
+
+      const RunResult as_json = run_gmr({"dump", "--json", "--no-source", std::to_string(pid)}, 60s);
+      INFO("stderr: " << as_json.err);
+      CHECK(as_json.exit_code == cli::exit_deadlock);
+      const SchemaCheck check = check_schema(as_json.out);
+      CHECK_MESSAGE(check.valid, check.problems);
+      const auto docs = parse_json_lines(as_json.out);
+      REQUIRE(docs.size() == 1);
+      const json& report = docs[0];
+      REQUIRE(report.at("deadlocks").size() == 1);
+      CHECK(report.at("deadlocks")[0].at("threads").get<std::vector<pid_t>>() == cycle);
+      std::size_t lock_waits = 0;
+      check_json(expected, report, lock_waits);
+      CHECK(lock_waits == 4);
+
+      const RunResult text = run_gmr({"dump", "--no-source", std::to_string(pid)}, 60s);
+      CHECK(text.exit_code == cli::exit_deadlock);
+      const std::regex banner(R"(\n====+ +Deadlocks +====+\n)");
+      std::smatch found;
+      REQUIRE(std::regex_search(text.out, found, banner));
+      const auto section = static_cast<std::size_t>(found.position(0));
+      const std::string deadlocks = text.out.substr(section);
+      CHECK(std::ranges::count(lines_of(deadlocks), std::string("Found one deadlock:")) == 1);
+      for (const char* name : {"left", "right"}) {
+        const json* want = nullptr;
+        for (const auto& thread : expected["threads"])
+          if (thread["name"] == name) want = &thread;
+        REQUIRE(want != nullptr);
+        const json& waits_for = (*want)["waits_for"];
+        const std::string holder = waits_for["holder_tid"].get<pid_t>() == tid_of.at("left") ? "left" : "right";
+        const std::string line = "  thread " + std::to_string((*want)["tid"].get<pid_t>()) + " \"" + name +
+                                 "\": waiting to acquire _thread.RLock " +
+                                 hex_of(waits_for["lock_id"].get<std::uint64_t>()) + " held by thread " +
+                                 std::to_string(tid_of.at(holder)) + " \"" + holder + "\" (acquired 1 time), asked by ";
+        CAPTURE(line);
+        CHECK(deadlocks.find(line) != std::string::npos);
+      }
+      for (const char* name : {"lock-side", "rlock-side"})
+        CHECK(deadlocks.find("\"" + std::string(name) + "\"") == std::string::npos);
+      check_text(expected, text.out.substr(0, section));  // the Threads section: the stacks shown once
+      check_unharmed(*running);
     }
   }
 

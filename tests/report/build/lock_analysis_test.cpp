@@ -1,5 +1,6 @@
 // The wait-for graph's cycles, from hand-made threads: every cycle once, from its lowest tid; chains that
-// lead into a cycle are not part of it; condition, futex and syscall waits are no edges.
+// lead into a cycle are not part of it; condition, futex and syscall waits are no edges, except a Python
+// thread's wait for an RLock, whose owner CPython records.
 #include <doctest/doctest.h>
 
 #include "report/build/lock_analysis.hpp"
@@ -16,6 +17,16 @@ report::Thread waiting(pid_t tid, Kind kind, std::optional<pid_t> on) {
   wait.kind = kind;
   wait.thread = on;
   t.wait = wait;
+  return t;
+}
+
+/// A Python thread blocked acquiring a threading lock (a futex wait with its Python side).
+report::Thread acquiring(pid_t tid, report::PythonLock::Kind kind, std::optional<pid_t> owner) {
+  report::Thread t = waiting(tid, Kind::futex, std::nullopt);
+  report::PythonLock lock;
+  lock.kind = kind;
+  lock.owner = owner;
+  t.wait->python_lock = lock;
   return t;
 }
 
@@ -72,6 +83,14 @@ TEST_CASE("two independent cycles, sorted by lowest tid") {
 TEST_CASE("condition, futex and syscall waits are no edges") {
   CHECK(cycles({waiting(1, Kind::condition, 2), waiting(2, Kind::futex, 1)}).empty());
   CHECK(cycles({waiting(1, Kind::syscall, 2), waiting(2, Kind::mutex, 1)}).empty());
+}
+
+TEST_CASE("a Python thread acquiring an RLock waits for its owner, a Lock records none so it is no edge") {
+  using Lock = report::PythonLock::Kind;
+  CHECK(cycles({acquiring(4, Lock::rlock, 5), acquiring(5, Lock::rlock, 4)}) == std::vector<std::vector<pid_t>>{{4, 5}});
+  CHECK(cycles({acquiring(9, Lock::rlock, 5), waiting(5, Kind::mutex, 9)}) == std::vector<std::vector<pid_t>>{{5, 9}});
+  CHECK(cycles({acquiring(4, Lock::rlock, 5), acquiring(5, Lock::lock, std::nullopt)}).empty());
+  CHECK(cycles({acquiring(4, Lock::rlock, std::nullopt), acquiring(5, Lock::rlock, 4)}).empty());
 }
 
 }  // TEST_SUITE

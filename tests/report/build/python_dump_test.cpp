@@ -320,4 +320,72 @@ TEST_SUITE("report::python_dump") {
       check_unharmed(target, tids);
     }
   }
+
+  TEST_CASE("greenlets at the search's bound: the ones found before it, each exactly as recorded, never a guess") {
+    const std::string binary = pt::required_binary;
+    const test::RunResult importable = test::run_command({binary, "-c", "import greenlet"}, 60s);
+    if (importable.exit_code != 0) {
+      MESSAGE("SKIPPED: python3-greenlet not importable by " << binary << ": " << importable.err);
+      return;
+    }
+    pt::TempDir dir;
+    const std::string expect = dir.path() + "/expect.json";
+    test::FixtureOptions options;
+    options.prefix = {binary, test::fixture_source("python/greenlets_raw.py")};
+    options.env = {"GMR_PY_EXPECT=" + expect};
+    options.timeout = 120s;
+    test::Fixture target("python", options);
+    const json expected = json::parse(gmr::test::read_text(expect));
+    const std::vector<pid_t> tids = test::thread_ids(target.pid());
+    std::map<std::uint64_t, const json*> recorded;
+    for (const auto& g : expected["greenlets"]) recorded[g["id"].get<std::uint64_t>()] = &g;
+
+    const Dumped full = dump(target.pid());
+    REQUIRE(full.python.has_value());
+    REQUIRE(full.python->green_threads.has_value());
+    const std::size_t objects = full.python->gc_objects_walked;
+    // Bisect the bound until it cuts the list of greenlets (they sit together in the GC lists): every
+    // walk on the way stops early, and whatever it lists must be exactly as recorded.
+    std::size_t below = 0, above = objects, partial_at = 0, partial_count = 0, dumps = 0;
+    while (above - below > 1 && partial_count == 0) {
+      const std::size_t bound = below + (above - below) / 2;
+      CAPTURE(bound);
+      py::WalkOptions walk;
+      walk.greenlets.limits.max_objects = bound;
+      const Dumped d = dump(target.pid(), walk);
+      ++dumps;
+      REQUIRE(d.python.has_value());
+      CHECK(d.python->green_threads_absent == py::GreenThreadsAbsent::budget);
+      CHECK(d.python->gc_objects_walked == bound);
+      REQUIRE(d.python->green_threads.has_value());
+      const std::size_t n = d.python->green_threads->size();
+      CHECK(n <= recorded.size());
+      for (const auto& g : *d.python->green_threads) {
+        CAPTURE(g.address);
+        REQUIRE(recorded.count(g.address) == 1);
+        const json& want = *recorded.at(g.address);
+        CHECK(g.tid == want["thread_tid"].get<pid_t>());
+        CHECK(g.running == want["running"].get<bool>());
+        if (g.running) continue;  // its frames are its thread's: checked with the threads
+        REQUIRE(g.frames.frames.size() == want["frames"].size());
+        for (std::size_t i = 0; i < g.frames.frames.size(); ++i) {
+          CHECK(g.frames.frames[i].qualname == want["frames"][i]["function"].get<std::string>());
+          CHECK(g.frames.frames[i].line == want["frames"][i]["line"].get<int>());
+        }
+      }
+      // The same bound on the snapshot after release gives the same partial list.
+      CHECK(describe(*d.python) == describe(*d.frozen));
+      if (n == 0)
+        below = bound;
+      else if (n == full.python->green_threads->size())
+        above = bound;
+      else
+        partial_at = bound, partial_count = n;
+    }
+    CHECK(partial_count > 0);
+    MESSAGE("greenlets_raw: " << recorded.size() << " live greenlets among " << objects << " GC objects; "
+                              << partial_count << " listed with the bound at " << partial_at << " objects ("
+                              << dumps << " bounded dumps)");
+    check_unharmed(target, tids);
+  }
 }

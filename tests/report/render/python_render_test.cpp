@@ -12,6 +12,7 @@
 #include "report/build/grouping.hpp"
 #include "report/golden.hpp"
 #include "report/render/folded_renderer.hpp"
+#include "report/render/format.hpp"
 #include "report/render/frame_view.hpp"
 #include "report/render/render.hpp"
 #include "report/render/text_renderer.hpp"
@@ -210,15 +211,41 @@ TEST_SUITE("report::python_render") {
     CHECK(contains(text(report), "\nnot read: --no-green-threads (the GC-tracked objects were not walked)\n"));
     report.python->green_threads_absent = Why::collecting;
     CHECK(contains(text(report), "not read: a garbage collection was running at the frozen instant"));
-    report.python->green_threads_absent = Why::budget;
+    report.python->green_threads_absent = Why::unreadable;
     report.python->green_threads_error = gmr::symbolize::python::DecodeError{
-        gmr::symbolize::python::DecodeFailure::too_many, "the GC lists hold more than 2000000 tracked objects: walk stopped"};
-    CHECK(contains(text(report), "not read: the search hit its bound: the GC lists hold more than 2000000"));
+        gmr::symbolize::python::DecodeFailure::corrupt, "GC generation 2: the node at 0x55 does not point back"};
+    CHECK(contains(text(report), "\nnot read: GC generation 2: the node at 0x55 does not point back\n"));
     const std::string doc_text = pretty_json(report);
     const auto check = gmr::test::check_schema(doc_text, true);
     CHECK_MESSAGE(check.valid, check.problems);
     const json doc = json::parse(doc_text);
     CHECK(doc.at("green_threads").empty());
+    CHECK(doc.at("python").at("green_threads").at("listed") == false);
+    CHECK(doc.at("python").at("green_threads").at("partial") == false);
+    CHECK(doc.at("python").at("green_threads").at("absent") == "unreadable");
+    CHECK(doc.at("python").at("green_threads").at("error").at("kind") == "corrupt");
+  }
+
+  TEST_CASE("Green Threads at the search's bound: the greenlets found before it, as a partial list") {
+    using Why = gmr::symbolize::python::GreenThreadsAbsent;
+    auto report = samples::green_threads_report();
+    report.python->green_threads.resize(2);
+    report.python->gc_objects_walked = 2000000;
+    report.python->green_threads_absent = Why::budget;
+    report.python->green_threads_error = gmr::symbolize::python::DecodeError{
+        gmr::symbolize::python::DecodeFailure::too_many, "the GC lists hold more than 2000000 tracked objects: walk stopped"};
+    const std::string out = text(report);
+    CHECK(contains(out, "\ngreenlets    = 2 live, found among the first 2000000 GC-tracked objects (a partial list: the "
+                        "search hit its bound: the GC lists hold more than 2000000 tracked objects: walk stopped)\n"));
+    CHECK(contains(out, "Green Thread " + gmr::report::format_hex(report.python->green_threads[0].address)));
+    CHECK(contains(out, "Green Thread " + gmr::report::format_hex(report.python->green_threads[1].address)));
+    const std::string doc_text = pretty_json(report);
+    const auto check = gmr::test::check_schema(doc_text, true);
+    CHECK_MESSAGE(check.valid, check.problems);
+    const json doc = json::parse(doc_text);
+    CHECK(doc.at("green_threads").size() == 2);
+    CHECK(doc.at("python").at("green_threads").at("listed") == false);
+    CHECK(doc.at("python").at("green_threads").at("partial") == true);
     CHECK(doc.at("python").at("green_threads").at("absent") == "budget");
     CHECK(doc.at("python").at("green_threads").at("error").at("kind") == "too_many");
   }

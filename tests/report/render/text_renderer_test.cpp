@@ -175,6 +175,26 @@ TEST_SUITE("report::text") {
     CHECK(std::ranges::count(lines_of(text), std::string("#98  0x0000000000401020 ping+0x20 (app)")) == 1);
   }
 
+  TEST_CASE("Python recursion folds like native recursion: the same function, file and line repeated") {
+    using gmr::test::samples::python_frame;
+    auto report = gmr::test::samples::minimal_report();
+    auto& frames = report.threads[0].frames;
+    frames = {python_frame(0, "descend", "/srv/deep.py", 26, "time.sleep(3600)")};
+    for (int i = 1; i < 100; ++i) frames.push_back(python_frame(i, "descend", "/srv/deep.py", 23, "descend(n - 1)"));
+    for (int i = 100; i < 160; ++i)
+      frames.push_back(i % 2 == 0 ? python_frame(i, "ping", "/srv/deep.py", 31, "pong(n - 1)")
+                                  : python_frame(i, "pong", "/srv/deep.py", 36, "ping(n - 1)"));
+    // Same names, other lines: different calls, shown one by one.
+    for (int i = 160; i < 166; ++i) frames.push_back(python_frame(i, "walk", "/srv/deep.py", 40 + i, "walk()"));
+    const auto text = render(report);
+    const auto lines = lines_of(text);
+    CHECK(std::ranges::count(lines, "... 96 more calls of descend (#3-#98)") == 1);
+    CHECK(std::ranges::count(lines, "... 27 more rounds of ping -> pong (#104-#157)") == 1);
+    CHECK(std::ranges::count_if(lines, [](const std::string& l) { return l.ends_with(" in descend"); }) == 4);
+    CHECK(std::ranges::count_if(lines, [](const std::string& l) { return l.ends_with(" in walk"); }) == 6);
+    CHECK(text.find("more calls of walk") == std::string::npos);
+  }
+
   TEST_CASE("--group: waits each on a condition of its own are one line by where they are, shared ones by name") {
     using gmr::report::Wait;
     using gmr::symbolize::AddressName;

@@ -128,7 +128,7 @@ struct FakeHeap {
   }
 
   struct Impl {
-    std::uint64_t stack_start = 0, stack_stop = 0, top_frame = 0, current_frame = 0, link = 0;
+    std::uint64_t stack_start = 0, stack_stop = 0, top_frame = 0, current_frame = 0, link = 0, cframe = 0;
   };
 
   /// A greenlet object (of `type`) and its implementation; its address.
@@ -143,7 +143,8 @@ struct FakeHeap {
         .set<std::uint64_t>(g.top_frame, impl.top_frame)
         .set<std::uint64_t>(g.current_frame, impl.current_frame)
         .set<std::uint64_t>(g.self, self_fix != 0 ? self_fix : object_address)
-        .set<std::uint64_t>(g.main_greenlet, impl.link);
+        .set<std::uint64_t>(g.main_greenlet, impl.link)
+        .set<std::uint64_t>(g.cframe, impl.cframe);
     memory.put(pimpl, i);
     return object_address;
   }
@@ -266,6 +267,38 @@ TEST_SUITE("symbolize::python::greenlets") {
     CHECK(list[3].tid == 200);
   }
 
+  TEST_CASE("a running main greenlet alone in its thread: its thread from the cframe greenlet saved for it") {
+    // Thread 300 made its main greenlet (greenlet.getcurrent()) and never switched: no user greenlet of
+    // its own tells where it runs, and a running main greenlet's stack fields are 1 and -1. greenlet set
+    // its saved cframe to that thread's &tstate->root_cframe when it made it; once it has switched away,
+    // the cframe it saved is on its thread's C stack.
+    TwoThreads p;
+    constexpr std::uint64_t tstate3 = 0x5'0000;
+    constexpr std::uint64_t third_stack = 0x7e00'0000'0000;
+    std::uint64_t cframe = 0;
+    SUBCASE("never switched: the cframe is its thread state's root_cframe") {
+      cframe = tstate3 + *p.heap.l.thread.root_cframe;
+    }
+    SUBCASE("switched away and back: the cframe it saved is on its thread's stack") {
+      cframe = third_stack + 0x7f'f000;
+    }
+    const std::uint64_t state3 = p.heap.place(pt::Blob(16));
+    const std::uint64_t lone = p.heap.greenlet(0, greenlet_type, {1, ~std::uint64_t{0}, 0, 0x9999, state3, cframe});
+    p.heap.memory.put(state3, pt::Blob(16).set<std::uint64_t>(0, lone).set<std::uint64_t>(8, lone));
+    py::GreenletSearchOptions options = stacks();
+    options.stacks.push_back({300, third_stack, third_stack + 0x80'0000});
+    options.thread_states = {{100, 0x3'0000}, {200, 0x4'0000}, {300, tstate3}};
+    const py::GreenletSearch s = p.search(options);
+    CHECK(s.left_out.empty());
+    REQUIRE(s.green_threads.has_value());
+    const auto found = std::ranges::find(*s.green_threads, lone, &py::GreenThread::address);
+    REQUIRE(found != s.green_threads->end());
+    CHECK(found->main);
+    CHECK(found->running);
+    CHECK(found->tid == 300);
+    CHECK(found->frames.frames.empty());
+  }
+
   TEST_CASE("through read_python_process: --no-green-threads reads nothing of them, no greenlet module says so") {
     TwoThreads p;
     py::WalkOptions options;
@@ -341,7 +374,8 @@ TEST_SUITE("symbolize::python::greenlets") {
     }
   }
 
-  TEST_CASE("the bounds: objects and bytes, each gives the budget reason") {
+  TEST_CASE("the bounds: objects and bytes, each gives the budget reason and the greenlets found before it") {
+    // Walk order: generation 0 (plain, worker), 1 (fresh, runner), 2 (main1, main2), permanent (dead).
     TwoThreads p;
     py::GreenletSearchOptions options = stacks();
     options.limits.max_objects = 3;
@@ -350,11 +384,36 @@ TEST_SUITE("symbolize::python::greenlets") {
     CHECK(s.gc_objects == 3);
     REQUIRE(s.error.has_value());
     CHECK(s.error->message.find("more than 3 tracked objects") != std::string::npos);
+    REQUIRE(s.green_threads.has_value());  // a partial list: the suspended worker, with its frames
+    REQUIRE(s.green_threads->size() == 1);
+    CHECK((*s.green_threads)[0].address == p.worker);
+    CHECK((*s.green_threads)[0].tid == 100);
+    CHECK(names((*s.green_threads)[0].frames) == std::vector<std::string>{"work:10", "run:20"});
+    CHECK(s.left_out.empty());
+
+    // Five: runner is reached, but not main2, whose ThreadState says runner runs: runner has no saved
+    // frame and cannot be told running from broken, so it is left out rather than shown with a guess;
+    // main1 is reached and runs.
+    options.limits.max_objects = 5;
+    s = p.search(options);
+    CHECK(s.absent == py::GreenThreadsAbsent::budget);
+    REQUIRE(s.green_threads.has_value());
+    REQUIRE(s.green_threads->size() == 2);
+    CHECK((*s.green_threads)[0].address == p.main1);
+    CHECK((*s.green_threads)[0].running);
+    CHECK((*s.green_threads)[0].tid == 100);
+    CHECK((*s.green_threads)[1].address == p.worker);
+    REQUIRE(s.left_out.size() == 1);
+    CHECK(s.left_out[0].message.find("greenlet " + py::hex(p.runner)) == 0);
+    CHECK(s.left_out[0].message.find("main greenlet") != std::string::npos);
+
     options = stacks();
     options.limits.max_bytes = 100;
     s = p.search(options);
     CHECK(s.absent == py::GreenThreadsAbsent::budget);
     CHECK(s.bytes <= 100);
+    REQUIRE(s.green_threads.has_value());
+    CHECK(s.green_threads->size() == 1);  // 3 nodes of 32 bytes: plain, worker, fresh
   }
 
   TEST_CASE("another greenlet layout: cross-checks refuse it, never a wrong stack") {
