@@ -38,7 +38,7 @@ TEST_CASE("reads like an optional string: absent, present, compared with strings
   CHECK(SharedText("") == "");  // empty is not absent
 }
 
-TEST_CASE("copies share the bytes; equal texts made apart are equal but not shared") {
+TEST_CASE("copies share the bytes, equal texts made apart are equal but not shared") {
   const SharedText a = std::string("/usr/lib/x86_64-linux-gnu/libc.so.6");
   const SharedText copy = a;
   CHECK(copy.shares_with(a));
