@@ -147,6 +147,9 @@ struct Snapshot {
   std::optional<MemoryCopy> vdso;       // the [vdso] image, copied while frozen
   std::vector<ProcessFacts> processes;
   std::vector<FdTarget> fd_targets;     // the fds blocked threads wait on, sorted by fd; read after the freeze
+  // False when where the fds pointed was never read (a core gmr did not write): a waited fd missing from
+  // fd_targets is then unknown, not closed since.
+  bool fd_targets_read = true;
   std::vector<SymbolValue> symbols;     // known symbols' values, read while frozen
   std::vector<SidecarFile> sidecars;    // configuration files, read after the target was let go
   // The pages the frozen-time step read (CaptureOptions::while_frozen): sorted runs of adjacent 4 KiB

@@ -204,7 +204,7 @@ int report_exit_code(const report::Report& report) {
 
 /// After the capture (the target has been let go): `snapshot` into the core file created before it.
 /// Returns the exit code of this step: complete, or no_report when the core could not be written.
-int write_core_file(core::CoreFile file, const attach::Snapshot& snapshot) {
+int write_core_file(core::CoreFile file, const attach::Snapshot& snapshot, const DumpPlan& plan) {
   core::CoreContents contents;
   contents.auxv = attach::read_auxv(snapshot.pid).value_or("");
   contents.modules = core::module_facts(snapshot.maps, attach::LiveFiles(attach::layout_of(snapshot)));
@@ -212,6 +212,7 @@ int write_core_file(core::CoreFile file, const attach::Snapshot& snapshot) {
     return attach::read_memory_now(pid, address, size);
   });
   contents.gmr_version = version;
+  if (plan.python) contents.python = core::NotePython{.green_threads = plan.green_threads};
   const auto written = core::write_core(std::move(file), snapshot, contents);
   if (!written) {
     std::cerr << "gmr: --core " << written.error().message << '\n';
@@ -250,7 +251,7 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
   try {
     int core_code = exit_complete;
     if (core_file) {
-      core_code = write_core_file(std::move(*core_file), *snapshot);
+      core_code = write_core_file(std::move(*core_file), *snapshot, plan);
       core_file.reset();
     }
     if (!plan.report) {
@@ -263,17 +264,13 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
     *snapshot = attach::Snapshot{};
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
-    return worst_exit_code(emit(plan, report, report_exit_code(report)), core_code);
+    // The core was written before the report: the status the report states (--json's exit_code) is the one
+    // gmr exits with.
+    return emit(plan, report, worst_exit_code(report_exit_code(report), core_code));
   } catch (const std::exception& e) {
     return fail(plan, report::DumpError::internal_error(
                           pid, "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()));
   }
-}
-
-std::string join_ids(const std::vector<pid_t>& ids) {
-  std::string text;
-  for (pid_t id : ids) text += (text.empty() ? "" : ", ") + std::to_string(id);
-  return text;
 }
 
 }  // namespace

@@ -122,4 +122,10 @@ std::expected<pid_t, std::string> parse_id(std::string_view text, std::string_vi
   return static_cast<pid_t>(value);
 }
 
+std::string join_ids(const std::vector<pid_t>& ids) {
+  std::string text;
+  for (pid_t id : ids) text += (text.empty() ? "" : ", ") + std::to_string(id);
+  return text;
+}
+
 }  // namespace gmr::cli

@@ -11,6 +11,7 @@
 #include <expected>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace gmr::cli {
 
@@ -47,5 +48,8 @@ std::expected<pid_t, std::string> parse_id(std::string_view text, std::string_vi
 
 /// "4K", "1G", "100": a size as the bounds are written in messages and the man page.
 std::string format_size(std::size_t bytes);
+
+/// "12, 13, 14": ids as the messages list them.
+std::string join_ids(const std::vector<pid_t>& ids);
 
 }  // namespace gmr::cli

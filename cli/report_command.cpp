@@ -16,9 +16,12 @@
 #include "report/core/core_image.hpp"
 #include "report/core/core_mapping.hpp"
 #include "report/core/core_snapshot.hpp"
+#include "report/core/core_wait_memory.hpp"
+#include "report/core/image_memory.hpp"
 #include "report/render/output_format.hpp"
 #include "report/render/render.hpp"
 #include "report/render/sections.hpp"
+#include "symbolize/snapshot_memory.hpp"
 
 namespace gmr::cli {
 namespace {
@@ -79,6 +82,14 @@ std::expected<ReportPlan, std::string> make_plan(const ReportOptions& options) {
   plan.group = options.group;
   plan.native = options.native;
   return plan;
+}
+
+/// The readable prefix of [address, address + size) in `memory`; nullopt when not one byte is.
+std::optional<attach::MemoryCopy> read_prefix(const attach::MemorySource& memory, std::uint64_t address, std::size_t size) {
+  attach::MemoryCopy copy{address, std::vector<std::byte>(size)};
+  copy.bytes.resize(memory.read(address, copy.bytes));
+  if (copy.bytes.empty()) return std::nullopt;
+  return copy;
 }
 
 int report_exit_code(const report::Report& report, bool warned) {
@@ -161,14 +172,40 @@ int run_report(const ReportOptions& options) {
     return exit_no_report;
   }
   for (const auto& warning : core->warnings) std::cerr << "gmr: " << options.core << ": " << warning << '\n';
+  if (!core->gmr_version) core::add_wait_memory(*image, core->snapshot);
   const attach::Snapshot& snapshot = core->snapshot;
 
   core::CoreFilesOptions files{.sysroot = plan->sysroot, .exe = plan->exe, .exe_path = snapshot.exe_path,
                                .build_ids = core->build_ids};
   report::DumpSession session(attach::layout_of(snapshot), std::make_unique<core::CoreFiles>(std::move(files)));
+  // Python is found again from the core's modules, as before a live freeze. A gmr core is walked over its
+  // copies exactly as the dump walked them; any other core over whatever memory it holds.
+  const symbolize::SnapshotMemory copies(snapshot);
+  const core::ImageMemory image_memory(*image);
+  const bool gmr_core = core->gmr_version.has_value();
+  const attach::MemorySource& memory = gmr_core ? static_cast<const attach::MemorySource&>(copies) : image_memory;
+  if (core->python) {
+    symbolize::python::WalkOptions walk;
+    walk.green_threads = core->python->green_threads;
+    session.plan_python([&memory](std::uint64_t address, std::size_t size) { return read_prefix(memory, address, size); },
+                        std::move(walk));
+    if (!gmr_core) session.read_python_from(image_memory);
+  }
   report::Report report = session.build(snapshot, plan->build);
   if (plan->group) report.groups = report::group_threads(report.threads);
-  const int code = report_exit_code(report, !core->warnings.empty());
+  // --threads ids in no thread of the core: said as the live dump says it, and the report is partial.
+  bool missing_threads = false;
+  if (plan->build.threads) {
+    std::vector<pid_t> missing;
+    for (pid_t tid : *plan->build.threads)
+      if (std::ranges::none_of(report.threads, [tid](const report::Thread& t) { return t.tid == tid; })) missing.push_back(tid);
+    if (!missing.empty()) {
+      std::cerr << "gmr: --threads: " << (missing.size() == 1 ? "thread " : "threads ") << join_ids(missing)
+                << " not found in process " << snapshot.pid << '\n';
+      missing_threads = true;
+    }
+  }
+  const int code = report_exit_code(report, !core->warnings.empty() || missing_threads);
   report::render(report, plan->format, {plan->sections, code, /*pretty_json=*/false, plan->native}, std::cout);
   std::cout.flush();
   if (!std::cout) {

@@ -65,6 +65,7 @@ struct BlockedSyscall {
 struct WaitedFd {
   int fd = 0;
   std::optional<std::string> target;  // absent when the link could not be read
+  bool target_known = true;           // false: never read (a core gmr did not write), not closed since
 };
 
 /// The threading lock (threading.Lock / RLock) a Python thread is blocked acquiring: the Python side of its

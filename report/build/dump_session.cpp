@@ -95,10 +95,19 @@ PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
   PythonReading reading;
   using Kind = CaptureNote::Kind;
   if (python_plan_.refused) reading.notes.push_back({.kind = Kind::python_not_read, .reason = *python_plan_.refused});
-  if (!python_plan_.target || !snapshot.frozen_step) return reading;
-  const auto& step = *snapshot.frozen_step;
-  if (step.error) reading.notes.push_back({.kind = Kind::python_read_failed, .reason = *step.error});
-  if (step.budget_hit) reading.notes.push_back({.kind = Kind::python_budget_spent, .count = step.budget});
+  if (!python_plan_.target) return reading;
+  if (python_memory_ == nullptr) {
+    if (!snapshot.frozen_step) return reading;
+    const auto& step = *snapshot.frozen_step;
+    if (step.error) reading.notes.push_back({.kind = Kind::python_read_failed, .reason = *step.error});
+    if (step.budget_hit) reading.notes.push_back({.kind = Kind::python_budget_spent, .count = step.budget});
+  } else {
+    std::byte probe[8];
+    if (python_memory_->read(python_plan_.target->runtime, probe) != sizeof probe) {
+      reading.notes.push_back({.kind = Kind::python_not_read, .reason = "the core does not hold the interpreter's memory"});
+      return reading;
+    }
+  }
   // The same walk as the frozen-time step, over the pages it kept: the same threads (those with registers,
   // as the step was given them), the same options.
   symbolize::python::WalkOptions options = python_options_;
@@ -113,7 +122,8 @@ PythonReading DumpSession::read_python(const attach::Snapshot& snapshot) const {
   std::ranges::sort(tids);
   options.process_tids = std::move(tids);
   sort_futex_waits(options.futex_waits);
-  const symbolize::SnapshotMemory memory(snapshot);
+  const symbolize::SnapshotMemory copies(snapshot);
+  const attach::MemorySource& memory = python_memory_ != nullptr ? *python_memory_ : copies;
   reading.process = symbolize::python::read_python_process(memory, *python_plan_.target, options);
   reading.interpreter_module = python_plan_.target->module;
   return reading;

@@ -56,6 +56,11 @@ class DumpSession {
   /// Without a call to this, no Python is read.
   const symbolize::python::PythonPlan& plan_python(const ReadNow& read_now, symbolize::python::WalkOptions options);
 
+  /// For a core gmr did not write (no frozen-time step, no record of what matters): Python is read from
+  /// `memory`, whatever the core holds, instead of the Snapshot's copies. A call to plan_python is still
+  /// needed. `memory` must outlive build().
+  void read_python_from(const attach::MemorySource& memory) { python_memory_ = &memory; }
+
   /// The frozen-time step for attach::CaptureOptions::while_frozen: the Python walker over the live
   /// process's memory, which keeps every page read. Empty when the plan has nothing to read. It refers to
   /// this session, which must outlive the capture.
@@ -84,6 +89,7 @@ class DumpSession {
   symbolize::python::PythonPlan python_plan_;
   symbolize::python::WalkOptions python_options_;
   std::optional<symbolize::python::PythonProcess> python_frozen_;
+  const attach::MemorySource* python_memory_ = nullptr;  // read_python_from
   PythonReading python_;
 };
 

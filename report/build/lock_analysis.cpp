@@ -149,7 +149,7 @@ std::vector<report::WaitedFd> fds_of(const attach::ThreadSnapshot& thread, long 
                                        : *thread.syscall_memory);
   std::vector<report::WaitedFd> out;
   for (int fd : fds) {
-    report::WaitedFd waited{fd, std::nullopt};
+    report::WaitedFd waited{fd, std::nullopt, snapshot.fd_targets_read};
     // fd_targets is sorted by fd.
     auto it = std::ranges::lower_bound(snapshot.fd_targets, fd, {}, &attach::FdTarget::fd);
     if (it != snapshot.fd_targets.end() && it->fd == fd) waited.target = it->target;

@@ -15,7 +15,7 @@ namespace gmr::core {
 
 inline constexpr std::string_view gmr_note_name = "GMR";
 inline constexpr std::uint32_t gmr_note_type = 0x474d5201;  // "GMR" 1
-inline constexpr int gmr_note_layout = 1;
+inline constexpr int gmr_note_layout = 2;  // 2: the "python" member (snapshot_note.hpp)
 
 /// Bounds every reader of a core applies before allocating, whatever the file claims.
 inline constexpr std::size_t max_core_threads = 100'000;

@@ -91,6 +91,7 @@ std::optional<attach::MemoryCopy> stack_of(const CoreImage& image, std::uint64_t
 
 CoreSnapshot other_core(const CoreImage& image, const CoreReadOptions& options) {
   CoreSnapshot out;
+  out.python = NotePython{};
   attach::Snapshot& snap = out.snapshot;
   snap.pid = image.process ? image.process->pid : image.threads.empty() ? 0 : image.threads.front().tid;
   if (image.process) {
@@ -98,6 +99,7 @@ CoreSnapshot other_core(const CoreImage& image, const CoreReadOptions& options) 
     snap.uid = image.process->uid;
   }
   snap.captured_at = options.written_at;
+  snap.fd_targets_read = false;  // a core records no fd links
   const auto vdso = attach::auxv_value(image.auxv, AT_SYSINFO_EHDR);
   snap.maps = maps_of(image, vdso);
   // The executable: the file mapping that holds the program headers (AT_PHDR), else the entry point.
@@ -172,6 +174,7 @@ Parsed<CoreSnapshot> gmr_core(const CoreImage& image, std::uint64_t file_size) {
   out.snapshot = std::move(note->snapshot);
   out.build_ids = std::move(note->build_ids);
   out.gmr_version = std::move(note->gmr_version);
+  out.python = note->python;
   if (note->missing_memory > 0)
     out.warnings.push_back(std::to_string(note->missing_memory) +
                            " copies of memory the gmr note names are not in the core's segments");

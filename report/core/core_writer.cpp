@@ -310,7 +310,7 @@ std::expected<CoreWritten, CoreWriteError> write_core(CoreFile file, const attac
                                           file.path() + ": " + std::to_string(runs.size()) +
                                               " runs of memory are more than an ELF core's program headers hold",
                                           std::nullopt});
-  const std::string note = snapshot_note(snapshot, contents.modules.build_ids, contents.gmr_version);
+  const std::string note = snapshot_note(snapshot, contents.modules.build_ids, contents.gmr_version, contents.python);
   if (note.size() > max_note_bytes)
     return std::unexpected(CoreWriteError{CoreWriteError::Kind::too_large, file.path() + ": the gmr note is too large", std::nullopt});
   const std::vector<std::byte> notes = notes_of(snapshot, contents, note);

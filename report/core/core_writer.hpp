@@ -53,6 +53,7 @@ struct CoreContents {
   ModuleFacts modules;  // build ids (the gmr note) and first pages (PT_LOAD) of the mapped ELF files
   std::vector<attach::MemoryCopy> loader_memory;  // the dynamic linker's list (report/core/loader_memory.hpp)
   std::string gmr_version;
+  std::optional<NotePython> python;  // how Python was read (the gmr note), absent with --no-python
 };
 
 struct CoreWritten {

@@ -176,7 +176,8 @@ std::string object_text(const Wait& wait) {
 }
 
 std::string fd_text(const WaitedFd& fd) {
-  return "fd " + std::to_string(fd.fd) + ": " + (fd.target ? printable(*fd.target) : std::string{"closed since"});
+  if (fd.target) return "fd " + std::to_string(fd.fd) + ": " + printable(*fd.target);
+  return "fd " + std::to_string(fd.fd) + ": " + (fd.target_known ? "closed since" : "unknown");
 }
 
 /// "waiting to acquire _thread.RLock 0x7f… held by thread 12 \"worker\" (acquired 2 times), asked by

@@ -4,6 +4,9 @@
 // one untimed dump before the rounds) and "gmr-cold" with an empty one (emptied before every run). A goal
 // on the stop window is called neither met nor missed when the machine's own idle gap exceeds it.
 // --instructions adds one run of each tool under callgrind: instruction counts, repeatable under load.
+// "gmr-core" is the warm-cache dump that also writes a core (--core): its wall time against plain gmr's is
+// what writing the core adds after the target is let go, and the core's size is set against the bytes gmr
+// copied while frozen (read back from the core by report/core).
 //
 // For every case it starts a target with a heartbeat thread (heartbeat.hpp), then runs the three tools in
 // rounds, the order rotating from round to round, and records per run: wall time, the longest gap the
@@ -42,6 +45,9 @@
 #include <vector>
 
 #include "heartbeat.hpp"
+#include "report/core/core_image.hpp"
+#include "report/core/core_memory.hpp"
+#include "report/core/core_snapshot.hpp"
 
 extern char** environ;
 
@@ -519,11 +525,13 @@ struct CaseResult {
   Agreement agreement;
   int rounds_compared = 0;
   std::string extra;  // e.g. the size of the DWARF
+  std::optional<std::uint64_t> core_bytes, copied_bytes;  // gmr-core: the last core's size, and what it holds
 };
 
-const std::vector<std::string> tool_names = {"gmr",        "gmr-cold",   "gmr-no-python", "gmr-no-green-threads",
-                                             "gmr-json",   "gmr-folded", "eu-stack",      "gdb"};
-const std::vector<std::string> default_tools = {"gmr", "gmr-cold", "eu-stack", "gdb"};
+const std::vector<std::string> tool_names = {"gmr",           "gmr-cold",             "gmr-core",
+                                             "gmr-no-python", "gmr-no-green-threads", "gmr-json",
+                                             "gmr-folded",    "eu-stack",             "gdb"};
+const std::vector<std::string> default_tools = {"gmr", "gmr-cold", "gmr-core", "eu-stack", "gdb"};
 
 bool is_gmr(const std::string& tool) { return tool.starts_with("gmr"); }
 
@@ -539,6 +547,19 @@ struct CacheDirs {
     return {"XDG_CACHE_HOME=" + warm};
   }
 };
+
+/// The size of the core at `path` and the bytes of target memory gmr copied while frozen that it holds
+/// (core::copied_bytes of the Snapshot read back from it); nullopt when it cannot be read.
+std::optional<std::pair<std::uint64_t, std::uint64_t>> core_sizes(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> chars((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const auto bytes = std::as_bytes(std::span(chars));
+  const auto image = gmr::core::parse_core(bytes);
+  if (!image) return std::nullopt;
+  const auto read = gmr::core::snapshot_from_core(*image, bytes.size(), {});
+  if (!read) return std::nullopt;
+  return std::pair{static_cast<std::uint64_t>(bytes.size()), gmr::core::copied_bytes(read->snapshot)};
+}
 
 /// callgrind's instruction count of one run of `argv`; nullopt when valgrind is missing or the run failed.
 std::optional<double> instruction_count(const std::vector<std::string>& argv, const std::vector<std::string>& env,
@@ -597,7 +618,7 @@ std::optional<std::uint64_t> debug_section_bytes(const std::string& path) {
 }
 
 CaseResult run_case(const Case& c, const std::string& gmr, const std::vector<std::string>& only_tools,
-                    bool instructions, const CacheDirs& caches) {
+                    bool instructions, const CacheDirs& caches, const std::string& core_path) {
   CaseResult result;
   result.c = c;
   if (access(c.argv[0].c_str(), X_OK) != 0) {
@@ -625,6 +646,7 @@ CaseResult run_case(const Case& c, const std::string& gmr, const std::vector<std
   const std::map<std::string, std::vector<std::string>> commands = {
       {"gmr", {gmr, "dump", pid}},
       {"gmr-cold", {gmr, "dump", pid}},
+      {"gmr-core", {gmr, "dump", "--core", core_path, pid}},
       {"gmr-no-python", {gmr, "dump", "--no-python", pid}},
       {"gmr-no-green-threads", {gmr, "dump", "--no-green-threads", pid}},
       {"gmr-json", {gmr, "dump", "--json", pid}},
@@ -645,8 +667,11 @@ CaseResult run_case(const Case& c, const std::string& gmr, const std::vector<std
       if (tool == "gdb" && round >= c.gdb_runs) continue;
       ToolStats& stats = result.tools[tool];
       target.reset_heartbeat();
+      std::filesystem::remove(core_path);  // --core never overwrites
       ToolRun run = run_tool(commands.at(tool), c.timeout, caches.env_for(tool));
       const double gap = target.longest_gap_ms();
+      if (tool == "gmr-core")
+        if (auto sizes = core_sizes(core_path)) std::tie(result.core_bytes, result.copied_bytes) = *sizes;
       std::cerr << "   round " << round + 1 << " " << tool << ": " << fixed(run.wall_s, 3) << " s, stop "
                 << fixed(gap, 2) << " ms, " << run.peak_rss_kb / 1024 << " MB\n";
       if (run.timed_out) {
@@ -812,6 +837,19 @@ void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
         << fixed(with.self_stop_ms.median(), 2) << " vs " << fixed(without.self_stop_ms.median(), 2)
         << " ms); goal: the stop window with green threads <= 50 ms at 100k GC objects\n";
   }
+  for (const auto& r : results) {
+    if (r.skipped || !r.tools.contains("gmr-core") || !r.tools.contains("gmr")) continue;
+    const double with = r.tools.at("gmr-core").wall_s.median(), without = r.tools.at("gmr").wall_s.median();
+    out << "\n" << r.c.title << ": --core adds " << fixed((with - without) * 1e3, 1) << " ms to the median wall time ("
+        << fixed(with, 3) << " vs " << fixed(without, 3) << " s), all of it after the target is let go";
+    if (r.core_bytes && r.copied_bytes && *r.copied_bytes > 0) {
+      const double ratio = static_cast<double>(*r.core_bytes) / static_cast<double>(*r.copied_bytes);
+      out << "; the core is " << fixed(static_cast<double>(*r.core_bytes) / 1e6, 2) << " MB for "
+          << fixed(static_cast<double>(*r.copied_bytes) / 1e6, 2) << " MB copied while frozen (" << fixed(ratio, 2)
+          << "×; goal ≤ 1.2×: " << (ratio <= 1.2 ? "met" : "MISSED") << ")";
+    }
+    out << "\n";
+  }
   for (const auto& r : results)
     if (!r.extra.empty()) out << "\n" << r.c.title << ": " << r.extra << "\n";
 }
@@ -842,9 +880,9 @@ void usage(std::ostream& out) {
          "    pyenv's 3.12/3.13, dumped by gmr with and without --no-python\n"
          "    greenNNN: tests/fixtures/python/gc_heap.py (20 eventlet green threads among 1k / 100k more\n"
          "    GC-tracked objects) under Debian's python3.11, dumped by gmr with and without --no-green-threads\n"
-         "  --tools LIST: comma-separated of gmr (warm frame cache), gmr-cold (empty cache), gmr-no-python,\n"
-         "    gmr-no-green-threads, gmr-json, gmr-folded, eu-stack, gdb (default: each case's own; gmr,\n"
-         "    gmr-cold, eu-stack, gdb for most)\n"
+         "  --tools LIST: comma-separated of gmr (warm frame cache), gmr-cold (empty cache), gmr-core (warm, also\n"
+         "    --core), gmr-no-python, gmr-no-green-threads, gmr-json, gmr-folded, eu-stack, gdb (default: each\n"
+         "    case's own; gmr, gmr-cold, gmr-core, eu-stack, gdb for most)\n"
          "  --instructions: also one run of each tool but gdb under callgrind (valgrind): instruction counts\n"
          "  --runs N: rounds per case (default: 5; 3 for 1000 and large, 1 for 10000)\n"
          "  --gdb-runs N: at most N of the rounds run gdb too (default: every round)\n"
@@ -910,7 +948,7 @@ int main(int argc, char** argv) {
       {"1000", "1,000 threads", {target, "1000", "20", "2"}, {}, true, 2, 3, 3, 600s, {0.1, 12.0}},
       // One round: eu-stack and gdb take minutes each here; a run past 300 s is killed and counted as ≥ 300 s.
       {"10000", "10,000 threads", {target, "10000", "20", "2"}, {}, true, 2, 1, 1, 300s, {0.1, 120.0, 150.0}, false,
-       {"gmr", "gmr-cold", "gmr-json", "gmr-folded", "eu-stack", "gdb"}},
+       {"gmr", "gmr-cold", "gmr-core", "gmr-json", "gmr-folded", "eu-stack", "gdb"}},
       {"depth200", "depth 200 (10 threads)", {target, "10", "200", "2"}, {}, true, 2, 5, 5, 600s, {}},
       {"large", "large DWARF (20 threads)", {BENCH_LARGE, "20", "10", "2"}, {}, true, 2, 3, 3, 600s, {0.5, 2.0}, true},
       // No TCP port; a server that listens nowhere exits, hence the socket.
@@ -954,7 +992,7 @@ int main(int argc, char** argv) {
     c.gdb_runs = std::min(c.runs, gdb_runs.value_or(c.runs));
     if (timeout) c.timeout = std::chrono::seconds(*timeout);
     try {
-      results.push_back(run_case(c, gmr, only_tools, instructions, caches));
+      results.push_back(run_case(c, gmr, only_tools, instructions, caches, std::string(cache_root) + "/bench.core"));
     } catch (const std::exception& e) {
       std::cerr << "gmr_bench: " << c.title << ": " << e.what() << '\n';
       status = 1;

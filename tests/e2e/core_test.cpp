@@ -17,6 +17,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "support/core_dump.hpp"
 #include "support/eu_stack.hpp"
 #include "support/process.hpp"
 #include "support/temp_dir.hpp"
@@ -97,9 +98,7 @@ TEST_CASE("gmr dump --core writes a 0600 core that eu-stack reads with the same 
   Fixture fixture("fixture_threads_c");
   TempDir dir("core");
   const std::string core = (dir.path / "threads.core").string();
-  const RunResult dump = run_gmr({"dump", "--json", "--core", core, std::to_string(fixture.pid())}, 60s);
-  INFO("stderr: ", dump.err);
-  REQUIRE(dump.exit_code == 0);
+  const RunResult dump = dump_with_core(fixture.pid(), "json", core);
   struct stat st {};
   REQUIRE(::stat(core.c_str(), &st) == 0);
   CHECK((st.st_mode & 0777) == 0600);
@@ -131,9 +130,7 @@ TEST_CASE("gdb reads gmr's core: every thread's frames and pcs are gmr's") {
   Fixture fixture("fixture_threads_c");
   TempDir dir("core");
   const std::string core = (dir.path / "threads.core").string();
-  const RunResult dump = run_gmr({"dump", "--json", "--core", core, std::to_string(fixture.pid())}, 60s);
-  INFO("stderr: ", dump.err);
-  REQUIRE(dump.exit_code == 0);
+  const RunResult dump = dump_with_core(fixture.pid(), "json", core);
   const auto gmr_frames = frames_of(json::parse(dump.out));
   const RunResult gdb = run_command({"gdb", "-nx", "-batch", "-ex", "set auto-load safe-path /nonexistent", "-ex",
                                      "thread apply all bt", fixture.path(), core},
@@ -174,17 +171,7 @@ TEST_CASE("gdb reads gmr's core: every thread's frames and pcs are gmr's") {
 TEST_CASE("gmr report of gmr's core prints the live report of the same dump, in text and JSON") {
   Fixture fixture("fixture_threads_c");
   TempDir dir("core");
-  for (const char* format : {"text", "json"}) {
-    INFO("format ", format);
-    const std::string core = (dir.path / (std::string(format) + ".core")).string();
-    const RunResult dump = run_gmr({"dump", "--format", format, "--core", core, std::to_string(fixture.pid())}, 60s);
-    REQUIRE(dump.exit_code == 0);
-    const RunResult report = run_gmr({"report", "--format", format, core}, 60s);
-    INFO("stderr: ", report.err);
-    CHECK(report.exit_code == 0);
-    CHECK(report.err.empty());
-    CHECK(report.out == dump.out);
-  }
+  for (const char* format : {"text", "json"}) check_core_report_equals_dump(fixture.pid(), format, dir.path);
 }
 
 TEST_CASE("gmr dump --core refuses an existing file, a missing directory and more than one pid, before freezing") {
@@ -224,6 +211,50 @@ TEST_CASE("a core that cannot be written (file size limit) is removed, the repor
   CHECK(dump.err == "gmr: --core " + core + ": cannot write the core file: File too large\n");
   CHECK(dump.out.find("Guru Meditation Report") != std::string::npos);
   CHECK(!std::filesystem::exists(core));
+}
+
+TEST_CASE("with --json a core not written leaves the JSON's exit_code equal to gmr's exit status") {
+  Fixture fixture("fixture_threads_c");
+  TempDir dir("core");
+  const std::string pid = std::to_string(fixture.pid());
+  // Refused before the freeze: the failure object.
+  const std::string existing = dir.write("existing.core", "keep me");
+  const RunResult exists = run_gmr({"dump", "--json", "--core", existing, pid});
+  CHECK(exists.exit_code == 2);
+  const json refused = json::parse(exists.out);
+  CHECK(refused.at("exit_code") == 2);
+  // Failed after the release (file size limit): the report is printed, and says the status gmr exits with.
+  const std::string core = (dir.path / "big.core").string();
+  const RunResult big = run_command({"sh", "-c", "trap '' XFSZ; ulimit -f 8; exec \"$0\" \"$@\"", GMR_BINARY, "dump",
+                                     "--json", "--core", core, pid},
+                                    60s);
+  CHECK(big.exit_code == 2);
+  CHECK(big.err == "gmr: --core " + core + ": cannot write the core file: File too large\n");
+  const json report = json::parse(big.out);
+  CHECK(report.at("threads").size() == static_cast<std::size_t>(fixture.ready_threads()));
+  CHECK(report.at("exit_code") == 2);
+}
+
+TEST_CASE("gmr report --threads with an id not in the core warns as the live dump does, exit 1") {
+  Fixture fixture("fixture_threads_c");
+  TempDir dir("core");
+  const std::string pid = std::to_string(fixture.pid());
+  const std::string core = (dir.path / "threads.core").string();
+  dump_with_core(fixture.pid(), "text", core, {"--no-report"});
+  // Thread 1 is init's: in no fixture.
+  const RunResult live = run_gmr({"dump", "--json", "--threads", pid + ",1", pid}, 60s);
+  const RunResult report = run_gmr({"report", "--json", "--threads", pid + ",1", core}, 60s);
+  CHECK(live.exit_code == 1);
+  CHECK(report.exit_code == 1);
+  CHECK(live.err == "gmr: --threads: thread 1 not found in process " + pid + "\n");
+  CHECK(report.err == live.err);
+  const json doc = json::parse(report.out);
+  REQUIRE(doc.at("threads").size() == 1);
+  CHECK(doc.at("threads").at(0).at("tid") == fixture.pid());
+  CHECK(doc.at("exit_code") == 1);
+  const RunResult none = run_gmr({"report", "--threads", "1,2", core}, 60s);
+  CHECK(none.exit_code == 1);
+  CHECK(none.err == "gmr: --threads: threads 1, 2 not found in process " + pid + "\n");
 }
 
 TEST_CASE("gmr report of a kernel core names the crashing thread and the signal, SIGSEGV and SIGABRT") {

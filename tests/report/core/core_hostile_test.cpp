@@ -12,6 +12,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "report/core/core_image.hpp"
 #include "report/core/core_layout.hpp"
 #include "report/core/core_snapshot.hpp"
@@ -199,15 +201,46 @@ TEST_CASE("a gmr note claiming a million threads is refused with a clear error")
 
 TEST_CASE("a gmr note of a newer layout, or not JSON, is refused by name") {
   const auto none = [](std::uint64_t, std::uint64_t) -> std::optional<attach::MemoryCopy> { return std::nullopt; };
-  auto newer = core::read_snapshot_note(R"({"layout": 2})", none);
+  auto newer = core::read_snapshot_note(R"({"layout": 3})", none);
   REQUIRE(!newer.has_value());
-  CHECK(newer.error() == "gmr note: layout 2 is newer than this gmr reads (1)");
+  CHECK(newer.error() == "gmr note: layout 3 is newer than this gmr reads (2)");
   auto garbage = core::read_snapshot_note("{\"layout\": 1, ", none);
   REQUIRE(!garbage.has_value());
   CHECK(garbage.error() == "gmr note: not valid JSON");
   auto wrong = core::read_snapshot_note(R"({"layout": 1, "gmr_version": 3})", none);
   REQUIRE(!wrong.has_value());
   CHECK(wrong.error() == "gmr note: \"gmr_version\" is not a string");
+}
+
+TEST_CASE("layout 2 keeps how Python was read, and a layout 1 note read it, with green threads, when it has a frozen step") {
+  const auto none = [](std::uint64_t, std::uint64_t) -> std::optional<attach::MemoryCopy> { return std::nullopt; };
+  attach::Snapshot snap;
+  snap.pid = 7;
+  attach::ThreadSnapshot thread;
+  thread.facts.tid = 7;
+  snap.threads = {thread};
+  for (const std::optional<core::NotePython>& python :
+       {std::optional<core::NotePython>{}, std::optional{core::NotePython{.green_threads = false}},
+        std::optional{core::NotePython{.green_threads = true}}}) {
+    const auto read = core::read_snapshot_note(core::snapshot_note(snap, {}, "test", python), none);
+    REQUIRE_MESSAGE(read.has_value(), read.error());
+    REQUIRE(read->python.has_value() == python.has_value());
+    if (python) CHECK(read->python->green_threads == python->green_threads);
+  }
+  // Layout 1: the same note without "python".
+  nlohmann::json old = nlohmann::json::parse(core::snapshot_note(snap, {}, "test", std::nullopt));
+  old["layout"] = 1;
+  old.erase("python");
+  auto without_step = core::read_snapshot_note(old.dump(), none);
+  REQUIRE_MESSAGE(without_step.has_value(), without_step.error());
+  CHECK(!without_step->python.has_value());
+  old["snapshot"]["frozen_step"] = nlohmann::json{{"duration_ns", 1}, {"cpu_ns", 1}, {"pages", 0}, {"read_calls", 0},
+                                                  {"unreadable_pages", 0}, {"budget", 0}, {"budget_hit", false},
+                                                  {"error", nullptr}};
+  auto with_step = core::read_snapshot_note(old.dump(), none);
+  REQUIRE_MESSAGE(with_step.has_value(), with_step.error());
+  REQUIRE(with_step->python.has_value());
+  CHECK(with_step->python->green_threads);
 }
 
 TEST_CASE("note strings that are not UTF-8 survive the round trip as hex") {
@@ -218,7 +251,7 @@ TEST_CASE("note strings that are not UTF-8 survive the round trip as hex") {
   thread.facts.tid = 7;
   thread.facts.name = std::string("n\xc3", 2);  // a cut UTF-8 sequence
   snap.threads = {thread};
-  const std::string text = core::snapshot_note(snap, {}, "test");
+  const std::string text = core::snapshot_note(snap, {}, "test", std::nullopt);
   const auto read = core::read_snapshot_note(text, [](std::uint64_t, std::uint64_t) { return std::nullopt; });
   REQUIRE_MESSAGE(read.has_value(), read.error());
   CHECK(read->snapshot.cmdline == snap.cmdline);
