@@ -258,7 +258,7 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
       for (const auto& thread : snapshot->threads) threads_seen.insert(thread.facts.tid);
       return core_code;
     }
-    report::Report report = session.build(*snapshot, plan.build);
+    report::Report report = session.build_releasing_stacks(*snapshot, plan.build);
     // Everything copied from the target (stacks above all) has been unwound and read into the report: it
     // is let go before the report is written, which needs only the report.
     *snapshot = attach::Snapshot{};

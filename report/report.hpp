@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "report/boxed.hpp"
 #include "symbolize/address_name.hpp"
 #include "symbolize/named_frame.hpp"
 #include "symbolize/python/decode_error.hpp"
@@ -39,17 +40,19 @@ struct PythonFrameFacts {
 };
 
 /// A named frame (symbolize/named_frame.hpp) with its place in the thread's chain: a native frame, or a
-/// Python frame merged in at the eval-loop activation that runs it.
+/// Python frame merged in at the eval-loop activation that runs it. Kept small (a report of 10,000 threads
+/// holds ~300,000 of them): the texts are shared, the Python facts boxed (tests/report/frame_size_test.cpp).
 struct Frame : symbolize::NamedFrame {
-  enum class Kind { native, python };
-  int index = 0;  // #N, innermost first; inlined frames get their own index
-  bool jit = false;  // in an anonymous executable mapping: code generated at run time (JVM, node…), no module
+  enum class Kind : std::uint8_t { native, python };
+  // (The three one-byte members come first: with `index` they fill NamedFrame's tail padding.)
   Kind kind = Kind::native;
-  std::optional<PythonFrameFacts> python;  // set exactly for kind python
+  bool jit = false;  // in an anonymous executable mapping: code generated at run time (JVM, node…), no module
   /// native, in a thread with Python frames: the interpreter's own eval and call machinery (a known
   /// function of the interpreter's module; report/build/interpreter_plumbing.hpp), left out of the
   /// default text view.
   bool interpreter_plumbing = false;
+  int index = 0;  // #N, innermost first; inlined frames get their own index
+  Boxed<PythonFrameFacts> python;  // set exactly for kind python
 };
 
 struct BlockedSyscall {

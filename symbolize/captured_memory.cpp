@@ -40,12 +40,19 @@ std::optional<std::uint64_t> CapturedMemory::read_word(std::uint64_t address) {
   return read_file(address);
 }
 
+void CapturedMemory::forget(const attach::MemoryCopy& copy) {
+  if (copy.bytes.empty()) return;
+  auto [first, last] = std::ranges::equal_range(stacks_, copy.start, {}, &Span::start);
+  for (auto it = first; it != last; ++it)
+    if (it->bytes == copy.bytes.data()) it->bytes = nullptr;
+}
+
 std::optional<std::uint64_t> CapturedMemory::read_stack(std::uint64_t address) const {
   // The last copy starting at or below `address`, then earlier ones that could still reach it.
   auto it = std::ranges::upper_bound(stacks_, address, {}, &Span::start);
   while (it != stacks_.begin()) {
     --it;
-    if (holds_word(it->start, it->end, address)) {
+    if (it->bytes != nullptr && holds_word(it->start, it->end, address)) {
       std::uint64_t word = 0;
       std::memcpy(&word, it->bytes + (address - it->start), word_size);
       return word;

@@ -25,11 +25,15 @@ class CapturedMemory {
   /// holds all of them. Files are opened lazily, once each.
   std::optional<std::uint64_t> read_word(std::uint64_t address);
 
+  /// `copy`, one of the snapshot's stack copies, is read no more (its thread is unwound): its bytes may be
+  /// freed. Reads inside it find only the other copies.
+  void forget(const attach::MemoryCopy& copy);
+
  private:
   struct Span {
     std::uint64_t start = 0;
     std::uint64_t end = 0;
-    const std::byte* bytes = nullptr;
+    const std::byte* bytes = nullptr;  // null: forgotten
   };
 
   std::optional<std::uint64_t> read_stack(std::uint64_t address) const;

@@ -57,9 +57,10 @@ FrameResolver::ModuleInfo& FrameResolver::module_info(Dwfl_Module* module) {
   if (it != modules_.end()) return it->second;
   ModuleInfo info;
   info.name = dwfl_module_info(module, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+  info.shared_name = texts_.intern(info.name);
   GElf_Addr bias = 0;
   if (dwfl_module_getelf(module, &bias) != nullptr) info.elf_bias = bias;
-  info.build_id = build_id_hex(module);
+  info.build_id = texts_.intern(build_id_hex(module));
   if (persistent_ != nullptr && info.elf_bias) info.cache_identity = persistent_->identity_of(module);
   return modules_.emplace(module, std::move(info)).first->second;
 }
@@ -151,12 +152,12 @@ std::vector<NamedFrame> FrameResolver::resolve_uncached(const RawFrame& raw) {
     NamedFrame frame;
     frame.pc = raw.pc;
     frame.inlined = cached.inlined;
-    frame.function = cached.function;
+    frame.function = texts_.intern(cached.function);
     frame.function_offset = cached.function_offset;
-    frame.module = info.name;
+    frame.module = info.shared_name;
     if (info.elf_bias) frame.module_offset = raw.pc - *info.elf_bias;
     frame.build_id = info.build_id;
-    frame.file = cached.file;
+    frame.file = texts_.intern(cached.file);
     frame.line = cached.line;
     frame.column = cached.column;
     if (sources_ != nullptr && cached.source_path && cached.line) frame.source = sources_->line(*cached.source_path, *cached.line);

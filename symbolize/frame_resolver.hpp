@@ -1,7 +1,8 @@
 // Naming raw frames: module, symbol, inlined calls, file:line:col, source text. Each distinct raw frame is
 // resolved once (threads of a pool share their pcs); each module's symbol table and each CU's scope tree
 // are built once. With a FrameCache, a pc resolved by an earlier dump is taken from it and the module's
-// symbol table and DWARF are not touched.
+// symbol table and DWARF are not touched. Equal texts of all the frames it names are one (a TextPool): a
+// module's path and build id, a function, a file.
 #pragma once
 
 #include <elfutils/libdwfl.h>
@@ -21,6 +22,7 @@
 #include "symbolize/frame_cache.hpp"
 #include "symbolize/source_lines.hpp"
 #include "symbolize/symbol_table.hpp"
+#include "symbolize/text_pool.hpp"
 #include "symbolize/unwinder.hpp"
 
 namespace gmr::symbolize {
@@ -42,8 +44,9 @@ class FrameResolver {
  private:
   struct ModuleInfo {
     std::string name;
+    SharedText shared_name;              // `name`, as the frames hold it
     std::optional<Dwarf_Addr> elf_bias;  // absent: the ELF file could not be found
-    std::optional<std::string> build_id;
+    SharedText build_id;
     std::unique_ptr<SymbolTable> symbols;  // built on first use
     std::unique_ptr<CuRanges> cu_ranges;   // built only if a CU is not found through .debug_aranges
     std::optional<CacheFileIdentity> cache_identity;  // absent: not cached (no cache, no build id, no ELF)
@@ -61,6 +64,7 @@ class FrameResolver {
   Dwfl* dwfl_;
   SourceLines* sources_;
   FrameCache* persistent_;
+  TextPool texts_;
   std::unordered_map<Dwfl_Module*, ModuleInfo> modules_;
   std::map<std::pair<std::uint64_t, bool>, std::vector<NamedFrame>> cache_;
   std::set<std::string> modules_without_aranges_;

@@ -4,22 +4,25 @@
 
 #include <cstdint>
 #include <optional>
-#include <string>
+
+#include "symbolize/shared_text.hpp"
 
 namespace gmr::symbolize {
 
+/// The texts are SharedText: the frames of thousands of threads repeat the same few functions, paths and
+/// build ids, and hold each once (issue 13: at 10,000 threads, per-frame copies took ~50 MB).
 struct NamedFrame {
   std::uint64_t pc = 0;          // the frame's address (return address for callers); inlined frames repeat it
-  bool inlined = false;          // an inlined call: `pc` belongs to the next outer frame's function
-  std::optional<std::string> function;          // demangled
   std::optional<std::uint64_t> function_offset; // pc - symbol start; absent for inlined frames
-  std::optional<std::string> module;            // path of the ELF file mapped there
   std::optional<std::uint64_t> module_offset;   // address in the module's own ELF address space (addr2line -e)
-  std::optional<std::string> build_id;          // hex
-  std::optional<std::string> file;
+  SharedText function;          // demangled
+  SharedText module;            // path of the ELF file mapped there
+  SharedText build_id;          // hex
+  SharedText file;
+  SharedText source;            // the text of `line`, leading/trailing blanks trimmed
   std::optional<int> line;
   std::optional<int> column;
-  std::optional<std::string> source;            // the text of `line`, leading/trailing blanks trimmed
+  bool inlined = false;          // an inlined call: `pc` belongs to the next outer frame's function
 };
 
 }  // namespace gmr::symbolize

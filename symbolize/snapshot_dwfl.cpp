@@ -118,6 +118,12 @@ void SnapshotDwfl::attach(const attach::Snapshot& snapshot) {
     unwind_unavailable_ = dwfl_errmsg(-1);
 }
 
+void SnapshotDwfl::forget_stacks(const attach::ThreadSnapshot& thread) {
+  if (!memory_) return;
+  if (thread.stack) memory_->forget(*thread.stack);
+  if (thread.interrupted_stack) memory_->forget(*thread.interrupted_stack);
+}
+
 SnapshotDwfl::ModuleSource* SnapshotDwfl::add_source(const attach::Mapping* first, bool vdso) {
   sources_.push_back(std::make_unique<ModuleSource>(ModuleSource{this, first, vdso}));
   return sources_.back().get();

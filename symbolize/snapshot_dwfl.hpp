@@ -46,6 +46,10 @@ class SnapshotDwfl {
   /// that names can still be looked up.
   void attach(const attach::Snapshot& snapshot);
 
+  /// `thread` of the attached snapshot is unwound: its stack copies (stack, interrupted_stack) are read no
+  /// more, and may be freed. A thread is unwound from its own copies alone.
+  void forget_stacks(const attach::ThreadSnapshot& thread);
+
   Dwfl* dwfl() const { return dwfl_.get(); }
   /// Why threads cannot be unwound in this session (no snapshot attached, or attaching failed), if they cannot.
   const std::optional<std::string>& unwind_unavailable() const { return unwind_unavailable_; }

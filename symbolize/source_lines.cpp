@@ -23,12 +23,18 @@ std::string trim(const std::string& text) {
 
 }  // namespace
 
-std::optional<std::string> SourceLines::line(const std::string& path, int line) {
+SharedText SourceLines::line(const std::string& path, int line) {
   auto it = files_.find(path);
-  if (it == files_.end()) it = files_.emplace(path, read_lines(path)).first;
-  const auto& lines = it->second;
-  if (!lines || line < 1 || static_cast<std::size_t>(line) > lines->size()) return std::nullopt;
-  return trim((*lines)[static_cast<std::size_t>(line) - 1]);
+  if (it == files_.end()) {
+    std::optional<File> file;
+    if (auto lines = read_lines(path)) file = File{std::move(*lines), {}};
+    it = files_.emplace(path, std::move(file)).first;
+  }
+  auto& file = it->second;
+  if (!file || line < 1 || static_cast<std::size_t>(line) > file->lines.size()) return {};
+  auto [shown, added] = file->trimmed.try_emplace(line);
+  if (added) shown->second = trim(file->lines[static_cast<std::size_t>(line) - 1]);
+  return shown->second;
 }
 
 }  // namespace gmr::symbolize

@@ -135,4 +135,16 @@ Report DumpSession::build(const attach::Snapshot& snapshot, const BuildOptions& 
   return build_report(snapshot, session_, options, python_);
 }
 
+Report DumpSession::build_releasing_stacks(attach::Snapshot& snapshot, const BuildOptions& options) {
+  if (session_) (*session_)->attach(snapshot);
+  python_ = read_python(snapshot);
+  // `done` is an element of snapshot.threads, which does not change size during the build.
+  return build_report(snapshot, session_, options, python_, [&](const attach::ThreadSnapshot& done) {
+    if (session_) (*session_)->forget_stacks(done);
+    attach::ThreadSnapshot& thread = snapshot.threads[static_cast<std::size_t>(&done - snapshot.threads.data())];
+    thread.stack.reset();
+    thread.interrupted_stack.reset();
+  });
+}
+
 }  // namespace gmr::report

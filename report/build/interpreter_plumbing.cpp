@@ -42,7 +42,7 @@ std::string_view without_clone_suffix(std::string_view function) {
   return dot == std::string_view::npos || dot == 0 ? function : function.substr(0, dot);
 }
 
-bool interpreter_plumbing(const std::optional<std::string>& function, const std::optional<std::string>& module,
+bool interpreter_plumbing(const symbolize::SharedText& function, const symbolize::SharedText& module,
                           std::string_view interpreter_module) {
   if (!function || !module || *module != interpreter_module) return false;
   const std::string_view name = without_clone_suffix(*function);

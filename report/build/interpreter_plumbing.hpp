@@ -16,6 +16,8 @@
 #include <string>
 #include <string_view>
 
+#include "symbolize/shared_text.hpp"
+
 namespace gmr::report {
 
 /// Function names of CPython 3.11-3.13 that only evaluate frames or pass calls on.
@@ -27,7 +29,7 @@ std::span<const std::string_view> plumbing_prefixes();
 std::string_view without_clone_suffix(std::string_view function);
 
 /// Whether a native frame with `function` in `module` is plumbing of the interpreter in `interpreter_module`.
-bool interpreter_plumbing(const std::optional<std::string>& function, const std::optional<std::string>& module,
+bool interpreter_plumbing(const symbolize::SharedText& function, const symbolize::SharedText& module,
                           std::string_view interpreter_module);
 
 }  // namespace gmr::report

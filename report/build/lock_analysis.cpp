@@ -270,13 +270,20 @@ std::optional<report::Wait> classify_wait(const attach::ThreadSnapshot& thread, 
 void analyse_locks(const attach::Snapshot& snapshot, symbolize::AddressNamer& names, report::Report& report) {
   std::map<pid_t, report::Thread*> by_tid;
   for (auto& thread : report.threads) by_tid[thread.tid] = &thread;
+  for (const auto& thread : snapshot.threads)
+    if (auto it = by_tid.find(thread.facts.tid); it != by_tid.end())
+      it->second->wait = classify_wait(thread, *it->second, snapshot, names);
+  add_held_locks(snapshot, report);
+}
+
+void add_held_locks(const attach::Snapshot& snapshot, report::Report& report) {
+  std::map<pid_t, report::Thread*> by_tid;
+  for (auto& thread : report.threads) by_tid[thread.tid] = &thread;
   std::map<std::pair<pid_t, std::uint64_t>, report::HeldLock> held;  // (owner, address)
   for (const auto& thread : snapshot.threads) {
     auto it = by_tid.find(thread.facts.tid);
     if (it == by_tid.end()) continue;
-    report::Thread& named = *it->second;
-    named.wait = classify_wait(thread, named, snapshot, names);
-    const auto& wait = named.wait;
+    const auto& wait = it->second->wait;
     if (!wait || wait->kind != report::Wait::Kind::mutex || !wait->thread || !wait->address) continue;
     report::HeldLock& lock = held[{*wait->thread, *wait->address}];
     lock.address = *wait->address;

@@ -23,6 +23,11 @@ std::optional<report::Wait> classify_wait(const attach::ThreadSnapshot& thread, 
 /// `snapshot` that had not exited, in the same order.
 void analyse_locks(const attach::Snapshot& snapshot, symbolize::AddressNamer& names, report::Report& report);
 
+/// The second half of analyse_locks, for threads whose `wait` was set by classify_wait one by one (each
+/// while its stack copy was still there): every thread's `holds`, and `report.deadlocks`. Reads only the
+/// words copied at the futex addresses, never the stacks.
+void add_held_locks(const attach::Snapshot& snapshot, report::Report& report);
+
 /// The cycles of the wait-for graph whose edges are mutex waits (to the owner), joins (to the joined
 /// thread) and Python threads acquiring an RLock (to its owner; a Lock records no owner, so it is no
 /// edge); each once, starting at its lowest tid; sorted by that tid. A thread waiting for a mutex it

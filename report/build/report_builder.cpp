@@ -261,7 +261,8 @@ report::Report build_report(const attach::Snapshot& snapshot, const BuildOptions
 }
 
 report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
-                            const BuildOptions& options, const PythonReading& python) {
+                            const BuildOptions& options, const PythonReading& python,
+                            const StacksDone& stacks_done) {
   report::Report report;
   report.gmr_version = GMR_VERSION;
   report.capture = capture_header(snapshot, options);
@@ -278,6 +279,7 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
   std::ranges::sort(wanted);
   const auto selected = [&](pid_t tid) { return !options.threads || std::ranges::binary_search(wanted, tid); };
   symbolize::SourceLines* source_lines = options.source_lines ? &sources : nullptr;
+  symbolize::AddressNamer names(dwfl, snapshot);
   report.threads.reserve(snapshot.threads.size());
   for (const auto& thread : snapshot.threads) {
     if (thread.freeze == attach::FreezeState::exited || !selected(thread.facts.tid)) continue;
@@ -300,13 +302,15 @@ report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedS
       if (python_side != nullptr && out.frames.empty())
         add_frames(out, {}, nullptr, python_side, python, source_lines, options.max_frames);
     }
+    // The lock analysis looks at the stack copy (a PI wait's futex on the stack): now, while it is there.
+    out.wait = classify_wait(thread, out, snapshot, names);
+    if (stacks_done) stacks_done(thread);
     report.threads.push_back(std::move(out));
   }
 
   if (frame_cache) frame_cache->save();
 
-  symbolize::AddressNamer names(dwfl, snapshot);
-  analyse_locks(snapshot, names, report);
+  add_held_locks(snapshot, report);
   add_python_lock_waits(python, report);
   if (python.process) report.deadlocks = find_deadlocks(report.threads);  // with the Python lock waits' edges
 

@@ -7,6 +7,7 @@
 #include <sys/types.h>
 
 #include <cstddef>
+#include <functional>
 #include <optional>
 #include <regex>
 #include <string>
@@ -33,11 +34,16 @@ struct BuildOptions {
   std::optional<std::string> cache_dir = {};
 };
 
+/// Called once for each thread of the snapshot the build has done with the stack copies of (unwound,
+/// its wait classified); nothing reads them afterwards.
+using StacksDone = std::function<void(const attach::ThreadSnapshot& thread)>;
+
 /// With `session`, which has been handed `snapshot` (SnapshotDwfl::attach); when libdwfl could not start
 /// one, `session` says why, and frozen threads carry that as their error. `python`: what was read of the
 /// target's Python interpreter, if anything (its notes go to the report's notes).
 report::Report build_report(const attach::Snapshot& snapshot, symbolize::OpenedSession& session,
-                            const BuildOptions& options, const PythonReading& python = {});
+                            const BuildOptions& options, const PythonReading& python = {},
+                            const StacksDone& stacks_done = {});
 
 /// With a session of its own over the snapshot's files, opened as the live process `snapshot` was taken
 /// from shows them (attach::LiveFiles).

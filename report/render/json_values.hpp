@@ -8,11 +8,16 @@
 #include <nlohmann/json.hpp>
 
 #include "report/render/format.hpp"
+#include "symbolize/shared_text.hpp"
 
 namespace gmr::report {
 
 template <typename T>
 nlohmann::ordered_json or_null(const std::optional<T>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+inline nlohmann::ordered_json or_null(const symbolize::SharedText& value) {
   return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
 

@@ -491,8 +491,11 @@ std::string spread(const Series& s) {
 }
 
 struct Goal {
-  std::optional<double> wall_fraction_of_eu;  // gmr wall <= this × eu-stack wall
-  std::optional<double> stop_ms;              // gmr heartbeat stop window <= this
+  std::optional<double> wall_fraction_of_eu = {};  // gmr wall <= this × eu-stack wall
+  std::optional<double> stop_ms = {};              // gmr heartbeat stop window <= this
+  // gmr's peak RSS in every format it ran in (gmr, gmr-json, gmr-folded) <= this, and the largest of them
+  // no more than 1.3 times the smallest (issue 13).
+  std::optional<double> rss_mb = {};
 };
 
 struct Case {
@@ -773,6 +776,21 @@ void print_report(const std::vector<CaseResult>& results, std::ostream& out) {
         goals.push_back(std::string(gs <= *r.c.goal.stop_ms ? "met" : "MISSED") + " stop ≤ " + fixed(*r.c.goal.stop_ms, 0) + " ms");
     }
     if (!std::isnan(em) && !std::isnan(gm)) goals.push_back(std::string(gm <= em ? "met" : "MISSED") + " RSS");
+    if (r.c.goal.rss_mb) {
+      double most = NAN, least = NAN;
+      for (const char* format : {"gmr", "gmr-json", "gmr-folded"}) {
+        const double mb = median(format, &ToolStats::rss_mb);
+        if (std::isnan(mb)) continue;
+        most = std::isnan(most) ? mb : std::max(most, mb);
+        least = std::isnan(least) ? mb : std::min(least, mb);
+      }
+      if (!std::isnan(most)) {
+        goals.push_back(std::string(most <= *r.c.goal.rss_mb ? "met" : "MISSED") + " RSS ≤ " +
+                        fixed(*r.c.goal.rss_mb, 0) + " MB in every format");
+        goals.push_back(std::string(most <= 1.3 * least ? "met" : "MISSED") + " formats within 1.3× (" +
+                        ratio(most, least) + ")");
+      }
+    }
     std::string goal_text;
     for (const auto& g : goals) goal_text += (goal_text.empty() ? "" : ", ") + g;
     std::string frames;
@@ -929,7 +947,7 @@ int main(int argc, char** argv) {
       {"100", "100 threads", {target, "100", "20", "2"}, {}, true, 2, 5, 5, 600s, {0.25, 2.0}},
       {"1000", "1,000 threads", {target, "1000", "20", "2"}, {}, true, 2, 3, 3, 600s, {0.1, 12.0}},
       // One round: eu-stack and gdb take minutes each here; a run past 300 s is killed and counted as ≥ 300 s.
-      {"10000", "10,000 threads", {target, "10000", "20", "2"}, {}, true, 2, 1, 1, 300s, {0.1, 120.0}, false,
+      {"10000", "10,000 threads", {target, "10000", "20", "2"}, {}, true, 2, 1, 1, 300s, {0.1, 120.0, 150.0}, false,
        {"gmr", "gmr-cold", "gmr-core", "gmr-json", "gmr-folded", "eu-stack", "gdb"}},
       {"depth200", "depth 200 (10 threads)", {target, "10", "200", "2"}, {}, true, 2, 5, 5, 600s, {}},
       {"large", "large DWARF (20 threads)", {BENCH_LARGE, "20", "10", "2"}, {}, true, 2, 3, 3, 600s, {0.5, 2.0}, true},

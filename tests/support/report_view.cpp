@@ -17,7 +17,7 @@ attach::Snapshot capture_or_throw(pid_t pid) {
 
 report::Report dump_in_process(pid_t pid) { return report::build_report(capture_or_throw(pid), {}); }
 
-std::string basename_of(const std::optional<std::string>& path) {
+std::string basename_of(const symbolize::SharedText& path) {
   if (!path) return "";
   auto slash = path->rfind('/');
   return slash == std::string::npos ? *path : path->substr(slash + 1);

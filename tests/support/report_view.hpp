@@ -19,7 +19,7 @@ report::Report dump_in_process(pid_t pid);
 attach::Snapshot capture_or_throw(pid_t pid);
 
 /// The last path component ("" for an absent optional).
-std::string basename_of(const std::optional<std::string>& path);
+std::string basename_of(const symbolize::SharedText& path);
 
 /// The thread named `name` in the report; nullptr when there is none.
 const report::Thread* find_thread(const report::Report& report, std::string_view name);

@@ -53,7 +53,7 @@ std::string hex(std::uint64_t value) {
   return out.str();
 }
 
-std::string basename_of(const std::optional<std::string>& path) {
+std::string basename_of(const symbolize::SharedText& path) {
   return path ? std::filesystem::path(*path).filename().string() : "";
 }
 

@@ -25,6 +25,8 @@ std::string opt(const std::optional<T>& value) {
   return out.str();
 }
 
+std::string opt(const symbolize::SharedText& text) { return text.value_or("-"); }
+
 std::string describe(const report::Frame& f) {
   std::ostringstream out;
   out << f.index << " " << std::hex << f.pc << std::dec << " " << f.inlined << " " << opt(f.function) << " +"
