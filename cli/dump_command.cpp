@@ -265,8 +265,13 @@ int dump_one(const DumpPlan& plan, pid_t pid, std::set<pid_t>& threads_seen) {
     if (plan.group) report.groups = report::group_threads(report.threads);
     for (const auto& thread : report.threads) threads_seen.insert(thread.tid);
     // The core was written before the report: the status the report states (--json's exit_code) is the one
-    // gmr exits with.
-    return emit(plan, report, worst_exit_code(report_exit_code(report), core_code));
+    // gmr exits with. So is a --threads id in no thread, which only a single pid can know here (with several,
+    // the id may be another pid's: run_dump says it after all of them).
+    int code = worst_exit_code(report_exit_code(report), core_code);
+    if (plan.pids.size() == 1 && plan.build.threads &&
+        std::ranges::any_of(*plan.build.threads, [&](pid_t tid) { return !threads_seen.contains(tid); }))
+      code = worst_exit_code(code, exit_partial);
+    return emit(plan, report, code);
   } catch (const std::exception& e) {
     return fail(plan, report::DumpError::internal_error(
                           pid, "internal error while reporting pid " + std::to_string(pid) + ": " + e.what()));

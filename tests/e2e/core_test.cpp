@@ -252,6 +252,7 @@ TEST_CASE("gmr report --threads with an id not in the core warns as the live dum
   REQUIRE(doc.at("threads").size() == 1);
   CHECK(doc.at("threads").at(0).at("tid") == fixture.pid());
   CHECK(doc.at("exit_code") == 1);
+  CHECK(json::parse(live.out).at("exit_code") == 1);
   const RunResult none = run_gmr({"report", "--threads", "1,2", core}, 60s);
   CHECK(none.exit_code == 1);
   CHECK(none.err == "gmr: --threads: threads 1, 2 not found in process " + pid + "\n");
