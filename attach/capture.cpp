@@ -185,7 +185,7 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
   frozen.requests.reserve(snap.threads.size() + 1);
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
-    const auto stack = stack_range(t.registers->rsp, ranges, options.max_stack);
+    const auto stack = thread_stack_range(t.registers->rsp, t.registers->fs_base, ranges, options.max_stack);
     if (!stack) {
       t.error = ThreadCopyError{ThreadCopyError::Kind::stack_not_captured, std::nullopt, t.registers->rsp};
       continue;
