@@ -7,11 +7,14 @@
 #include <algorithm>
 #include <cstring>
 #include <exception>
+#include <future>
 #include <memory>
 #include <span>
+#include <system_error>
 #include <thread>
 
 #include "attach/base/maps.hpp"
+#include "attach/copy_estimate.hpp"
 #include "attach/freezer.hpp"
 #include "attach/live_process.hpp"
 #include "attach/memory_copy.hpp"
@@ -53,41 +56,6 @@ void read_process_header(ProcessConnection& process, Snapshot& snap) {
   snap.uid = process.uid();
   utsname u{};
   if (uname(&u) == 0) snap.kernel_release = u.release;
-}
-
-/// Before the freeze: about how many bytes the frozen copy will take, so that its buffer is touched now
-/// rather than while the target is held. A thread blocked in a syscall shows its SP and arguments in
-/// /proc/TID/syscall and keeps them while blocked (and while stopped there): its stack and the words its
-/// syscall points at are known exactly. A thread whose SP is not known counts as the average of the others,
-/// or 8 KiB. A little slack covers stacks that moved; a shortfall only means the rest is allocated while
-/// frozen.
-std::size_t estimate_copy_bytes(const std::vector<ThreadFacts>& threads, const std::string& maps_text,
-                                std::size_t max_stack) {
-  const std::vector<MapRange> ranges = parse_map_ranges(maps_text);
-  std::size_t known = 0, known_bytes = 0, other_bytes = 0;
-  for (const ThreadFacts& f : threads) {
-    if (!f.syscall || !f.syscall->sp) continue;
-    if (auto stack = stack_range(*f.syscall->sp, ranges, max_stack)) {
-      ++known;
-      known_bytes += stack->range.size;
-    }
-    if (!f.syscall->number) continue;
-    user_regs_struct regs{};
-    regs.orig_rax = static_cast<unsigned long long>(*f.syscall->number);
-    regs.rdi = f.syscall->args[0];
-    regs.rsi = f.syscall->args[1];
-    regs.rdx = f.syscall->args[2];
-    regs.r10 = f.syscall->args[3];
-    regs.r8 = f.syscall->args[4];
-    regs.r9 = f.syscall->args[5];
-    regs.rsp = *f.syscall->sp;
-    if (auto words = syscall_memory_request(regs)) other_bytes += words->size;
-  }
-  const std::size_t per_unknown = known > 0 ? known_bytes / known : 8 * 1024;
-  for (const MapRange& m : ranges)
-    if (m.vdso) other_bytes += m.end - m.start;
-  const std::size_t bytes = known_bytes + (threads.size() - known) * per_unknown + other_bytes;
-  return bytes + bytes / 32 + 256 * 1024;
 }
 
 /// A range to copy while frozen, and where its bytes go once the target is let go.
@@ -159,6 +127,21 @@ struct FrozenBytes {
 /// no parsing or allocation per mapping or thread beyond what bounds the copies.
 FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const Freezer& freezer,
                               const CaptureOptions& options, CopyBuffer prepared, Snapshot& snap) {
+  FrozenBytes frozen;
+  // /proc/PID/maps is read and parsed by a second thread while this one reads the registers (only the
+  // tracer thread may): at 10,000 threads (20,000 mappings) that is 13 ms of the frozen window taken off.
+  // Run here when no thread can be started.
+  auto read_maps = [&process, &frozen] {
+    if (auto maps = process.maps_text()) frozen.maps_text = std::move(*maps);
+    frozen.ranges = parse_map_ranges(frozen.maps_text);
+  };
+  std::future<void> maps_read;
+  try {
+    maps_read = std::async(std::launch::async, read_maps);
+  } catch (const std::system_error&) {
+    read_maps();
+  }
+
   snap.threads.reserve(freezer.threads().size());
   for (const auto& [tid, held] : freezer.threads()) {
     if (held.exited()) continue;
@@ -176,16 +159,14 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
     snap.threads.push_back(std::move(t));
   }
 
-  FrozenBytes frozen;
-  if (auto maps = process.maps_text()) frozen.maps_text = std::move(*maps);
-  frozen.ranges = parse_map_ranges(frozen.maps_text);
+  if (maps_read.valid()) maps_read.get();
   const std::vector<MapRange>& ranges = frozen.ranges;
 
   using Destination = FrozenRequest::Destination;
   frozen.requests.reserve(snap.threads.size() + 1);
   for (auto& t : snap.threads) {
     if (!t.registers) continue;
-    const auto stack = stack_range(t.registers->rsp, ranges, options.max_stack);
+    const auto stack = thread_stack_range(t.registers->rsp, t.registers->fs_base, ranges, options.max_stack);
     if (!stack) {
       t.error = ThreadCopyError{ThreadCopyError::Kind::stack_not_captured, std::nullopt, t.registers->rsp};
       continue;
@@ -352,6 +333,9 @@ std::expected<Snapshot, AttachError> capture(ProcessConnection& process, const C
   std::vector<ThreadFacts> before;
   for (pid_t tid : process.thread_ids()) before.push_back(process.thread_facts(tid));
   CopyBuffer prepared(estimate_copy_bytes(before, process.maps_text().value_or(""), options.max_stack));
+  // The per-thread records are written while frozen: their memory is faulted in now (clear() keeps it).
+  snap.threads.resize(before.size() + before.size() / 16 + 16);
+  snap.threads.clear();
 
   std::expected<void, AttachError> result;
   std::exception_ptr failure;

@@ -51,6 +51,8 @@ class RangeCopies {
   static constexpr std::size_t max_batch_bytes = std::size_t{64} << 30;
   /// The most bytes one process_vm_readv call asks for: well below the kernel's MAX_RW_COUNT.
   static constexpr std::size_t max_bytes_per_read = std::size_t{1} << 30;
+  /// From this many bytes on, a batch is read by two threads at once.
+  static constexpr std::size_t two_thread_min_bytes = std::size_t{8} << 20;
 
   /// Requests go into `prepared` in order as long as they fit, the rest into one buffer allocated here
   /// (ENOMEM for each of them when it cannot be).
@@ -83,7 +85,8 @@ class RangeCopies {
 /// For the frozen window: every range read into `prepared` as far as it goes and the rest into one buffer,
 /// MemoryCopy values made later with take(). A range cut short by unreadable memory costs one more
 /// read_ranges() call for the ranges after it; each call asks for at most `max_bytes_per_read` bytes (tests
-/// make it small).
+/// make it small). A batch of RangeCopies::two_thread_min_bytes or more is read by two threads, each half of
+/// the ranges: `memory` must take two read_ranges() calls at once.
 RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
                                       CopyBuffer prepared,
                                       std::size_t max_bytes_per_read = RangeCopies::max_bytes_per_read);

@@ -84,4 +84,16 @@ std::optional<StackRange> stack_range(std::uint64_t sp, const std::vector<MapRan
   return StackRange{{start, static_cast<std::size_t>(end - start)}, end < m->end};
 }
 
+std::optional<StackRange> thread_stack_range(std::uint64_t sp, std::uint64_t thread_pointer,
+                                             const std::vector<MapRange>& ranges, std::size_t max_stack) {
+  auto stack = stack_range(sp, ranges, max_stack);
+  if (!stack) return stack;
+  RangeRequest& range = stack->range;
+  if (thread_pointer > sp && thread_pointer - range.start < range.size) {
+    range.size = static_cast<std::size_t>(thread_pointer - range.start);
+    stack->truncated = false;
+  }
+  return stack;
+}
+
 }  // namespace gmr::attach

