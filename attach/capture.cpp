@@ -10,7 +10,6 @@
 #include <future>
 #include <memory>
 #include <span>
-#include <system_error>
 #include <thread>
 
 #include "attach/base/maps.hpp"
@@ -21,6 +20,7 @@
 #include "attach/preflight.hpp"
 #include "attach/proc_parse.hpp"
 #include "attach/recording_memory.hpp"
+#include "attach/run_beside.hpp"
 #include "attach/signal_stack.hpp"
 #include "attach/symbol_values.hpp"
 #include "attach/wait_memory.hpp"
@@ -130,17 +130,10 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
   FrozenBytes frozen;
   // /proc/PID/maps is read and parsed by a second thread while this one reads the registers (only the
   // tracer thread may): at 10,000 threads (20,000 mappings) that is 13 ms of the frozen window taken off.
-  // Run here when no thread can be started.
-  auto read_maps = [&process, &frozen] {
+  std::future<void> maps_read = run_beside([&process, &frozen] {
     if (auto maps = process.maps_text()) frozen.maps_text = std::move(*maps);
     frozen.ranges = parse_map_ranges(frozen.maps_text);
-  };
-  std::future<void> maps_read;
-  try {
-    maps_read = std::async(std::launch::async, read_maps);
-  } catch (const std::system_error&) {
-    read_maps();
-  }
+  });
 
   snap.threads.reserve(freezer.threads().size());
   for (const auto& [tid, held] : freezer.threads()) {
@@ -159,7 +152,7 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
     snap.threads.push_back(std::move(t));
   }
 
-  if (maps_read.valid()) maps_read.get();
+  maps_read.get();
   const std::vector<MapRange>& ranges = frozen.ranges;
 
   using Destination = FrozenRequest::Destination;

@@ -8,8 +8,9 @@
 #include <future>
 #include <limits>
 #include <new>
-#include <system_error>
 #include <utility>
+
+#include "attach/run_beside.hpp"
 
 namespace gmr::attach {
 namespace {
@@ -142,21 +143,18 @@ RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<con
 
   // A large batch is read by two threads, each half of the ranges (results are disjoint): the stacks of
   // 10,000 stopped threads (about 31 MB) took 62 ms on one thread and 46 ms on two (2-CPU VM). Only where a
-  // thread is cheap next to the copy, and on one thread when none can be started.
+  // thread is cheap next to the copy; on this thread alone when none can be started (run_beside).
   std::size_t bytes = 0;
   for (std::size_t i : pending) bytes += results[i].size;
-  std::future<void> other_half;
-  std::size_t half = pending.size();
   if (bytes >= RangeCopies::two_thread_min_bytes && pending.size() >= 2) {
-    try {
-      other_half = std::async(std::launch::async, read_pending, pending.size() / 2, pending.size());
-      half = pending.size() / 2;
-    } catch (const std::system_error&) {
-      // No thread to be had: this one reads them all.
-    }
+    const std::size_t half = pending.size() / 2;
+    std::future<void> other_half =
+        run_beside([&read_pending, half, end = pending.size()] { read_pending(half, end); });
+    read_pending(0, half);
+    other_half.get();
+  } else {
+    read_pending(0, pending.size());
   }
-  read_pending(0, half);
-  if (other_half.valid()) other_half.get();
   return copies;
 }
 
