@@ -239,7 +239,8 @@ TEST_SUITE("attach::memory_copy") {
   }
 
   TEST_CASE("a batch of two_thread_min_bytes or more is read by two threads, each copy exact") {
-    // 64 ranges of 256 KiB: 16 MiB, twice the threshold, some in the prepared buffer and the rest in one more.
+    // 64 ranges of 256 KiB: 16 MiB, well above the threshold, some in the prepared buffer and the rest in one
+    // more.
     constexpr std::uint64_t base = 0x4000'0000;
     constexpr std::size_t each = 256 * 1024;
     constexpr std::size_t count = 64;
@@ -257,7 +258,8 @@ TEST_SUITE("attach::memory_copy") {
     // Below the threshold: one thread.
     ThreadRecordingMemory small(kernel);
     small.fake.add_region(base, count * each);
-    const std::vector<RangeRequest> few(requests.begin(), requests.begin() + 4);
+    const std::vector<RangeRequest> few(requests.begin(), requests.begin() + 2);
+    static_assert(2 * each < attach::RangeCopies::two_thread_min_bytes);
     const auto some = attach::copy_ranges_in_one_buffer(small, few);
     for (std::size_t i = 0; i < few.size(); ++i) check_copied(some, i, few[i].start, few[i].size);
     CHECK(small.threads().size() == 1);
