@@ -16,6 +16,8 @@
 #include <vector>
 
 #include "report/boxed.hpp"
+#include "report/config.hpp"
+#include "report/waits.hpp"
 #include "symbolize/address_name.hpp"
 #include "symbolize/named_frame.hpp"
 #include "symbolize/python/decode_error.hpp"
@@ -53,71 +55,6 @@ struct Frame : symbolize::NamedFrame {
   bool interpreter_plumbing = false;
   int index = 0;  // #N, innermost first; inlined frames get their own index
   Boxed<PythonFrameFacts> python;  // set exactly for kind python
-};
-
-struct BlockedSyscall {
-  long number = 0;
-  std::optional<std::string> name;   // "futex"
-  std::vector<std::uint64_t> args;   // six
-};
-
-/// A file descriptor a blocked thread waits on and where it pointed (/proc/PID/fd): "pipe:[123]".
-struct WaitedFd {
-  int fd = 0;
-  std::optional<std::string> target;  // absent when the link could not be read
-  bool target_known = true;           // false: never read (a core gmr did not write), not closed since
-};
-
-/// The threading lock (threading.Lock / RLock) a Python thread is blocked acquiring: the Python side of its
-/// futex wait, named only when the lock object found on the asking frame's evaluation stack has, as its
-/// own lock word, the very futex word the thread sleeps on (report/build/python_lock_waits.hpp).
-struct PythonLock {
-  enum class Kind { lock, rlock };
-  Kind kind = Kind::lock;
-  std::uint64_t address = 0;                 // the lock object (Python's id())
-  std::string type;                          // tp_name: "_thread.lock", "_thread.RLock"
-  std::optional<pid_t> owner;                // rlock: the owning thread, a thread of this process
-  std::optional<std::uint64_t> owner_ident;  // rlock: the owner's thread ident (threading.get_ident())
-  std::optional<std::uint64_t> count;        // rlock: how many times the owner holds it
-  // The frame that asked (called acquire() or entered `with`): the thread's innermost Python frame.
-  std::optional<int> frame;                  // its index in the thread's frames; absent when not shown
-  std::string function;                      // co_qualname
-  std::string file;                          // co_filename
-  std::optional<int> line;
-};
-
-/// What a blocked thread waits for (the lock analysis). A mutex or join claim was validated: futex op and
-/// value, a pthread_mutex_lock / __lll_lock_wait / PI or pthread_join frame in the stack, and the words read
-/// while frozen. `object` names `address`: a data symbol, else the mapping it is in.
-struct Wait {
-  enum class Kind {
-    mutex,      // waiting to lock a pthread mutex
-    join,       // pthread_join: waiting for `thread` to exit
-    condition,  // pthread_cond_*wait
-    futex,      // any other futex wait (stdio and malloc locks, rwlocks, semaphores, barriers…)
-    syscall,    // another blocking syscall (read, recv, poll, epoll_wait, accept, nanosleep…)
-  };
-  Kind kind = Kind::syscall;
-  std::string syscall;                     // "futex", "read", "syscall 999"; for a restarted call the original
-  std::optional<std::uint64_t> address;    // mutex, condition or futex word
-  std::optional<symbolize::AddressName> object;  // `address` named
-  bool priority_inheritance = false;       // a PI mutex
-  bool kernel_deadlock = false;            // PI: the kernel refused the lock with EDEADLK; glibc now waits forever
-  std::optional<pid_t> thread;             // mutex: the owner, a thread of this process; join: the joined thread
-  std::optional<pid_t> foreign_owner;      // mutex: owner tid recorded in the mutex that is no thread of this process
-  std::vector<WaitedFd> fds;               // syscall: the fds it waits on
-  bool restarted = false;                  // in restart_syscall, continuing `syscall`: a timed wait interrupted by
-                                           // an earlier stop (ptrace, SIGSTOP), named from the frames
-  std::optional<PythonLock> python_lock;   // futex: the threading lock a Python thread is acquiring
-};
-
-/// A mutex some thread waits for, on the thread that holds it.
-struct HeldLock {
-  std::uint64_t address = 0;
-  std::optional<symbolize::AddressName> object;  // `address` named
-  std::size_t waiters = 0;
-  std::optional<unsigned> recursion;  // recursive mutex: how many times the owner has locked it
-  bool priority_inheritance = false;
 };
 
 /// How a frozen thread was held when not by gmr's own interrupt.
@@ -215,12 +152,6 @@ struct Thread {
   }
 };
 
-/// A cycle of the wait-for graph (mutex, join and Python RLock edges): each thread waits for the next, the
-/// last for the first. Starts at its lowest tid.
-struct Deadlock {
-  std::vector<pid_t> threads;
-};
-
 /// Threads with identical frame chains (--group): tids ascending; the stack is that of the first.
 struct ThreadGroup {
   /// A thread name (absent: unknown) and how many threads of the group have it.
@@ -262,79 +193,6 @@ struct Process {
   std::optional<char> state;
   std::optional<std::string> name;
   std::vector<std::string> cmdline;
-};
-
-/// Where a block of configuration came from.
-struct ConfigSource {
-  enum class Kind { symbol, file };
-  Kind kind = Kind::symbol;
-  std::string name;                        // the symbol name, or the file path as given or found
-  std::optional<std::string> module;       // symbol: the ELF file that defines it
-  std::optional<std::string> type;         // symbol: its type ("char[64]", "std::string"…)
-  std::optional<std::string> found_by;     // file: "--sidecar", "GMR_SIDECAR", "--config-file", "--config-dir"
-  std::optional<std::string> resolved;     // file: the path opened (inside the target's root)
-};
-
-/// Why gmr replaced part of the configuration by "***" (report/build/secrets.hpp has the rules).
-enum class MaskReason {
-  secret_key,    // the value of a key that names a secret (password, token…)
-  mask_pattern,  // the value of a key that matches a --mask pattern
-  url_password,  // the password in a URL's user information (scheme://user:***@host)
-  private_key,   // the body of a PEM private key
-};
-
-/// One secret replaced by "***" in an option's value.
-struct ValueMask {
-  std::size_t value = 0;   // which of the option's values
-  std::size_t offset = 0;  // byte offset of the "***" in that value
-  MaskReason reason = MaskReason::secret_key;
-};
-
-/// One secret replaced by "***" in a block's text.
-struct TextMask {
-  std::size_t offset = 0;          // byte offset of the "***" in the text
-  std::size_t line = 1;            // the 1-based line it stands on
-  std::optional<std::string> key;  // the key whose value held the secret; absent when no key did
-  MaskReason reason = MaskReason::secret_key;
-};
-
-/// How a block's content was read, recognised from the content itself (report/build/shaped_text.hpp).
-enum class ConfigShape {
-  ini,   // oslo.config INI: shown as groups
-  json,
-  yaml,
-  env,   // shell variable assignments: .env, openrc, systemd EnvironmentFile
-  text,  // anything else: masked line by line
-};
-
-struct ConfigOption {
-  std::string key;
-  std::vector<std::string> values;  // more than one: the key was repeated (a list)
-  std::vector<ValueMask> masks;     // what was masked in the values, in order
-
-  bool masked() const { return !masks.empty(); }
-};
-
-struct ConfigGroup {
-  std::string name;
-  std::vector<ConfigOption> options;  // sorted by key
-};
-
-/// One symbol's or one file's content: INI groups, or text when it is not INI, or an error.
-struct ConfigBlock {
-  ConfigSource source;
-  std::optional<ConfigShape> shape;   // absent when nothing was read
-  std::vector<ConfigGroup> groups;    // INI: DEFAULT first, then by name
-  std::optional<std::string> text;    // not INI: the text, secrets masked
-  std::vector<TextMask> masks;        // what was masked in `text`, in order
-  bool truncated = false;             // cut at --max-config-bytes
-  std::optional<std::string> error;   // nothing could be read, and why
-};
-
-/// A section the program contributed through a gmr_section_<Title> symbol.
-struct CustomSection {
-  std::string title;
-  ConfigBlock content;
 };
 
 /// A process-wide remark about the capture.
