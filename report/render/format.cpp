@@ -100,6 +100,12 @@ std::string printable(std::string_view text) {
   return out;
 }
 
+std::string join_words(const std::vector<std::string>& words, std::string_view separator) {
+  std::string joined;
+  for (const auto& word : words) joined += (joined.empty() ? "" : std::string{separator}) + word;
+  return joined;
+}
+
 std::string format_command_line(const std::vector<std::string>& argv) {
   // One argument: a title a program wrote over its argv[0] ("postgres: app db [local] idle"), shown as
   // ps(1) shows it; with nothing to tell it apart from, it needs no quotes.

@@ -33,6 +33,9 @@ std::string format_utc_timestamp(std::chrono::system_clock::time_point time);
 /// Text from the target made safe for one line: control bytes become "\xNN"; UTF-8 passes through.
 std::string printable(std::string_view text);
 
+/// `words` with `separator` between them: {"a", "b"}, ", " → "a, b".
+std::string join_words(const std::vector<std::string>& words, std::string_view separator);
+
 /// argv joined by spaces, each word shell-quoted when it needs it, so it can be pasted back; "" when empty.
 /// A single argument is shown as it is, as ps(1) shows a rewritten title ("nginx: worker process").
 std::string format_command_line(const std::vector<std::string>& argv);

@@ -1,7 +1,6 @@
 #include "report/render/text_renderer.hpp"
 
 #include <algorithm>
-#include <map>
 #include <string>
 #include <unordered_map>
 
@@ -11,6 +10,7 @@
 #include "report/render/frame_view.hpp"
 #include "report/render/green_threads_text.hpp"
 #include "report/render/layout.hpp"
+#include "report/render/lock_text.hpp"
 #include "report/render/recursion_fold.hpp"
 #include "report/render/thread_reference.hpp"
 #include "report/render/wording.hpp"
@@ -30,12 +30,6 @@ std::string command_or_unknown(const std::vector<std::string>& argv) {
   return argv.empty() ? "unknown" : format_command_line(argv);
 }
 
-std::string join(const std::vector<std::string>& words, std::string_view separator) {
-  std::string joined;
-  for (const auto& word : words) joined += (joined.empty() ? "" : std::string{separator}) + word;
-  return joined;
-}
-
 // ---- header ------------------------------------------------------------------------------------
 
 std::string consistency(const Report& report) {
@@ -44,7 +38,7 @@ std::string consistency(const Report& report) {
   for (const auto& thread : report.threads)
     if (!thread.frozen) not_frozen.push_back(std::to_string(thread.tid));
   if (!not_frozen.empty())
-    return "no: " + std::string{not_frozen.size() == 1 ? "thread " : "threads "} + join(not_frozen, ", ") +
+    return "no: " + std::string{not_frozen.size() == 1 ? "thread " : "threads "} + join_words(not_frozen, ", ") +
            " not frozen";
   const auto& capture = report.capture;
   if (capture.threads_frozen < capture.threads_found)
@@ -93,7 +87,7 @@ void render_header(const Report& report, std::ostream& out) {
   if (capture.thread_filter) {
     std::vector<std::string> shown;
     for (const auto& thread : report.threads) shown.push_back(std::to_string(thread.tid));
-    out << field("shown", (shown.empty() ? std::string{"none"} : join(shown, ", ")) + " (--threads)");
+    out << field("shown", (shown.empty() ? std::string{"none"} : join_words(shown, ", ")) + " (--threads)");
   }
   out << field("stop window", format_milliseconds(capture.stop_window));
   out << field("consistent", consistency(report));
@@ -144,7 +138,7 @@ std::string syscall_text(const std::optional<BlockedSyscall>& syscall) {
   std::vector<std::string> args;
   for (auto arg : syscall->args) args.push_back(format_hex(arg));
   const auto name = syscall->name ? printable(*syscall->name) : "syscall " + std::to_string(syscall->number);
-  return name + "(" + join(args, ", ") + ")";
+  return name + "(" + join_words(args, ", ") + ")";
 }
 
 void render_thread_facts(const Thread& thread, std::ostream& out) {
@@ -168,75 +162,6 @@ void render_thread_facts(const Thread& thread, std::ostream& out) {
 }
 
 // ---- locks ---------------------------------------------------------------------------------------
-
-std::string object_text(const Wait& wait) {
-  if (wait.address && wait.object) return printable(address_name_text(*wait.address, *wait.object));
-  if (wait.address) return format_hex(*wait.address);
-  return "a mutex not identified";
-}
-
-std::string fd_text(const WaitedFd& fd) {
-  if (fd.target) return "fd " + std::to_string(fd.fd) + ": " + printable(*fd.target);
-  return "fd " + std::to_string(fd.fd) + ": " + (fd.target_known ? "closed since" : "unknown");
-}
-
-/// "waiting to acquire _thread.RLock 0x7f… held by thread 12 \"worker\" (acquired 2 times), asked by
-/// Job.run at /srv/job.py:42; futex heap 0x…": a Python thread's lock wait, with the native futex it is.
-std::string python_lock_text(const Wait& wait, const PythonLock& lock, const ThreadIndex& threads) {
-  std::string text = "waiting to acquire " + printable(lock.type) + " " + format_hex(lock.address);
-  if (lock.kind == PythonLock::Kind::rlock) {
-    if (lock.owner)
-      text += " held by " + thread_reference(*lock.owner, threads);
-    else if (lock.owner_ident)
-      text += " held by thread ident " + format_hex(*lock.owner_ident) + ", no Python thread read";
-    else
-      text += " (not held at the frozen instant)";
-    if (lock.count) text += " (acquired " + std::to_string(*lock.count) + (*lock.count == 1 ? " time)" : " times)");
-  } else {
-    text += " (a Lock records no owner)";
-  }
-  text += ", asked by " + printable(lock.function.empty() ? std::string{"??"} : lock.function) + " at " +
-          printable(lock.file) + ":" + (lock.line ? std::to_string(*lock.line) : std::string{"?"});
-  if (lock.frame) text += " (#" + std::to_string(*lock.frame) + ")";
-  return text + "; futex " + object_text(wait);
-}
-
-/// "waiting to lock app::lock_b held by thread 12 \"lock-b\"": the jstack-like line of a blocked thread.
-std::string wait_text(const Wait& wait, const ThreadIndex& threads) {
-  if (wait.python_lock) return python_lock_text(wait, *wait.python_lock, threads);
-  switch (wait.kind) {
-    case Wait::Kind::mutex: {
-      std::string text = "waiting to lock " + object_text(wait) + (wait.priority_inheritance ? " (priority inheritance)" : "");
-      if (wait.thread)
-        text += " held by " + thread_reference(*wait.thread, threads);
-      else if (wait.foreign_owner)
-        text += " held by tid " + std::to_string(*wait.foreign_owner) + ", not a thread of this process";
-      else
-        text += " (owner unknown)";
-      if (wait.kernel_deadlock) text += "; the kernel refused it with EDEADLK and glibc waits forever";
-      return text;
-    }
-    case Wait::Kind::join: return "waiting for " + thread_reference(wait.thread.value_or(0), threads) + " to exit";
-    case Wait::Kind::condition: return "waiting on condition " + object_text(wait);
-    case Wait::Kind::futex: return "waiting on futex " + object_text(wait);
-    case Wait::Kind::syscall: {
-      std::vector<std::string> fds;
-      for (const auto& fd : wait.fds) fds.push_back(fd_text(fd));
-      return "blocked in " + printable(wait.syscall) + (fds.empty() ? "" : "(" + join(fds, ", ") + ")");
-    }
-  }
-  return "";
-}
-
-std::string held_text(const HeldLock& lock) {
-  std::vector<std::string> facts;
-  if (lock.priority_inheritance) facts.push_back("priority inheritance");
-  if (lock.recursion) facts.push_back("locked " + std::to_string(*lock.recursion) + " times");
-  facts.push_back(std::to_string(lock.waiters) + (lock.waiters == 1 ? " waiter" : " waiters"));
-  const std::string object =
-      lock.object ? printable(address_name_text(lock.address, *lock.object)) : format_hex(lock.address);
-  return "holds " + object + " (" + join(facts, ", ") + ")";
-}
 
 void render_lock_lines(const Thread& thread, const ThreadIndex& threads, std::ostream& out) {
   if (thread.wait) out << "- " << wait_text(*thread.wait, threads) << '\n';
@@ -292,7 +217,7 @@ std::string tid_ranges(const std::vector<pid_t>& tids) {
     runs.push_back(std::to_string(tids[i]) + (j > i ? "-" + std::to_string(tids[j]) : ""));
     i = j + 1;
   }
-  return join(runs, ", ");
+  return join_words(runs, ", ");
 }
 
 // "crowd-read (600), worker (2)": each distinct name with its count, in the order first met.
@@ -301,49 +226,7 @@ std::string name_counts(const ThreadGroup& group) {
   for (const auto& [name, count] : group.names)
     parts.push_back((name ? "\"" + printable(*name) + "\"" : std::string{"(name unknown)"}) + " (" +
                     std::to_string(count) + ")");
-  return join(parts, ", ");
-}
-
-// How many threads wait on each address (mutex, condition, futex word).
-using WaiterCounts = std::map<std::uint64_t, std::size_t>;
-
-WaiterCounts waiter_counts(const std::vector<Thread>& threads) {
-  WaiterCounts counts;
-  for (const auto& thread : threads)
-    if (thread.wait && thread.wait->address) ++counts[*thread.wait->address];
-  return counts;
-}
-
-// A condition or futex wait on an object no other thread waits on and that is no named global — a server
-// connection thread's own condition variable — worded by where such objects are, so that a group's threads
-// each waiting on their own object share one line: "waiting on a condition of its own, on its stack".
-std::optional<std::string> own_object_wait_text(const Thread& thread, const WaiterCounts& waiters) {
-  const Wait& wait = *thread.wait;
-  if (wait.kind != Wait::Kind::condition && wait.kind != Wait::Kind::futex) return std::nullopt;
-  if (wait.python_lock) return std::nullopt;
-  if (!wait.address || !wait.object) return std::nullopt;
-  const auto count = waiters.find(*wait.address);
-  if (count == waiters.end() || count->second != 1) return std::nullopt;
-  using Where = symbolize::AddressName::Kind;
-  std::string where;
-  switch (wait.object->kind) {
-    case Where::stack:
-      if (wait.object->tid != thread.tid) return std::nullopt;
-      where = "on its stack";
-      break;
-    case Where::heap: where = "in the heap"; break;
-    case Where::mapping: {
-      const std::string path = wait.object->mapping.value_or("");
-      if (path.empty()) return std::nullopt;
-      const auto slash = path.rfind('/');
-      where = "in " + printable(path.starts_with('[') || slash == std::string::npos ? path : path.substr(slash + 1));
-      break;
-    }
-    case Where::symbol:
-    case Where::unknown: return std::nullopt;
-  }
-  return std::string{"waiting on a "} + (wait.kind == Wait::Kind::condition ? "condition" : "futex") +
-         " of its own, " + where;
+  return join_words(parts, ", ");
 }
 
 // A group's waits, each distinct line once with how many of its threads have it; holds name their thread.
