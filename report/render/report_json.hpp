@@ -9,6 +9,7 @@
 #include <nlohmann/json_fwd.hpp>
 
 #include "report/dump_error.hpp"
+#include "report/render/config_json.hpp"  // the configuration pieces: ConfigBlock, CustomSection
 #include "report/render/python_json.hpp"  // the Python pieces: PythonLock, PythonInfo, GreenThread
 #include "report/report.hpp"
 #include "report/thread_index.hpp"
@@ -29,13 +30,6 @@ void to_json(nlohmann::ordered_json& out, const Process& process);
 void to_json(nlohmann::ordered_json& out, const CaptureNote& note);
 void to_json(nlohmann::ordered_json& out, const Capture& capture);
 void to_json(nlohmann::ordered_json& out, const DumpError& error);
-void to_json(nlohmann::ordered_json& out, const ConfigSource& source);
-void to_json(nlohmann::ordered_json& out, const ValueMask& mask);
-void to_json(nlohmann::ordered_json& out, const TextMask& mask);
-void to_json(nlohmann::ordered_json& out, const ConfigOption& option);
-void to_json(nlohmann::ordered_json& out, const ConfigGroup& group);
-void to_json(nlohmann::ordered_json& out, const ConfigBlock& block);
-void to_json(nlohmann::ordered_json& out, const CustomSection& section);
 
 /// The "groups" value: null without --group, else each group (group_json) in order.
 nlohmann::ordered_json groups_json(const Report& report);
