@@ -72,7 +72,7 @@ class Share {
       if (!held_[i].stopped) continue;
       user_regs_struct regs{};
       iovec io{&regs, sizeof regs};
-      if (ptrace(PTRACE_GETREGSET, tids_[i], NT_PRSTATUS, &io) != 0) continue;
+      if (ptrace(PTRACE_GETREGSET, tids_[i], reinterpret_cast<void*>(NT_PRSTATUS), &io) != 0) continue;
       iovec local{page.data(), page.size()};
       iovec remote{reinterpret_cast<void*>(regs.rsp & ~std::uint64_t{4095}), page.size()};
       process_vm_readv(pid_, &local, 1, &remote, 1, 0);
