@@ -18,7 +18,6 @@
 // for gmr the stop window it reports itself. After each round it checks that gmr's frames agree with
 // eu-stack's for every thread (the rules of tests/e2e/oracle_test.cpp). It prints one table per run and
 // a summary against the goals of issue 7; the exit status is 1 when frames disagree, 0 otherwise.
-#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
@@ -48,6 +47,8 @@
 #include <thread>
 #include <vector>
 
+#include "attach/proc_parse.hpp"
+#include "attach/proc_read.hpp"
 #include "heartbeat.hpp"
 #include "report/core/core_image.hpp"
 #include "report/core/core_memory.hpp"
@@ -274,19 +275,9 @@ void wait_settled(pid_t pid, int running) {
   const auto deadline = Clock::now() + 120s;
   while (Clock::now() < deadline) {
     int r = 0;
-    const std::string dir = "/proc/" + std::to_string(pid) + "/task";
-    std::vector<std::string> tids;
-    if (auto* d = opendir(dir.c_str())) {
-      while (auto* e = readdir(d))
-        if (e->d_name[0] != '.') tids.emplace_back(e->d_name);
-      closedir(d);
-    }
-    for (const auto& tid : tids) {
-      std::ifstream stat(dir + "/" + tid + "/stat");
-      std::string text((std::istreambuf_iterator<char>(stat)), {});
-      const auto close_paren = text.rfind(')');
-      if (close_paren != std::string::npos && close_paren + 2 < text.size() && text[close_paren + 2] == 'R') ++r;
-    }
+    for (pid_t tid : gmr::attach::read_thread_ids(pid))
+      if (auto text = gmr::attach::read_file(gmr::attach::task_path(pid, tid, "stat")))
+        if (auto stat = gmr::attach::parse_stat(*text); stat && stat->state == 'R') ++r;
     if (r <= running) return;
     std::this_thread::sleep_for(100ms);
   }

@@ -13,7 +13,6 @@
 // targets), hands a raced signal back at detach, and lets every thread go before it exits. Prints one line:
 //   held T threads: window W ms (first interrupt to last detach)
 // Exit status: 0, 1 when a thread could not be seized or stopped (every thread is still let go), 64 usage.
-#include <dirent.h>
 #include <linux/elf.h>
 #include <signal.h>
 #include <sys/ptrace.h>
@@ -33,20 +32,11 @@
 #include <thread>
 #include <vector>
 
+#include "attach/proc_read.hpp"
+
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-std::vector<pid_t> thread_ids(pid_t pid) {
-  std::vector<pid_t> tids;
-  DIR* dir = opendir(("/proc/" + std::to_string(pid) + "/task").c_str());
-  if (dir == nullptr) return tids;
-  while (const dirent* entry = readdir(dir))
-    if (entry->d_name[0] != '.') tids.push_back(static_cast<pid_t>(std::atoi(entry->d_name)));
-  closedir(dir);
-  std::sort(tids.begin(), tids.end());
-  return tids;
-}
 
 /// One tracer thread's share: seize, interrupt, wait, read, detach. Runs entirely on the calling thread.
 class Share {
@@ -139,7 +129,7 @@ int main(int argc, char** argv) {
     }
   }
   if (pid <= 0 || tracers < 1 || tracers > 64) return usage();
-  const std::vector<pid_t> tids = thread_ids(pid);
+  const std::vector<pid_t> tids = gmr::attach::read_thread_ids(pid);
   if (tids.empty()) {
     std::fprintf(stderr, "bench_floor: no threads found for process %d\n", pid);
     return 1;
