@@ -51,22 +51,6 @@ struct DumpPlan {
   bool report = true;     // --no-report: false
 };
 
-std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
-  std::vector<pid_t> tids;
-  for (const auto& word : words) {
-    const auto tid = parse_id(word, "thread id");
-    if (!tid) return std::unexpected("--threads: " + tid.error());
-    if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
-  }
-  return tids;
-}
-
-std::string format_names() {
-  std::string names;
-  for (const auto& row : report::output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
-  return names;
-}
-
 std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
   DumpPlan plan;
   for (const auto& text : options.pids) {
@@ -109,7 +93,7 @@ std::expected<DumpPlan, std::string> make_plan(const DumpOptions& options) {
     plan.build.threads = std::move(*tids);
   }
   const auto format = report::parse_output_format(options.json ? "json" : options.format);
-  if (!format) return std::unexpected("--format: unknown format '" + options.format + "': give " + format_names());
+  if (!format) return std::unexpected("--format: unknown format '" + options.format + "': give " + report::output_format_names());
   plan.format = *format;
   plan.group = options.group;
   if (!options.sections.empty()) {
@@ -296,7 +280,7 @@ CLI::App* add_dump_command(CLI::App& app, DumpOptions& options) {
                        " (suffixes K, M, G)")
       ->type_name("BYTES")
       ->default_str(options.max_stack);
-  auto* format = dump->add_option("--format", options.format, "Output format: " + format_names())
+  auto* format = dump->add_option("--format", options.format, "Output format: " + report::output_format_names())
                      ->type_name("FORMAT")
                      ->default_str(options.format);
   dump->add_flag("--json", options.json, "Same as --format json: one JSON object per pid, one per line (schema gmr.report/2)")

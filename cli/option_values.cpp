@@ -1,5 +1,6 @@
 #include "cli/option_values.hpp"
 
+#include <algorithm>
 #include <array>
 #include <charconv>
 #include <cmath>
@@ -120,6 +121,16 @@ std::expected<pid_t, std::string> parse_id(std::string_view text, std::string_vi
     return std::unexpected(quoted_text + " is too large to be a " + std::string{what} + " (at most " +
                            std::to_string(max_id) + ")");
   return static_cast<pid_t>(value);
+}
+
+std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words) {
+  std::vector<pid_t> tids;
+  for (const auto& word : words) {
+    const auto tid = parse_id(word, "thread id");
+    if (!tid) return std::unexpected("--threads: " + tid.error());
+    if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
+  }
+  return tids;
 }
 
 std::string join_ids(const std::vector<pid_t>& ids) {

@@ -46,6 +46,10 @@ std::expected<std::chrono::milliseconds, std::string> parse_seconds(std::string_
 /// A process id (what = "process id") or thread id: 1 … max_id. The message quotes `text`.
 std::expected<pid_t, std::string> parse_id(std::string_view text, std::string_view what);
 
+/// --threads: each word a thread id (parse_id), duplicates dropped, first order kept; the message names
+/// the option.
+std::expected<std::vector<pid_t>, std::string> parse_thread_ids(const std::vector<std::string>& words);
+
 /// "4K", "1G", "100": a size as the bounds are written in messages and the man page.
 std::string format_size(std::size_t bytes);
 

@@ -37,12 +37,6 @@ struct ReportPlan {
   bool native = false;
 };
 
-std::string format_names() {
-  std::string names;
-  for (const auto& row : report::output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
-  return names;
-}
-
 std::expected<ReportPlan, std::string> make_plan(const ReportOptions& options) {
   ReportPlan plan;
   const auto max_frames = parse_count("--max-frames", options.max_frames, max_frames_min, max_frames_max);
@@ -61,16 +55,12 @@ std::expected<ReportPlan, std::string> make_plan(const ReportOptions& options) {
   plan.build.show_secrets = options.show_secrets;
   plan.build.source_lines = !options.no_source;
   if (!options.threads.empty()) {
-    std::vector<pid_t> tids;
-    for (const auto& word : options.threads) {
-      const auto tid = parse_id(word, "thread id");
-      if (!tid) return std::unexpected("--threads: " + tid.error());
-      if (std::ranges::find(tids, *tid) == tids.end()) tids.push_back(*tid);
-    }
-    plan.build.threads = std::move(tids);
+    auto tids = parse_thread_ids(options.threads);
+    if (!tids) return std::unexpected(tids.error());
+    plan.build.threads = std::move(*tids);
   }
   const auto format = report::parse_output_format(options.json ? "json" : options.format);
-  if (!format) return std::unexpected("--format: unknown format '" + options.format + "': give " + format_names());
+  if (!format) return std::unexpected("--format: unknown format '" + options.format + "': give " + report::output_format_names());
   plan.format = *format;
   if (!options.sections.empty()) {
     auto sections = report::SectionSet::parse(options.sections);
@@ -105,7 +95,7 @@ CLI::App* add_report_command(CLI::App& app, ReportOptions& options) {
                   "Core file: written by gmr dump --core, or any x86-64 Linux core (kernel, gcore)")
       ->required()
       ->type_name("CORE");
-  auto* format = cmd->add_option("--format", options.format, "Output format: " + format_names())
+  auto* format = cmd->add_option("--format", options.format, "Output format: " + report::output_format_names())
                      ->type_name("FORMAT")
                      ->default_str(options.format);
   cmd->add_flag("--json", options.json, "Same as --format json (schema gmr.report/2)")->excludes(format);

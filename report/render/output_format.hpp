@@ -4,6 +4,7 @@
 
 #include <array>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace gmr::report {
@@ -36,6 +37,13 @@ constexpr std::optional<OutputFormat> parse_output_format(std::string_view name)
   for (const auto& row : output_formats)
     if (row.name == name) return row.format;
   return std::nullopt;
+}
+
+/// "text, json, folded": the --format choices as help and messages list them.
+inline std::string output_format_names() {
+  std::string names;
+  for (const auto& row : output_formats) names += (names.empty() ? "" : ", ") + std::string{row.name};
+  return names;
 }
 
 }  // namespace gmr::report
