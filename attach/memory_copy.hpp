@@ -42,9 +42,13 @@ class CopyBuffer {
   std::size_t size_ = 0;
 };
 
-/// The bytes of every request, in a buffer prepared before the freeze and (for what did not fit) one more
-/// allocated once, neither zero-filled: nothing but the copy itself happens while the target is frozen.
-/// `take` makes the MemoryCopy values afterwards.
+/// The bytes of every request, in a buffer prepared before the freeze and (for what did not fit) more
+/// allocated as requests are added, neither zero-filled: nothing but the copy itself happens while the
+/// target is frozen. `take` makes the MemoryCopy values afterwards.
+///
+/// Requests may be added in several calls (add) while earlier ones are being read (read), so that stacks
+/// are copied while the tracer thread still reads registers (attach/copy_pipeline.hpp): a request's place
+/// never moves once added.
 class RangeCopies {
  public:
   /// The most bytes one batch holds; a range that would take the total beyond it gets ENOMEM.
@@ -55,9 +59,22 @@ class RangeCopies {
   /// 1 MiB of stacks ~2.5 ms on one).
   static constexpr std::size_t two_thread_min_bytes = std::size_t{1} << 20;
 
-  /// Requests go into `prepared` in order as long as they fit, the rest into one buffer allocated here
-  /// (ENOMEM for each of them when it cannot be).
+  /// An open batch: room for `capacity` requests, added later, the first into `prepared`.
+  RangeCopies(CopyBuffer prepared, std::size_t capacity);
+  /// A batch of `requests`, added at once.
   RangeCopies(std::span<const RangeRequest> requests, CopyBuffer prepared = {});
+
+  /// Appends `requests` and returns the index of the first. They go into the prepared buffer in order as long
+  /// as they fit, the rest of them into one buffer allocated here (ENOMEM for each of them when it cannot
+  /// be). More than the capacity in all throws std::length_error. May run while read() reads requests added
+  /// before, never beside another add().
+  std::size_t add(std::span<const RangeRequest> requests);
+
+  /// Reads requests [first, end) into their places. A range cut short by unreadable memory costs one more
+  /// read_ranges() call for the ranges after it; each call asks for at most `max_bytes_per_read` bytes.
+  /// Calls on disjoint spans of requests may run at once, on different threads.
+  void read(const ProcessMemory& memory, std::size_t first, std::size_t end,
+            std::size_t max_bytes_per_read = RangeCopies::max_bytes_per_read);
 
   /// Request `i`: the bytes read (a prefix when the range's tail is unreadable), or the errno of a range
   /// of which nothing could be read.
@@ -65,22 +82,30 @@ class RangeCopies {
   /// Request `i`'s bytes in place (empty when nothing could be read), valid while this object lives, and
   /// the target address they start at: for looking at a copy while still frozen, without copying it.
   std::span<const std::byte> bytes(std::size_t i) const;
-  std::uint64_t start(std::size_t i) const { return results_.at(i).start; }
-  std::size_t size() const { return results_.size(); }
+  std::uint64_t start(std::size_t i) const { return result(i).start; }
+  /// Requests added so far. The bytes they reserve (Result::size), those that could be placed.
+  std::size_t size() const { return count_; }
+  std::size_t reserved_bytes(std::size_t first, std::size_t end) const;
 
  private:
-  friend RangeCopies copy_ranges_in_one_buffer(const ProcessMemory& memory, std::span<const RangeRequest> requests,
-                                               CopyBuffer prepared, std::size_t max_bytes_per_read);
   struct Result {
     std::uint64_t start = 0;
-    std::byte* at = nullptr;  // in prepared_ or overflow_
+    std::byte* at = nullptr;  // in prepared_ or one of overflow_
     std::size_t size = 0;     // the bytes reserved at `at`: the request's, cut at the end of the address space
     std::size_t read = 0;
     int error = 0;
   };
+  const Result& result(std::size_t i) const;
+
   std::unique_ptr<std::byte[]> prepared_;
-  std::unique_ptr<std::byte[]> overflow_;
-  std::vector<Result> results_;
+  std::size_t prepared_size_ = 0;
+  std::size_t prepared_used_ = 0;
+  std::vector<std::unique_ptr<std::byte[]>> overflow_;
+  std::size_t total_ = 0;  // bytes reserved in all, against max_batch_bytes
+  // A fixed array rather than a vector: add() writes past count_ while read() works below it.
+  std::unique_ptr<Result[]> results_;
+  std::size_t capacity_ = 0;
+  std::size_t count_ = 0;
 };
 
 /// For the frozen window: every range read into `prepared` as far as it goes and the rest into one buffer,

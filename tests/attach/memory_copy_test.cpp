@@ -15,6 +15,7 @@
 #include <limits>
 #include <mutex>
 #include <set>
+#include <stdexcept>
 #include <thread>
 #include <utility>
 #include <vector>
@@ -263,6 +264,36 @@ TEST_SUITE("attach::memory_copy") {
     const auto some = attach::copy_ranges_in_one_buffer(small, few);
     for (std::size_t i = 0; i < few.size(); ++i) check_copied(some, i, few[i].start, few[i].size);
     CHECK(small.threads().size() == 1);
+  }
+
+  TEST_CASE("requests added in several calls, read beside the next add: every copy exact, in either buffer") {
+    StrictMemory memory;
+    const std::vector<RangeRequest> first{{region, 0x800}, {region + 0x1003, 0x700}};
+    const std::vector<RangeRequest> second{{region + 2 * page, page}, {region + 4 * page - 0x10, 0x10}};
+    // Room in the prepared buffer for the first call's ranges and a part of the second's.
+    attach::RangeCopies copies(attach::CopyBuffer(0x800 + 0x700 + 0x100), 4);
+    CHECK(copies.add(first) == 0);
+    std::thread reader([&] { copies.read(memory, 0, 2); });
+    CHECK(copies.add(second) == 2);
+    reader.join();
+    copies.read(memory, 2, 4);
+    REQUIRE(copies.size() == 4);
+    for (std::size_t i = 0; i < first.size(); ++i) check_copied(copies, i, first[i].start, first[i].size);
+    for (std::size_t i = 0; i < second.size(); ++i) check_copied(copies, 2 + i, second[i].start, second[i].size);
+    CHECK(memory.bad_calls == 0);
+  }
+
+  TEST_CASE("more requests than an open batch's capacity: refused whole, the others still read") {
+    StrictMemory memory;
+    attach::RangeCopies copies(attach::CopyBuffer(), 2);
+    const std::vector<RangeRequest> one{{region, 64}};
+    const std::vector<RangeRequest> two{{region + 64, 64}, {region + 128, 64}};
+    CHECK(copies.add(one) == 0);
+    CHECK_THROWS_AS(copies.add(two), std::length_error);
+    CHECK(copies.size() == 1);
+    copies.read(memory, 0, 1);
+    check_copied(copies, 0, region, 64);
+    CHECK_THROWS_AS((void)copies.take(1), std::out_of_range);
   }
 
   TEST_CASE("a prepared buffer too large to be allocated is none: the copy allocates its own") {
