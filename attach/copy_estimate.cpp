@@ -8,9 +8,8 @@
 
 namespace gmr::attach {
 
-std::size_t estimate_copy_bytes(const std::vector<ThreadFacts>& threads, const std::string& maps_text,
+std::size_t estimate_copy_bytes(const std::vector<ThreadFacts>& threads, const std::vector<MapRange>& ranges,
                                 std::size_t max_stack) {
-  const std::vector<MapRange> ranges = parse_map_ranges(maps_text);
   std::size_t known = 0, known_bytes = 0, other_bytes = 0;
   for (const ThreadFacts& f : threads) {
     if (!f.syscall || !f.syscall->sp) continue;

@@ -3,9 +3,9 @@
 #pragma once
 
 #include <cstddef>
-#include <string>
 #include <vector>
 
+#include "attach/proc_parse.hpp"
 #include "attach/snapshot.hpp"
 
 namespace gmr::attach {
@@ -17,7 +17,7 @@ namespace gmr::attach {
 /// or 8 KiB. A little slack covers stacks that moved; a shortfall only means the rest is allocated while
 /// frozen. Stacks count to their mapping's end: the copy stops short of it at a thread pointer above SP
 /// (thread_stack_range), which /proc does not show, so this is a few KiB per thread more than is copied.
-std::size_t estimate_copy_bytes(const std::vector<ThreadFacts>& threads, const std::string& maps_text,
+std::size_t estimate_copy_bytes(const std::vector<ThreadFacts>& threads, const std::vector<MapRange>& ranges,
                                 std::size_t max_stack);
 
 }  // namespace gmr::attach

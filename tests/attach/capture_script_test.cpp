@@ -300,6 +300,89 @@ TEST_SUITE("attach::capture (scripted process)") {
     CHECK(s.process.memory_of.calls == 1);
   }
 
+  TEST_CASE("stacks are copied in chunks while the registers of later threads are read, every copy exact") {
+    std::vector<pid_t> tids;
+    for (pid_t tid = leader; tid < leader + 200; ++tid) tids.push_back(tid);
+    Scripted s(tids);
+    const attach::Snapshot snap = s.capture();
+    REQUIRE(snap.threads.size() == 200);
+    for (const auto& t : snap.threads) {
+      CAPTURE(t.facts.tid);
+      REQUIRE(t.stack);
+      CHECK(t.stack->start == sp_of(t.facts.tid) - red_zone);
+      CHECK(t.stack->end() == stack_end(t.facts.tid));
+      CHECK(holds_target_bytes(*t.stack));
+      CHECK_FALSE(t.error);
+    }
+    REQUIRE(snap.vdso);
+    CHECK(snap.vdso->bytes.size() == 2 * page);
+    // Three chunks of 64 threads handed over while registers were read, then the last 8 and the vDSO.
+    CHECK(s.process.memory_of.calls == 4);
+    CHECK(s.process.memory_of.calls_after_detach == 0);
+  }
+
+  TEST_CASE("a stack mapping grown since the maps read before the freeze: copied again, to its frozen end") {
+    Scripted s({leader, 101});
+    const std::string frozen_maps = s.process.maps;
+    std::string early = frozen_maps;
+    const std::string line = maps_line(stack_start(101), stack_end(101), "rw-p", "");
+    early.replace(early.find(line), line.size(), maps_line(stack_start(101), stack_end(101) - 4 * page, "rw-p", ""));
+    s.process.maps_listings = {early, frozen_maps};
+    const attach::Snapshot snap = s.capture();
+
+    const attach::ThreadSnapshot* grown = thread_of(snap, 101);
+    REQUIRE(grown->stack);
+    CHECK(grown->stack->start == sp_of(101) - red_zone);
+    CHECK(grown->stack->end() == stack_end(101));
+    CHECK(holds_target_bytes(*grown->stack));
+    CHECK_FALSE(grown->stack_truncated);
+    REQUIRE(thread_of(snap, leader)->stack);
+    CHECK(thread_of(snap, leader)->stack->end() == stack_end(leader));
+    CHECK(snap.maps.size() == 4);  // the frozen maps
+    CHECK(s.process.memory_of.calls == 2);  // the pipelined batch, then the one stack again
+    CHECK(s.process.memory_of.calls_after_detach == 0);
+  }
+
+  TEST_CASE("a stack and the vDSO missing from the maps read before the freeze: copied from the frozen maps") {
+    Scripted s({leader, 101});
+    const std::string frozen_maps = s.process.maps;
+    std::string early = frozen_maps;
+    for (const std::string& line : {maps_line(stack_start(101), stack_end(101), "rw-p", ""),
+                                   maps_line(vdso_start, vdso_start + 2 * page, "r-xp", "[vdso]")})
+      early.erase(early.find(line), line.size());
+    s.process.maps_listings = {early, frozen_maps};
+    const attach::Snapshot snap = s.capture();
+
+    const attach::ThreadSnapshot* late = thread_of(snap, 101);
+    REQUIRE(late->stack);
+    CHECK(late->stack->start == sp_of(101) - red_zone);
+    CHECK(late->stack->end() == stack_end(101));
+    CHECK(holds_target_bytes(*late->stack));
+    CHECK_FALSE(late->error);
+    REQUIRE(snap.vdso);
+    CHECK(snap.vdso->start == vdso_start);
+    CHECK(snap.vdso->bytes.size() == 2 * page);
+    CHECK(s.process.memory_of.calls == 2);
+  }
+
+  TEST_CASE("a stack mapping gone from the frozen maps: not captured, though the early maps had it") {
+    Scripted s({leader, 101});
+    std::string frozen_maps = s.process.maps;
+    const std::string line = maps_line(stack_start(101), stack_end(101), "rw-p", "");
+    frozen_maps.erase(frozen_maps.find(line), line.size());
+    s.process.maps_listings = {s.process.maps, frozen_maps};
+    const attach::Snapshot snap = s.capture();
+
+    const attach::ThreadSnapshot* gone = thread_of(snap, 101);
+    CHECK_FALSE(gone->stack);
+    REQUIRE(gone->error);
+    CHECK(gone->error->kind == attach::ThreadCopyError::Kind::stack_not_captured);
+    CHECK(gone->error->address == std::optional<std::uint64_t>(sp_of(101)));
+    CHECK(thread_of(snap, leader)->stack);
+    CHECK(snap.vdso);
+    CHECK(s.process.memory_of.calls == 1);
+  }
+
   TEST_CASE("a thread born during the freeze has its facts read after it, with a note") {
     Scripted s({leader, 101});
     s.process.task_listings = {{leader}};  // /proc before the freeze; the freezer's rescan finds 101

@@ -109,6 +109,8 @@ class FakeProcess final : public attach::ProcessConnection {
   // /proc/PID/task/TID facts; a tid not listed reads as a thread whose files are gone (only its tid).
   std::map<pid_t, attach::ThreadFacts> facts;
   std::string maps;
+  // Successive /proc/PID/maps texts instead of `maps` (before the freeze, then while frozen); the last repeats.
+  std::vector<std::string> maps_listings;
   std::map<int, std::string> fds;
   std::size_t kernels_opened = 0;
   std::vector<pid_t> facts_read;  // every thread_facts() call, in order
@@ -137,7 +139,12 @@ class FakeProcess final : public attach::ProcessConnection {
     gone.tid = tid;
     return gone;
   }
-  std::optional<std::string> maps_text() override { return maps; }
+  std::optional<std::string> maps_text() override {
+    if (maps_listings.empty()) return maps;
+    auto text = maps_listings.front();
+    if (maps_listings.size() > 1) maps_listings.erase(maps_listings.begin());
+    return text;
+  }
   std::optional<std::string> fd_target(int fd) override {
     auto it = fds.find(fd);
     if (it == fds.end()) return std::nullopt;
