@@ -101,7 +101,7 @@ std::expected<void, AttachError> freeze_and_copy(ProcessConnection& process, con
   }
   snap.captured_at = std::chrono::system_clock::now();
   FrozenBytes bytes = copy_frozen_state(process, *kernel, freezer, options, early_ranges, std::move(prepared), snap);
-  rebound_copies(process.memory(), options, bytes, snap);
+  rebound_copies(process.memory(), options, early_ranges, bytes, snap);
   copy_interrupted_stacks(process.memory(), options, bytes);
   snap.symbols = read_symbol_values(process.memory(), options.symbols, options.max_config_bytes);
   // Rarely (a PI-mutex EDEADLK wait) a second batch needs the stacks and maps while still frozen.

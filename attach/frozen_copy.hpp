@@ -73,10 +73,11 @@ FrozenBytes copy_frozen_state(ProcessConnection& process, Kernel& kernel, const 
                               const CaptureOptions& options, const std::vector<MapRange>& early_ranges,
                               CopyBuffer prepared, Snapshot& snap);
 
-/// Still frozen: the frozen maps decide each pipelined copy's bounds. A stack or the vDSO whose range they
-/// bound differently (a mapping made, grown or unmapped since the early maps were read) is copied again; a
-/// stack pointer in none of them is a thread whose stack is not captured.
-void rebound_copies(const ProcessMemory& memory, const CaptureOptions& options, FrozenBytes& frozen, Snapshot& snap);
+/// Still frozen: the frozen maps decide the bounds `early_ranges` gave each pipelined copy. A stack or the
+/// vDSO whose range they bound differently (a mapping made, grown or unmapped since the early maps were read)
+/// is copied again; a stack pointer in none of them is a thread whose stack is not captured.
+void rebound_copies(const ProcessMemory& memory, const CaptureOptions& options,
+                    const std::vector<MapRange>& early_ranges, FrozenBytes& frozen, Snapshot& snap);
 
 /// Still frozen, after the first batches: for each stack copy holding a signal frame on an alternate stack,
 /// the thread's own stack below it, copied now (its bytes change once the thread runs again). Rare, so its

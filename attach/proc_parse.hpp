@@ -49,6 +49,8 @@ struct MapRange {
   std::uint64_t start = 0;
   std::uint64_t end = 0;
   bool vdso = false;
+
+  bool operator==(const MapRange&) const = default;
 };
 /// The ranges of the well-formed lines, sorted by start.
 std::vector<MapRange> parse_map_ranges(std::string_view text);
