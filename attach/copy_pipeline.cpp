@@ -31,9 +31,10 @@ void CopyPipeline::push(std::span<const RangeRequest> requests) {
     queue_.emplace_back(first, first + requests.size());
   }
   queued_.notify_one();
-  if (!helper_.valid()) helper_ = run_beside([this] {
-      while (const auto chunk = next_chunk(true)) copies_.read(memory_, chunk->first, chunk->second);
-    });
+  if (helper_.valid()) return;
+  helper_ = run_beside([this] {
+    while (const auto chunk = next_chunk(true)) copies_.read(memory_, chunk->first, chunk->second);
+  });
 }
 
 void CopyPipeline::finish(std::span<const RangeRequest> last) {

@@ -12,12 +12,11 @@
 namespace gmr::attach {
 namespace {
 
-RangeCopies copy_requests(const ProcessMemory& memory, const std::vector<FrozenRequest>& requests,
-                          CopyBuffer prepared = {}) {
+RangeCopies copy_requests(const ProcessMemory& memory, const std::vector<FrozenRequest>& requests) {
   std::vector<RangeRequest> ranges;
   ranges.reserve(requests.size());
   for (const auto& request : requests) ranges.push_back(request.range);
-  return copy_ranges_in_one_buffer(memory, ranges, std::move(prepared));
+  return copy_ranges_in_one_buffer(memory, ranges);
 }
 
 /// Gives each request's copy (copies.take(i) holds requests[i]) to its owner.

@@ -117,7 +117,8 @@ std::span<const std::byte> RangeCopies::bytes(std::size_t i) const {
 
 void RangeCopies::read(const ProcessMemory& memory, std::size_t first, std::size_t end,
                        std::size_t max_bytes_per_read) {
-  Result* const results = results_.get();  // never count_ or anything add() writes: it may run beside
+  // Only results_[first, end) is touched, never count_, overflow_ or total_: add() may run beside.
+  Result* const results = results_.get();
   max_bytes_per_read = std::max<std::size_t>(max_bytes_per_read, 1);
   // The ranges the buffers hold, in order; sizes are the buffers' (Result::size), never the requests'.
   std::vector<std::size_t> pending;

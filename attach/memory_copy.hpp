@@ -83,8 +83,9 @@ class RangeCopies {
   /// the target address they start at: for looking at a copy while still frozen, without copying it.
   std::span<const std::byte> bytes(std::size_t i) const;
   std::uint64_t start(std::size_t i) const { return result(i).start; }
-  /// Requests added so far. The bytes they reserve (Result::size), those that could be placed.
+  /// Requests added so far.
   std::size_t size() const { return count_; }
+  /// The bytes requests [first, end) have room for (none for one refused with ENOMEM).
   std::size_t reserved_bytes(std::size_t first, std::size_t end) const;
 
  private:
