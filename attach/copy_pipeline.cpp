@@ -23,13 +23,15 @@ std::optional<CopyPipeline::Chunk> CopyPipeline::next_chunk(bool wait) {
   return chunk;
 }
 
+void CopyPipeline::enqueue(std::span<const RangeRequest> requests) {
+  const std::size_t first = copies_.add(requests);
+  std::lock_guard lock(mutex_);
+  queue_.emplace_back(first, first + requests.size());
+}
+
 void CopyPipeline::push(std::span<const RangeRequest> requests) {
   if (requests.empty()) return;
-  const std::size_t first = copies_.add(requests);
-  {
-    std::lock_guard lock(mutex_);
-    queue_.emplace_back(first, first + requests.size());
-  }
+  enqueue(requests);
   queued_.notify_one();
   if (helper_.valid()) return;
   helper_ = run_beside([this] {
@@ -38,11 +40,7 @@ void CopyPipeline::push(std::span<const RangeRequest> requests) {
 }
 
 void CopyPipeline::finish(std::span<const RangeRequest> last) {
-  if (!last.empty()) {
-    const std::size_t first = copies_.add(last);
-    std::lock_guard lock(mutex_);
-    queue_.emplace_back(first, first + last.size());
-  }
+  if (!last.empty()) enqueue(last);
   close();
   while (const auto chunk = next_chunk(false)) copies_.read(memory_, chunk->first, chunk->second);
   if (helper_.valid()) helper_.get();

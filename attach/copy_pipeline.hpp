@@ -43,6 +43,8 @@ class CopyPipeline {
 
  private:
   using Chunk = std::pair<std::size_t, std::size_t>;  // [first, end) of the copies' requests
+  /// Adds `requests` to the copies and queues them as one chunk (no wake-up).
+  void enqueue(std::span<const RangeRequest> requests);
   /// The next chunk to read; none when the queue is empty and, if `wait`, closed.
   std::optional<Chunk> next_chunk(bool wait);
   void close();

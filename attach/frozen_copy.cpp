@@ -140,7 +140,7 @@ void rebound_copies(const ProcessMemory& memory, const CaptureOptions& options,
   // Usually nothing changed: the same ranges bound every copy the same way (at 10,000 threads, bounding
   // them all again took 1-2 ms of the frozen window).
   const bool same_maps = early_ranges == frozen.ranges;
-  std::vector<bool> has_stack(snap.threads.size());
+  std::vector<bool> has_stack(snap.threads.size());  // a stack request, pipelined or rebounded
   bool has_vdso = false;
   for (FrozenRequest& request : frozen.pipelined.requests) {
     if (request.to == Destination::vdso) {
@@ -150,18 +150,18 @@ void rebound_copies(const ProcessMemory& memory, const CaptureOptions& options,
     }
     if (request.to != Destination::stack) continue;
     ThreadSnapshot& t = *request.thread;
-    if (same_maps) {
-      has_stack[static_cast<std::size_t>(&t - snap.threads.data())] = true;
-      continue;
+    if (!same_maps) {
+      const bool early_truncated = t.stack_truncated;
+      const auto now = stack_request(t, frozen.ranges, options.max_stack);
+      if (!now || !same_range(now->range, request.range) || t.stack_truncated != early_truncated) {
+        request.to = Destination::superseded;
+        if (!now) continue;  // not captured: said below
+        frozen.rebounded.requests.push_back(*now);
+      }
     }
-    const bool early_truncated = t.stack_truncated;
-    const auto now = stack_request(t, frozen.ranges, options.max_stack);
-    if (now && same_range(now->range, request.range) && t.stack_truncated == early_truncated) {
-      has_stack[static_cast<std::size_t>(&t - snap.threads.data())] = true;
-      continue;
-    }
-    request.to = Destination::superseded;
+    has_stack[static_cast<std::size_t>(&t - snap.threads.data())] = true;
   }
+  // Threads with no stack request: a stack pointer in none of the early maps, or in none of the frozen ones.
   for (std::size_t i = 0; i < snap.threads.size(); ++i) {
     ThreadSnapshot& t = snap.threads[i];
     if (has_stack[i] || !t.registers) continue;
